@@ -1,0 +1,3 @@
+"""epaper: a newspaper archive and conversion toolkit."""
+
+__version__ = "0.1.0"

@@ -1,0 +1,225 @@
+"""The YAML archive: layout, schema, locking and atomic writes. The only code that touches archive files.
+
+Layout: `<root>/<paper>/<YYYY>/<YYYY-MM-DD>.yaml`, one file per issue, and the raw bytes of every imported
+capture under `<root>/.raw/<ab>/<sha256>`, where no paper's folder can clash with them (paper folders never
+start with a dot).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import hashlib
+import os
+import re
+import unicodedata
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import BinaryIO
+
+from epaper_cli import schema
+from epaper_cli.atomic import write_atomic
+from epaper_cli.errors import ArchiveError
+from epaper_cli.model import Article, Issue, Page, page_sort_key
+
+RAW_DIR = ".raw"
+LOCK_FILE = ".lock"
+_MAX_COMPONENT_BYTES = 180
+_UNSAFE = re.compile(r'[\x00-\x1f\x7f/\\:*?"<>|]')
+_ISSUE_NAME = re.compile(r"^(\d{4})-(\d{2})-(\d{2})\.yaml$")
+
+
+def safe_component(name: str) -> str:
+    """Make a paper's name one harmless path component: no separators, controls, dot names or overlong names."""
+    cleaned = unicodedata.normalize("NFC", name)
+    cleaned = _UNSAFE.sub("_", cleaned).strip().strip(".") or "_"
+    if cleaned.startswith("."):
+        cleaned = "_" + cleaned
+    encoded = cleaned.encode("utf-8")
+    if len(encoded) > _MAX_COMPONENT_BYTES:
+        digest = hashlib.sha256(name.encode("utf-8")).hexdigest()[:8]
+        cleaned = encoded[: _MAX_COMPONENT_BYTES - 9].decode("utf-8", "ignore") + "-" + digest
+    return cleaned
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """What an import did to one article: added, replaced or unchanged."""
+
+    paper: str
+    date: dt.date
+    page: str
+    article: Article
+    status: str
+    path: Path
+
+
+class Archive:
+    """A folder of issue files and raw captures."""
+
+    def __init__(self, root: Path) -> None:
+        self.root = root
+
+    # -- paths -------------------------------------------------------------------------------------------
+
+    def paper_dir(self, paper: str) -> Path:
+        """The folder that holds one paper's issues."""
+        return self.root / safe_component(paper)
+
+    def issue_path(self, paper: str, date: dt.date) -> Path:
+        """Where one issue lives."""
+        return self.paper_dir(paper) / f"{date.year:04d}" / f"{date.isoformat()}.yaml"
+
+    def raw_path(self, sha256: str) -> Path:
+        """Where the raw capture with this digest is kept."""
+        return self.root / RAW_DIR / sha256[:2] / sha256
+
+    def display(self, path: Path) -> str:
+        """A path as the user gave the archive, for messages."""
+        return str(path)
+
+    # -- writing -----------------------------------------------------------------------------------------
+
+    @contextlib.contextmanager
+    def lock(self) -> Iterator[None]:
+        """Hold the archive's write lock; the kernel drops it if the process dies, so it never goes stale."""
+        self._mkdir(self.root)
+        path = self.root / LOCK_FILE
+        try:
+            fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
+        except OSError as exc:
+            raise ArchiveError(str(path), f"cannot open the archive lock: {exc.strerror}") from exc
+        try:
+            _lock_fd(fd)
+            yield
+        finally:
+            os.close(fd)
+
+    def store_raw(self, data: bytes) -> str:
+        """Keep a capture's bytes verbatim under their sha256; storing the same bytes twice is a no-op."""
+        digest = hashlib.sha256(data).hexdigest()
+        path = self.raw_path(digest)
+        if not path.exists():
+            self._write_atomic(path, data)
+        return digest
+
+    def merge(self, incoming: Issue) -> list[Outcome]:
+        """Add or replace the incoming articles in their issue file, under the lock, writing only on change."""
+        path = self.issue_path(incoming.paper, incoming.date)
+        with self.lock():
+            current = self.load(path) if path.exists() else Issue(incoming.paper, incoming.date, [])
+            outcomes: list[Outcome] = []
+            for page in incoming.pages:
+                for article in page.articles:
+                    status = merge_article(current, page, article)
+                    outcomes.append(Outcome(current.paper, current.date, page.label, article, status, path))
+            if any(outcome.status != "unchanged" for outcome in outcomes):
+                self._write_atomic(path, schema.dump(current).encode("utf-8"))
+        return outcomes
+
+    def _write_atomic(self, path: Path, data: bytes) -> None:
+        """Write an archive file whole or not at all."""
+        self._mkdir(path.parent)
+
+        def fill(handle: BinaryIO) -> None:
+            handle.write(data)
+
+        try:
+            write_atomic(path, fill)
+        except OSError as exc:
+            raise ArchiveError(str(path), f"cannot write: {exc.strerror or exc}") from exc
+
+    def _mkdir(self, path: Path) -> None:
+        """Create a folder inside the archive, with a clear error when that is impossible."""
+        try:
+            path.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise ArchiveError(str(path), f"cannot create folder: {exc.strerror or exc}") from exc
+
+    # -- reading -----------------------------------------------------------------------------------------
+
+    def load(self, path: Path) -> Issue:
+        """Read and validate one issue file."""
+        try:
+            text = path.read_bytes().decode("utf-8")
+        except FileNotFoundError as exc:
+            raise ArchiveError(str(path), "no such issue file") from exc
+        except UnicodeDecodeError as exc:
+            raise ArchiveError(str(path), f"not UTF-8 text (byte {exc.start})") from exc
+        except OSError as exc:
+            raise ArchiveError(str(path), f"cannot read: {exc.strerror or exc}") from exc
+        return schema.load(text, str(path))
+
+    def paper_dirs(self) -> list[Path]:
+        """Every paper folder, sorted by name."""
+        if not self.root.is_dir():
+            return []
+        return sorted(p for p in self.root.iterdir() if p.is_dir() and not p.name.startswith("."))
+
+    def issue_files(self, paper_dir: Path) -> list[tuple[dt.date, Path]]:
+        """One paper's issue files with their dates, oldest first, found by name without reading them."""
+        found: list[tuple[dt.date, Path]] = []
+        for year_dir in sorted(p for p in paper_dir.iterdir() if p.is_dir() and p.name.isdigit()):
+            for path in year_dir.iterdir():
+                match = _ISSUE_NAME.match(path.name)
+                if match is None:
+                    continue
+                try:
+                    found.append((dt.date(*map(int, match.groups())), path))
+                except ValueError:
+                    continue
+        return sorted(found)
+
+    def all_issue_files(self) -> Iterator[Path]:
+        """Every issue file in the archive, in paper then date order."""
+        for paper_dir in self.paper_dirs():
+            for _date, path in self.issue_files(paper_dir):
+                yield path
+
+    def find_article(self, article_id: str) -> tuple[Issue, Page, Article]:
+        """Find one article by its id, reading only the issue files that mention it."""
+        needle = f"id: {article_id}"
+        for path in self.all_issue_files():
+            try:
+                text = path.read_text(encoding="utf-8")
+            except (OSError, UnicodeDecodeError):
+                continue
+            if needle not in text:
+                continue
+            issue = self.load(path)
+            for page, article in issue.articles():
+                if article.id == article_id:
+                    return issue, page, article
+        raise ArchiveError(article_id, "no article with this id in the archive (see `epaper list`)")
+
+
+def merge_article(issue: Issue, incoming_page: Page, article: Article) -> str:
+    """Put one article into an issue: replace the one with its id in place, else append it to its page."""
+    page = issue.page(incoming_page.label)
+    if page is None:
+        page = Page(incoming_page.label, incoming_page.section, [])
+        issue.pages.append(page)
+        issue.pages.sort(key=lambda p: page_sort_key(p.label))
+    elif incoming_page.section and page.section != incoming_page.section:
+        page.section = incoming_page.section
+    for index, existing in enumerate(page.articles):
+        if existing.id == article.id:
+            if existing == article:
+                return "unchanged"
+            page.articles[index] = article
+            return "replaced"
+    page.articles.append(article)
+    return "added"
+
+
+def _lock_fd(fd: int) -> None:
+    """Block until this process holds an exclusive lock on the file."""
+    try:
+        import fcntl
+    except ImportError:  # pragma: no cover - Windows
+        import msvcrt
+
+        msvcrt.locking(fd, msvcrt.LK_LOCK, 1)  # type: ignore[attr-defined]
+        return
+    fcntl.flock(fd, fcntl.LOCK_EX)

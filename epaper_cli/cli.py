@@ -1,0 +1,341 @@
+"""The `epaper` command: thin Typer commands that wire readers, the archive and writers together."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+import sys
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Annotated, Any, NoReturn
+
+import typer
+
+from epaper_cli import __version__
+from epaper_cli.archive import Archive
+from epaper_cli.errors import EpaperError, UsageError
+
+app = typer.Typer(
+    name="epaper",
+    help="Archive newspaper articles copied from digital-newspaper reader apps, and export whole issues.",
+    add_completion=False,
+    no_args_is_help=True,
+    rich_markup_mode=None,
+    pretty_exceptions_enable=False,
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
+
+ArchiveOption = Annotated[
+    Path | None,
+    typer.Option(
+        "--archive",
+        envvar="EPAPER_ARCHIVE",
+        show_envvar=True,
+        help="Archive folder (default: ./archive).",
+        file_okay=False,
+    ),
+]
+JsonOption = Annotated[bool, typer.Option("--json", help="Write a JSON document to standard output.")]
+
+
+# -- plumbing ------------------------------------------------------------------------------------------
+
+
+def fail(error: EpaperError) -> NoReturn:
+    """Report an error as one line on standard error and leave with its exit code."""
+    say(f"epaper: {error.what}: {error.why}")
+    raise typer.Exit(error.exit_code)
+
+
+def say(message: str) -> None:
+    """A message for the person at the terminal: standard error, never mixed with data."""
+    typer.echo(message, err=True)
+
+
+@contextmanager
+def errors_to_exit() -> Iterator[None]:
+    """Turn the project's errors into `epaper: <what>: <why>` and an exit code, never a traceback."""
+    try:
+        yield
+    except EpaperError as error:
+        fail(error)
+
+
+def open_archive(path: Path | None) -> Archive:
+    """The archive named by --archive or EPAPER_ARCHIVE, else ./archive."""
+    return Archive(path if path is not None else Path("archive"))
+
+
+def parse_date(value: str | None, option: str) -> dt.date | None:
+    """Read a YYYY-MM-DD option value."""
+    if value is None:
+        return None
+    try:
+        return dt.date.fromisoformat(value.strip())
+    except ValueError:
+        raise UsageError(option, f"{value!r} is not a date: use YYYY-MM-DD") from None
+
+
+def print_json(data: Any) -> None:
+    """Write a JSON document to standard output, Chinese as-is."""
+    typer.echo(json.dumps(data, ensure_ascii=False, indent=2, default=str))
+
+
+def version_callback(value: bool) -> None:
+    """Print the version and stop."""
+    if value:
+        typer.echo(f"epaper {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def root(
+    version: Annotated[
+        bool,
+        typer.Option("--version", callback=version_callback, is_eager=True, help="Show the version and exit."),
+    ] = False,
+) -> None:
+    """Archive newspaper articles copied from digital-newspaper reader apps, and export whole issues.
+
+    Example: epaper import captures/ && epaper export --epub --pdf
+    """
+
+
+# -- import --------------------------------------------------------------------------------------------
+
+
+@app.command("import")
+def import_command(
+    paths: Annotated[
+        list[str] | None,
+        typer.Argument(help="Capture files, folders (every *.txt below, sorted), or - for standard input."),
+    ] = None,
+    *,
+    archive: ArchiveOption = None,
+    paper: Annotated[str | None, typer.Option(help="Paper name, overriding the capture's.")] = None,
+    date: Annotated[str | None, typer.Option(help="Issue date YYYY-MM-DD, overriding the capture's.")] = None,
+    year: Annotated[int | None, typer.Option(help="Year for a month-day date when no read date is given.")] = None,
+    encoding: Annotated[str | None, typer.Option(help="Text encoding (default: BOM, UTF-8, else GB18030).")] = None,
+    dry_run: Annotated[bool, typer.Option("--dry-run", help="Show what would change; write nothing.")] = False,
+    json_output: JsonOption = False,
+    keep_punctuation: Annotated[
+        bool, typer.Option("--keep-punctuation", help="Keep half-width , ; : ( ) ! ? as captured.")
+    ] = False,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress and no summary.")] = False,
+) -> None:
+    """Import captures into the archive, one YAML file per issue.
+
+    Example: epaper import --archive ~/papers captures/*.txt
+    """
+    from epaper_cli.importing import expand_paths, read_input, run_import
+    from formats import ReadOptions, read_bytes
+
+    with errors_to_exit():
+        if year is not None and not 1800 <= year <= 2200:
+            raise UsageError("--year", f"{year} is not a plausible year")
+        options = ReadOptions(paper, parse_date(date, "--date"), year, encoding, keep_punctuation)
+        if encoding is not None:
+            _check_encoding(encoding)
+        if not paths:
+            if sys.stdin.isatty():
+                raise UsageError("import", "no input: give files, folders or -, or pipe a capture in")
+            paths = ["-"]
+        names = list(expand_paths(paths))
+        if not names:
+            raise UsageError("import", "no *.txt file in the folders given")
+        loaders = _with_progress(names, quiet, lambda name: read_input(name, sys.stdin.buffer.read))
+        report = run_import(
+            open_archive(archive),
+            loaders,
+            lambda data, name: read_bytes(data, name, options),
+            dry_run=dry_run,
+        )
+    for error in report.failures:
+        say(f"epaper: {error.what}: {error.why}")
+    if not quiet:
+        for note in report.notes:
+            say(f"epaper: {note}")
+    if json_output:
+        print_json([_outcome_json(name, outcome) for name, outcome in report.outcomes])
+    else:
+        for _name, o in report.outcomes:
+            typer.echo(f"{o.status}\t{o.paper}\t{o.date}\t{o.page}\t{o.article.id}\t{o.article.title}")
+    if not quiet:
+        counts = {s: sum(1 for _, o in report.outcomes if o.status == s) for s in ("added", "replaced", "unchanged")}
+        summary = ", ".join(f"{n} {s}" for s, n in counts.items())
+        failed = f"; {len(report.failures)} failed" if report.failures else ""
+        say(f"epaper: {'would import' if dry_run else 'imported'}: {summary}{failed}")
+    if report.failures:
+        raise typer.Exit(1)
+
+
+def _check_encoding(name: str) -> None:
+    """Refuse an unknown --encoding before reading anything."""
+    import codecs
+
+    try:
+        codecs.lookup(name)
+    except LookupError:
+        raise UsageError("--encoding", f"unknown encoding {name!r}") from None
+
+
+def _with_progress(names: list[str], quiet: bool, load: Callable[[str], Any]) -> Iterator[Callable[[], Any]]:
+    """Yield a loader per input, drawing a progress line only when standard error is a terminal."""
+    show = not quiet and len(names) > 1 and sys.stderr.isatty()
+    for index, name in enumerate(names, 1):
+        if show:
+            sys.stderr.write(f"\rimporting {index}/{len(names)}")
+            sys.stderr.flush()
+        yield lambda name=name: load(name)  # type: ignore[misc]
+    if show:
+        sys.stderr.write("\r\033[K")
+
+
+def _outcome_json(name: str, outcome: Any) -> dict[str, Any]:
+    """The stable JSON shape of one imported article."""
+    return {
+        "file": name,
+        "paper": outcome.paper,
+        "date": outcome.date.isoformat(),
+        "page": outcome.page,
+        "title": outcome.article.title,
+        "id": outcome.article.id,
+        "status": outcome.status,
+        "path": str(outcome.path),
+    }
+
+
+# -- export --------------------------------------------------------------------------------------------
+
+
+@app.command("export")
+def export_command(
+    *,
+    epub: Annotated[bool, typer.Option("--epub", help="Write an EPUB 3 e-book.")] = False,
+    pdf: Annotated[bool, typer.Option("--pdf", help="Write a print-ready PDF.")] = False,
+    txt: Annotated[bool, typer.Option("--txt", help="Write plain UTF-8 text.")] = False,
+    archive: ArchiveOption = None,
+    paper: Annotated[str | None, typer.Option(help="Paper (optional when the archive holds one).")] = None,
+    date: Annotated[str | None, typer.Option(help="Issue date YYYY-MM-DD (default: the newest).")] = None,
+    output: Annotated[
+        str | None, typer.Option("--output", "-o", help="A file, a folder, or - for standard output.")
+    ] = None,
+    font: Annotated[
+        str | None, typer.Option(envvar="EPAPER_FONT", show_envvar=True, help="Font file for the PDF.")
+    ] = None,
+    page_size: Annotated[str, typer.Option(help="PDF page size: A4, A5 or letter.")] = "A4",
+    vertical: Annotated[bool, typer.Option("--vertical", help="EPUB in vertical writing.")] = False,
+) -> None:
+    """Export an issue as EPUB, PDF and/or text, keeping the paper's page order.
+
+    Example: epaper export --epub --pdf --paper 衢州日报 --date 2025-08-26 -o books/
+    """
+    from epaper_cli import exporting
+
+    formats = [name for name, wanted in (("epub", epub), ("pdf", pdf), ("txt", txt)) if wanted]
+    with errors_to_exit():
+        if not formats:
+            raise UsageError("export", "choose at least one of --epub, --pdf, --txt")
+        store = open_archive(archive)
+        issue = store.load(exporting.select_issue(store, paper, parse_date(date, "--date")))
+        options = exporting.ExportOptions(font=font, page_size=page_size, vertical=vertical)
+        for fmt, path in exporting.targets(issue, formats, output):
+            exporting.export([issue], fmt, path, sys.stdout.buffer, options)
+            if path is not None:
+                typer.echo(str(path))
+
+
+# -- list, show, check ---------------------------------------------------------------------------------
+
+
+@app.command("list")
+def list_command(
+    *,
+    archive: ArchiveOption = None,
+    paper: Annotated[str | None, typer.Option(help="Only this paper: list its issues.")] = None,
+    date: Annotated[str | None, typer.Option(help="With --paper: list this issue's pages and articles.")] = None,
+    json_output: JsonOption = False,
+) -> None:
+    """List papers; a paper's issues (--paper); an issue's pages and articles (--paper --date).
+
+    Example: epaper list --paper 衢州日报 --date 2025-08-26
+    """
+    from epaper_cli import listing
+
+    with errors_to_exit():
+        store = open_archive(archive)
+        issue_date = parse_date(date, "--date")
+        if issue_date is not None and paper is None:
+            raise UsageError("--date", "give --paper as well")
+        if paper is None:
+            data: Any = listing.papers(store)
+        elif issue_date is None:
+            data = listing.issues(store, paper)
+        else:
+            data = listing.articles(store, paper, issue_date)
+    if json_output:
+        print_json(data)
+    else:
+        for line in listing.as_lines(data):
+            typer.echo(line)
+
+
+@app.command("show")
+def show_command(
+    article_id: Annotated[str, typer.Argument(metavar="ID", help="An article id, as `epaper list` shows it.")],
+    *,
+    archive: ArchiveOption = None,
+    json_output: JsonOption = False,
+) -> None:
+    """Show one article.
+
+    Example: epaper show 5c1f0e9a2b7d
+    """
+    from epaper_cli import listing
+
+    with errors_to_exit():
+        issue, page, article = open_archive(archive).find_article(article_id.strip())
+    if json_output:
+        print_json(listing.article_json(issue, page, article))
+    else:
+        for line in listing.article_lines(issue, page, article):
+            typer.echo(line)
+
+
+@app.command("check")
+def check_command(*, archive: ArchiveOption = None, json_output: JsonOption = False) -> None:
+    """Validate the archive: every issue file and every kept capture. Problems print as `file: reason`.
+
+    Example: epaper check --archive ~/papers || echo "archive needs attention"
+    """
+    from epaper_cli.checking import check_archive
+
+    with errors_to_exit():
+        problems = check_archive(open_archive(archive))
+    if json_output:
+        print_json([{"file": file, "problem": reason} for file, reason in problems])
+    else:
+        for file, reason in problems:
+            typer.echo(f"{file}: {reason}")
+    if problems:
+        raise typer.Exit(1)
+
+
+def main() -> None:
+    """Console entry point: no traceback for interrupts, closed pipes or unexpected failures."""
+    try:
+        app()
+    except KeyboardInterrupt:
+        say("epaper: interrupted")
+        sys.exit(130)
+    except BrokenPipeError:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        sys.exit(1)
+    except Exception as exc:  # a bug: still one line, with a way to get the details
+        if os.environ.get("EPAPER_DEBUG"):
+            raise
+        say(f"epaper: internal error: {type(exc).__name__}: {exc} (set EPAPER_DEBUG=1 for details)")
+        sys.exit(1)

@@ -1,0 +1,32 @@
+"""The one exception hierarchy: only the CLI turns these into `epaper: <what>: <why>` and an exit code."""
+
+from __future__ import annotations
+
+
+class EpaperError(Exception):
+    """A failure the user can act on: `what` names the file or thing, `why` says what is wrong and what to try."""
+
+    exit_code = 1
+
+    def __init__(self, what: str, why: str) -> None:
+        super().__init__(f"{what}: {why}")
+        self.what = what
+        self.why = why
+
+
+class InputError(EpaperError):
+    """A capture or input file that cannot be read into the model."""
+
+
+class ArchiveError(EpaperError):
+    """An archive file that is missing, corrupt, of an unknown format version, or cannot be written."""
+
+
+class ExportError(EpaperError):
+    """An issue that cannot be written to the requested format."""
+
+
+class UsageError(EpaperError):
+    """Options that do not fit together."""
+
+    exit_code = 2

@@ -1,0 +1,119 @@
+"""`epaper import`: read each input into the model, keep its raw bytes, merge its articles into the archive."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from epaper_cli.archive import Archive, Outcome
+from epaper_cli.errors import EpaperError, InputError
+from epaper_cli.model import Article, Issue, Page
+
+STDIN = "-"
+
+
+@dataclass(frozen=True)
+class Input:
+    """One input file's name (as the user wrote it) and its raw bytes."""
+
+    name: str
+    data: bytes
+
+
+@dataclass
+class ImportReport:
+    """What an import run did: outcomes for the articles, and the inputs that failed with why."""
+
+    outcomes: list[tuple[str, Outcome]] = field(default_factory=list)
+    failures: list[EpaperError] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+
+
+def expand_paths(paths: Iterable[str]) -> Iterator[str]:
+    """Turn the command line's paths into input names: folders become every *.txt below them, sorted."""
+    for raw in paths:
+        path = Path(raw)
+        if raw != STDIN and path.is_dir():
+            yield from (str(p) for p in sorted(path.rglob("*.txt")) if p.is_file())
+        else:
+            yield raw
+
+
+def read_input(name: str, read_stdin: Callable[[], bytes]) -> Input:
+    """Read one input's bytes, turning OS errors into one-line input errors."""
+    if name == STDIN:
+        return Input("<stdin>", read_stdin())
+    try:
+        return Input(name, Path(name).read_bytes())
+    except FileNotFoundError as exc:
+        raise InputError(name, "no such file") from exc
+    except IsADirectoryError as exc:
+        raise InputError(name, "is a folder") from exc
+    except OSError as exc:
+        raise InputError(name, f"cannot read: {exc.strerror or exc}") from exc
+
+
+def run_import(
+    archive: Archive,
+    inputs: Iterable[Callable[[], Input]],
+    read: Callable[[bytes, str], list[Issue]],
+    *,
+    dry_run: bool = False,
+) -> ImportReport:
+    """Import every input, each all-or-nothing; a failed input is reported and the rest still go in.
+
+    Issues are gathered over the whole run so each issue file is loaded and written once, not once per article.
+    """
+    report = ImportReport()
+    pending: dict[tuple[str, dt.date], Issue] = {}
+    names: dict[int, str] = {}
+    for load_input in inputs:
+        try:
+            item = load_input()
+            issues = read(item.data, item.name)
+            if not issues:
+                report.notes.append(f"{item.name}: no article in it (only credits or an advertisement): skipped")
+                continue
+            if not dry_run:
+                archive.store_raw(item.data)
+        except EpaperError as error:
+            report.failures.append(error)
+            continue
+        for issue in issues:
+            key = (issue.paper, issue.date)
+            gathered = pending.setdefault(key, Issue(issue.paper, issue.date, []))
+            for page, article in issue.articles():
+                _add(gathered, page, article)
+                names[id(article)] = item.name
+    for gathered in pending.values():
+        try:
+            outcomes = _preview(archive, gathered) if dry_run else archive.merge(gathered)
+        except EpaperError as error:
+            report.failures.append(error)
+            continue
+        report.outcomes.extend((names[id(outcome.article)], outcome) for outcome in outcomes)
+    return report
+
+
+def _add(issue: Issue, page: Page, article: Article) -> None:
+    """Gather one article for its issue's single write, keeping every capture as its own entry."""
+    target = issue.page(page.label)
+    if target is None:
+        target = Page(page.label, page.section, [])
+        issue.pages.append(target)
+    target.articles.append(article)
+
+
+def _preview(archive: Archive, incoming: Issue) -> list[Outcome]:
+    """What merging would do, without writing anything."""
+    from epaper_cli.archive import merge_article
+
+    path = archive.issue_path(incoming.paper, incoming.date)
+    current = archive.load(path) if path.exists() else Issue(incoming.paper, incoming.date, [])
+    return [
+        Outcome(current.paper, current.date, page.label, article, merge_article(current, page, article), path)
+        for page in incoming.pages
+        for article in page.articles
+    ]

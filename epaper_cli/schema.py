@@ -1,0 +1,235 @@
+"""The issue file schema (`format: epaper/1`): model ⇄ plain data ⇄ readable YAML."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+import yaml
+
+from epaper_cli.errors import ArchiveError
+from epaper_cli.model import BLOCK_KINDS, Article, Block, Issue, Page, Person, Source, block_kind
+
+FORMAT = "epaper/1"
+_BLOCK_SCALAR_FROM = 40
+"""Body text at least this long is written as a `|-` block scalar, so long paragraphs read and diff well."""
+
+_SafeLoader: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+_SafeDumper: Any = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
+
+
+class _Flow(dict[str, str]):
+    """A mapping written on one line: `{role: 记者, name: 毛慧娟}`."""
+
+
+class _Long(str):
+    """A string written as a literal block scalar."""
+
+    __slots__ = ()
+
+
+class _Dumper(_SafeDumper):  # type: ignore[misc]
+    """libyaml's dumper when present, with flow-style people, block-scalar paragraphs and no anchors."""
+
+    def ignore_aliases(self, data: Any) -> bool:
+        return True
+
+
+def _represent_flow(dumper: Any, data: _Flow) -> Any:
+    return dumper.represent_mapping("tag:yaml.org,2002:map", data.items(), flow_style=True)
+
+
+def _represent_long(dumper: Any, data: _Long) -> Any:
+    return dumper.represent_scalar("tag:yaml.org,2002:str", str(data), style="|")
+
+
+_Dumper.add_representer(_Flow, _represent_flow)
+_Dumper.add_representer(_Long, _represent_long)
+
+
+# -- model → YAML ---------------------------------------------------------------------------------------
+
+
+def dump(issue: Issue) -> str:
+    """Write an issue as its archive file's text."""
+    return str(
+        yaml.dump(
+            issue_to_data(issue),
+            Dumper=_Dumper,
+            allow_unicode=True,
+            sort_keys=False,
+            default_flow_style=False,
+            width=10**6,
+        )
+    )
+
+
+def issue_to_data(issue: Issue) -> dict[str, Any]:
+    """Turn an issue into plain data in the schema's key order, optional keys left out."""
+    return {
+        "format": FORMAT,
+        "paper": issue.paper,
+        "date": issue.date,
+        "pages": [_page_to_data(page) for page in issue.pages],
+    }
+
+
+def _page_to_data(page: Page) -> dict[str, Any]:
+    data: dict[str, Any] = {"page": page.label}
+    if page.section:
+        data["section"] = page.section
+    data["articles"] = [article_to_data(article) for article in page.articles]
+    return data
+
+
+def article_to_data(article: Article) -> dict[str, Any]:
+    """Turn one article into plain data in the schema's key order."""
+    data: dict[str, Any] = {"id": article.id, "title": article.title}
+    for key in ("kicker", "subtitle", "byline"):
+        value = getattr(article, key)
+        if value:
+            data[key] = value
+    if article.authors:
+        data["authors"] = [_Flow(role=p.role, name=p.name) for p in article.authors]
+    if article.dateline:
+        data["dateline"] = article.dateline
+    data["body"] = [{block_kind(block): _text_value(block.text)} for block in article.body]
+    if article.editors:
+        data["editors"] = [_Flow(role=p.role, name=p.name) for p in article.editors]
+    if article.source is not None:
+        source: dict[str, Any] = {"sha256": article.source.sha256}
+        if article.source.reader:
+            source["reader"] = article.source.reader
+        if article.source.read_on:
+            source["read_on"] = article.source.read_on
+        data["source"] = source
+    return data
+
+
+def _text_value(text: str) -> str:
+    return _Long(text) if len(text) >= _BLOCK_SCALAR_FROM else text
+
+
+# -- YAML → model ---------------------------------------------------------------------------------------
+
+
+def load(text: str, where: str) -> Issue:
+    """Read an issue file's text, checking the format version and every field's type."""
+    try:
+        data = yaml.load(text, Loader=_SafeLoader)
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark
+        line = f"line {mark.line + 1}: " if mark is not None else ""
+        raise ArchiveError(where, f"{line}not valid YAML ({exc.problem})") from exc
+    except yaml.YAMLError as exc:
+        raise ArchiveError(where, f"not valid YAML ({exc})") from exc
+    return issue_from_data(data, where)
+
+
+def issue_from_data(data: Any, where: str) -> Issue:
+    """Build an issue from plain data, refusing anything that is not the schema."""
+    if not isinstance(data, dict) or "format" not in data:
+        raise ArchiveError(where, "not an epaper issue file (no `format` key)")
+    if data["format"] != FORMAT:
+        raise ArchiveError(
+            where, f"unknown format version {data['format']!r}: this epaper reads {FORMAT}; upgrade epaper"
+        )
+    paper = _string(data, "paper", where)
+    date = _date(data.get("date"), "date", where)
+    pages_data = _list(data, "pages", where)
+    pages = [_page_from_data(item, f"pages[{i}]", where) for i, item in enumerate(pages_data)]
+    return Issue(paper, date, pages)
+
+
+def _page_from_data(data: Any, at: str, where: str) -> Page:
+    data = _mapping(data, at, where)
+    label = _string(data, "page", where, at)
+    section = _optional_string(data, "section", where, at)
+    articles = [
+        _article_from_data(item, f"{at}.articles[{i}]", where)
+        for i, item in enumerate(_list(data, "articles", where, at))
+    ]
+    return Page(label, section, articles)
+
+
+def _article_from_data(data: Any, at: str, where: str) -> Article:
+    data = _mapping(data, at, where)
+    source_data = data.get("source")
+    source = None
+    if source_data is not None:
+        source_data = _mapping(source_data, f"{at}.source", where)
+        read_on = source_data.get("read_on")
+        source = Source(
+            sha256=_string(source_data, "sha256", where, f"{at}.source"),
+            reader=_optional_string(source_data, "reader", where, f"{at}.source"),
+            read_on=None if read_on is None else _date(read_on, f"{at}.source.read_on", where),
+        )
+    return Article(
+        title=_string(data, "title", where, at),
+        id=_string(data, "id", where, at),
+        kicker=_optional_string(data, "kicker", where, at),
+        subtitle=_optional_string(data, "subtitle", where, at),
+        byline=_optional_string(data, "byline", where, at),
+        authors=_people(data.get("authors"), f"{at}.authors", where),
+        dateline=_optional_string(data, "dateline", where, at),
+        body=[_block(item, f"{at}.body[{i}]", where) for i, item in enumerate(_list(data, "body", where, at))],
+        editors=_people(data.get("editors"), f"{at}.editors", where),
+        source=source,
+    )
+
+
+def _block(data: Any, at: str, where: str) -> Block:
+    if not isinstance(data, dict) or len(data) != 1:
+        raise ArchiveError(where, f"{at}: a body block is one of text/heading/caption with its text")
+    ((kind, text),) = data.items()
+    if kind not in BLOCK_KINDS or not isinstance(text, str):
+        raise ArchiveError(where, f"{at}: unknown body block {kind!r}")
+    return BLOCK_KINDS[kind](text)
+
+
+def _people(data: Any, at: str, where: str) -> list[Person]:
+    if data is None:
+        return []
+    if not isinstance(data, list):
+        raise ArchiveError(where, f"{at}: expected a list of {{role, name}}")
+    people = []
+    for i, item in enumerate(data):
+        item = _mapping(item, f"{at}[{i}]", where)
+        people.append(Person(_string(item, "role", where, f"{at}[{i}]"), _string(item, "name", where, f"{at}[{i}]")))
+    return people
+
+
+def _mapping(data: Any, at: str, where: str) -> dict[str, Any]:
+    if not isinstance(data, dict):
+        raise ArchiveError(where, f"{at}: expected a mapping")
+    return data
+
+
+def _list(data: dict[str, Any], key: str, where: str, at: str = "") -> list[Any]:
+    value = data.get(key)
+    if not isinstance(value, list):
+        raise ArchiveError(where, f"{_at(at, key)}: expected a list")
+    return value
+
+
+def _string(data: dict[str, Any], key: str, where: str, at: str = "") -> str:
+    value = data.get(key)
+    if not isinstance(value, str) or not value:
+        raise ArchiveError(where, f"{_at(at, key)}: expected text")
+    return value
+
+
+def _optional_string(data: dict[str, Any], key: str, where: str, at: str = "") -> str | None:
+    if data.get(key) is None:
+        return None
+    return _string(data, key, where, at)
+
+
+def _date(value: Any, at: str, where: str) -> dt.date:
+    if isinstance(value, dt.date) and not isinstance(value, dt.datetime):
+        return value
+    raise ArchiveError(where, f"{at}: expected a date YYYY-MM-DD")
+
+
+def _at(at: str, key: str) -> str:
+    return f"{at}.{key}" if at else key
