@@ -1,0 +1,53 @@
+"""Shared test helpers: paths, hand-made articles, and tools that CI must have."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+
+from epaper_cli.model import Article, Caption, Heading, Person, Source, Text, article_id
+
+ROOT = Path(__file__).resolve().parents[1]
+SAMPLES = ROOT / "samples"
+SHARED = ROOT.parent / "shared"
+SEED = SHARED / "seeds" / "000_97aeb27e0cbc22d9.txt"
+
+
+def require_tool(name: str) -> str:
+    """The tool's path; skip when it is missing, unless CI (EPAPER_REQUIRE_TOOLS=1) says it must be there."""
+    path = shutil.which(name)
+    if path is None:
+        if os.environ.get("EPAPER_REQUIRE_TOOLS"):
+            pytest.fail(f"{name} is required in CI but not installed")
+        pytest.skip(f"{name} is not installed")
+    return path
+
+
+def require_file(path: Path, why: str) -> Path:
+    """The file; skip when it is missing, unless CI says it must be there."""
+    if not path.exists():
+        if os.environ.get("EPAPER_REQUIRE_TOOLS"):
+            pytest.fail(f"{path} is required in CI ({why})")
+        pytest.skip(f"{path} is missing ({why})")
+    return path
+
+
+def make_article(paper: str, date: dt.date, page: str, title: str, paragraphs: int = 2) -> Article:
+    """An article with every optional field filled, its id derived as the importer would."""
+    return Article(
+        title=title,
+        id=article_id(paper, date, page, title),
+        kicker="引题在此",
+        subtitle="副题在此",
+        byline="记者 林小溪 通讯员 周远",
+        authors=[Person("记者", "林小溪"), Person("通讯员", "周远")],
+        dateline="本报讯",
+        body=[Text(f"第{i}段正文，写得很长很长，" * 5) for i in range(paragraphs)]
+        + [Heading("一个小标题"), Caption("图为江边的清晨。 林小溪 摄")],
+        editors=[Person("责任编辑", "钱多")],
+        source=Source("0" * 64, "电子报阅读机", dt.date(2025, 3, 15)),
+    )

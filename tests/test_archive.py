@@ -1,0 +1,225 @@
+"""The archive: schema round trips, readable YAML, safe paths, merging, locking and atomic writes."""
+
+from __future__ import annotations
+
+import datetime as dt
+import multiprocessing
+from pathlib import Path
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from epaper_cli import schema
+from epaper_cli.archive import Archive, safe_component
+from epaper_cli.errors import ArchiveError
+from epaper_cli.model import Article, Heading, Issue, Page, Person, Source, Text, article_id, page_sort_key
+from tests.helpers import make_article
+
+
+def test_dump_then_load_gives_the_same_issue(issue: Issue) -> None:
+    assert schema.load(schema.dump(issue), "x.yaml") == issue
+
+
+def test_dump_is_readable_yaml(issue: Issue) -> None:
+    text = schema.dump(issue)
+    assert text.startswith(
+        "format: epaper/1\npaper: 清溪晚报\ndate: 2025-03-14\npages:\n- page: '03'\n  section: 要闻\n"
+    )
+    assert "\\u" not in text
+    assert "{role: 记者, name: 林小溪}" in text
+    assert "- text: |-\n" in text  # long paragraphs as block scalars
+    assert "- heading: 一个小标题\n" in text
+    assert "read_on: 2025-03-15" in text
+    page_12 = text[text.index("- page: '12'") :]
+    assert page_12.splitlines()[1] == "  articles:"  # no section key when the page has none
+
+
+def test_optional_keys_are_omitted() -> None:
+    date = dt.date(2025, 1, 2)
+    bare = Issue("P", date, [Page("01", None, [Article("T", article_id("P", date, "01", "T"), body=[Text("x")])])])
+    text = schema.dump(bare)
+    for key in (
+        "kicker",
+        "subtitle",
+        "byline",
+        "authors",
+        "dateline",
+        "editors",
+        "source",
+        "section",
+        "null",
+    ):
+        assert key not in text
+    assert schema.load(text, "x") == bare
+
+
+@pytest.mark.parametrize(
+    ("text", "reason"),
+    [
+        ("format: epaper/2\npaper: P\ndate: 2025-01-01\npages: []\n", "unknown format version 'epaper/2'"),
+        ("paper: P\n", "no `format` key"),
+        ("- a\n- b\n", "no `format` key"),
+        ("format: epaper/1\npaper: P: Q\ndate: 2025-01-01\n", "line 2: not valid YAML"),
+        ("format: epaper/1\npaper: P\ndate: soon\npages: []\n", "date: expected a date"),
+        (
+            "format: epaper/1\npaper: P\ndate: 2025-01-01\npages:\n- page: '01'\n  articles: 3\n",
+            "pages[0].articles",
+        ),
+        (
+            "format: epaper/1\npaper: P\ndate: 2025-01-01\npages:\n- page: '01'\n  articles:\n  - id: a\n"
+            "    title: T\n    body:\n    - poem: x\n",
+            "unknown body block 'poem'",
+        ),
+        ("format: epaper/1\npaper: !!python/object:os.system x\n", "not valid YAML"),
+    ],
+)
+def test_bad_issue_files_are_refused_with_a_reason(text: str, reason: str) -> None:
+    with pytest.raises(ArchiveError) as caught:
+        schema.load(text, "bad.yaml")
+    assert caught.value.what == "bad.yaml"
+    assert reason in caught.value.why
+
+
+@pytest.mark.parametrize(
+    ("name", "expected"),
+    [
+        ("衢州日报", "衢州日报"),
+        ("../../x", "_.._x"),
+        ("/etc/passwd", "_etc_passwd"),
+        ("a\x00b", "a_b"),
+        (".", "_"),
+        ("..", "_"),
+        (".raw", "raw"),
+        ("C:\\Windows", "C__Windows"),
+    ],
+)
+def test_paper_names_become_one_safe_path_component(name: str, expected: str) -> None:
+    assert safe_component(name) == expected
+
+
+def test_overlong_paper_names_are_cut_but_stay_distinct() -> None:
+    a, b = safe_component("报" * 200 + "甲"), safe_component("报" * 200 + "乙")
+    assert a != b
+    assert len(a.encode()) <= 180 and len(b.encode()) <= 180
+
+
+@given(st.text(min_size=1, max_size=300))
+def test_any_paper_name_stays_inside_the_archive(name: str) -> None:
+    component = safe_component(name)
+    assert component not in {"", ".", ".."} and "/" not in component and "\x00" not in component
+    assert not component.startswith(".")
+    root = Path("/archive")
+    assert (root / component).resolve().parent == root
+
+
+def test_merge_adds_replaces_in_place_and_keeps_page_order(tmp_path: Path, issue: Issue) -> None:
+    archive = Archive(tmp_path)
+    outcomes = archive.merge(issue)
+    assert [o.status for o in outcomes] == ["added", "added", "added"]
+    path = archive.issue_path(issue.paper, issue.date)
+    assert path == tmp_path / "清溪晚报" / "2025" / "2025-03-14.yaml"
+    first = path.read_bytes()
+
+    assert [o.status for o in archive.merge(issue)] == ["unchanged"] * 3
+    assert path.read_bytes() == first
+
+    corrected = make_article(issue.paper, issue.date, "03", "春耕时节的江畔", paragraphs=1)
+    late = make_article(issue.paper, issue.date, "A02", "副刊一篇")
+    early = make_article(issue.paper, issue.date, "05", "第五版的消息")
+    incoming = Issue(issue.paper, issue.date, [Page("03", "要闻", [corrected]), Page("A02", "副刊", [late])])
+    incoming.pages.append(Page("05", None, [early]))
+    assert [o.status for o in archive.merge(incoming)] == ["replaced", "added", "added"]
+    stored = archive.load(path)
+    assert [p.label for p in stored.pages] == ["03", "05", "12", "A02"]
+    assert [a.title for a in stored.pages[0].articles] == ["春耕时节的江畔", "小巷里的书店"]
+    assert stored.pages[0].articles[0] == corrected
+
+
+def test_page_order_is_the_papers_order() -> None:
+    labels = ["A02", "12", "B01", "03", "A01", "01"]
+    assert sorted(labels, key=page_sort_key) == ["01", "03", "12", "A01", "A02", "B01"]
+
+
+def test_raw_captures_are_content_addressed(tmp_path: Path) -> None:
+    archive = Archive(tmp_path)
+    digest = archive.store_raw(b"\xef\xbb\xbfraw bytes\r\n")
+    assert archive.raw_path(digest).read_bytes() == b"\xef\xbb\xbfraw bytes\r\n"
+    assert archive.raw_path(digest).parent.parent == tmp_path / ".raw"
+    assert archive.store_raw(b"\xef\xbb\xbfraw bytes\r\n") == digest
+
+
+def test_a_failed_write_leaves_the_old_file_and_no_temp_file(
+    tmp_path: Path, issue: Issue, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    archive = Archive(tmp_path)
+    archive.merge(issue)
+    path = archive.issue_path(issue.paper, issue.date)
+    before = path.read_bytes()
+
+    def broken_replace(src: str, dst: str) -> None:
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr("os.replace", broken_replace)
+    extra = Issue(issue.paper, issue.date, [Page("07", None, [make_article(issue.paper, issue.date, "07", "新")])])
+    with pytest.raises(ArchiveError, match="No space left on device"):
+        archive.merge(extra)
+    assert path.read_bytes() == before
+    assert [p.name for p in path.parent.iterdir()] == [path.name]
+
+
+def _merge_one(root: str, index: int) -> None:
+    date = dt.date(2025, 3, 14)
+    article = make_article("清溪晚报", date, "02", f"第{index}篇稿件")
+    Archive(Path(root)).merge(Issue("清溪晚报", date, [Page("02", None, [article])]))
+
+
+def test_concurrent_merges_into_one_issue_lose_nothing(tmp_path: Path) -> None:
+    context = multiprocessing.get_context("spawn")
+    processes = [context.Process(target=_merge_one, args=(str(tmp_path), i)) for i in range(8)]
+    for process in processes:
+        process.start()
+    for process in processes:
+        process.join(60)
+        assert process.exitcode == 0
+    archive = Archive(tmp_path)
+    stored = archive.load(archive.issue_path("清溪晚报", dt.date(2025, 3, 14)))
+    assert sorted(a.title for a in stored.pages[0].articles) == sorted(f"第{i}篇稿件" for i in range(8))
+
+
+_text = st.text(st.characters(codec="utf-8", exclude_categories=["Cs"]), min_size=1, max_size=40)
+
+
+@st.composite
+def issues(draw: st.DrawFn) -> Issue:
+    paper = draw(_text)
+    date = draw(st.dates(dt.date(1900, 1, 1), dt.date(2100, 12, 31)))
+    labels = sorted(
+        draw(st.sets(st.from_regex(r"[A-C]?[0-9]{2}", fullmatch=True), min_size=1, max_size=3)),
+        key=page_sort_key,
+    )
+    pages = []
+    for label in labels:
+        articles = []
+        for title in draw(st.lists(_text, min_size=1, max_size=2, unique=True)):
+            body = draw(st.lists(st.builds(Text, _text) | st.builds(Heading, _text), max_size=3))
+            people = draw(st.lists(st.builds(Person, _text, _text), max_size=2))
+            articles.append(
+                Article(
+                    title,
+                    article_id(paper, date, label, title),
+                    kicker=draw(st.none() | _text),
+                    byline=draw(st.none() | _text),
+                    authors=people,
+                    body=body,
+                    source=Source("a" * 64, draw(st.none() | _text), draw(st.none() | st.dates())),
+                )
+            )
+        pages.append(Page(label, draw(st.none() | _text), articles))
+    return Issue(paper, date, pages)
+
+
+@settings(max_examples=200, deadline=None)
+@given(issues())
+def test_any_issue_round_trips_through_yaml(generated: Issue) -> None:
+    assert schema.load(schema.dump(generated), "x.yaml") == generated
