@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import BinaryIO
 
 from epaper_cli import schema
-from epaper_cli.atomic import write_atomic
+from epaper_cli.atomic import TEMP_PREFIX, can_defer_sync, sync_everything, write_atomic
 from epaper_cli.errors import ArchiveError
 from epaper_cli.model import Article, Issue, Page, page_sort_key
 
@@ -50,7 +50,8 @@ class Outcome:
     paper: str
     date: dt.date
     page: str
-    article: Article
+    article_id: str
+    title: str
     status: str
     path: Path
 
@@ -60,6 +61,8 @@ class Archive:
 
     def __init__(self, root: Path) -> None:
         self.root = root
+        self._lock_depth = 0
+        self._unsynced = False
 
     # -- paths -------------------------------------------------------------------------------------------
 
@@ -75,15 +78,18 @@ class Archive:
         """Where the raw capture with this digest is kept."""
         return self.root / RAW_DIR / sha256[:2] / sha256
 
-    def display(self, path: Path) -> str:
-        """A path as the user gave the archive, for messages."""
-        return str(path)
-
     # -- writing -----------------------------------------------------------------------------------------
 
     @contextlib.contextmanager
     def lock(self) -> Iterator[None]:
         """Hold the archive's write lock; the kernel drops it if the process dies, so it never goes stale."""
+        if self._lock_depth:
+            self._lock_depth += 1
+            try:
+                yield
+            finally:
+                self._lock_depth -= 1
+            return
         self._mkdir(self.root)
         path = self.root / LOCK_FILE
         try:
@@ -92,8 +98,10 @@ class Archive:
             raise ArchiveError(str(path), f"cannot open the archive lock: {exc.strerror}") from exc
         try:
             _lock_fd(fd)
+            self._lock_depth = 1
             yield
         finally:
+            self._lock_depth = 0
             os.close(fd)
 
     def store_raw(self, data: bytes) -> str:
@@ -101,7 +109,10 @@ class Archive:
         digest = hashlib.sha256(data).hexdigest()
         path = self.raw_path(digest)
         if not path.exists():
-            self._write_atomic(path, data)
+            deferred = can_defer_sync()
+            with self.lock():
+                self._write_atomic(path, data, durable=not deferred)
+            self._unsynced = self._unsynced or deferred
         return digest
 
     def merge(self, incoming: Issue) -> list[Outcome]:
@@ -109,24 +120,34 @@ class Archive:
         path = self.issue_path(incoming.paper, incoming.date)
         with self.lock():
             current = self.load(path) if path.exists() else Issue(incoming.paper, incoming.date, [])
+            sections = [(page.label, page.section) for page in current.pages]
             outcomes: list[Outcome] = []
             for page in incoming.pages:
                 for article in page.articles:
                     status = merge_article(current, page, article)
-                    outcomes.append(Outcome(current.paper, current.date, page.label, article, status, path))
-            if any(outcome.status != "unchanged" for outcome in outcomes):
+                    outcomes.append(
+                        Outcome(current.paper, current.date, page.label, article.id, article.title, status, path)
+                    )
+            changed = any(outcome.status != "unchanged" for outcome in outcomes)
+            if changed or sections != [(page.label, page.section) for page in current.pages]:
+                if self._unsynced:  # raw captures reach the disk before any issue refers to them
+                    sync_everything()
+                    self._unsynced = False
                 self._write_atomic(path, schema.dump(current).encode("utf-8"))
         return outcomes
 
-    def _write_atomic(self, path: Path, data: bytes) -> None:
-        """Write an archive file whole or not at all."""
+    def _write_atomic(self, path: Path, data: bytes, *, durable: bool = True) -> None:
+        """Write an archive file whole or not at all; called under the lock, so older temp files are stale."""
         self._mkdir(path.parent)
+        for stale in path.parent.glob(f"{TEMP_PREFIX}*"):
+            with contextlib.suppress(OSError):
+                stale.unlink()
 
         def fill(handle: BinaryIO) -> None:
             handle.write(data)
 
         try:
-            write_atomic(path, fill)
+            write_atomic(path, fill, durable=durable)
         except OSError as exc:
             raise ArchiveError(str(path), f"cannot write: {exc.strerror or exc}") from exc
 

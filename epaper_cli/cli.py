@@ -161,7 +161,7 @@ def import_command(
         print_json([_outcome_json(name, outcome) for name, outcome in report.outcomes])
     else:
         for _name, o in report.outcomes:
-            typer.echo(f"{o.status}\t{o.paper}\t{o.date}\t{o.page}\t{o.article.id}\t{o.article.title}")
+            typer.echo(f"{o.status}\t{o.paper}\t{o.date}\t{o.page}\t{o.article_id}\t{o.title}")
     if not quiet:
         counts = {s: sum(1 for _, o in report.outcomes if o.status == s) for s in ("added", "replaced", "unchanged")}
         summary = ", ".join(f"{n} {s}" for s, n in counts.items())
@@ -200,8 +200,8 @@ def _outcome_json(name: str, outcome: Any) -> dict[str, Any]:
         "paper": outcome.paper,
         "date": outcome.date.isoformat(),
         "page": outcome.page,
-        "title": outcome.article.title,
-        "id": outcome.article.id,
+        "title": outcome.title,
+        "id": outcome.article_id,
         "status": outcome.status,
         "path": str(outcome.path),
     }

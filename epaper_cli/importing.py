@@ -12,6 +12,10 @@ from epaper_cli.errors import EpaperError, InputError
 from epaper_cli.model import Article, Issue, Page
 
 STDIN = "-"
+MAX_INPUT_BYTES = 16 * 1024 * 1024
+"""No real capture comes near this; a larger input is refused before it is read whole."""
+FLUSH_AFTER_ARTICLES = 400
+"""Gathered articles are written out at this count, so memory stays bounded however large the run."""
 
 
 @dataclass(frozen=True)
@@ -41,18 +45,29 @@ def expand_paths(paths: Iterable[str]) -> Iterator[str]:
             yield raw
 
 
-def read_input(name: str, read_stdin: Callable[[], bytes]) -> Input:
+def read_input(name: str, read_stdin: Callable[[int], bytes]) -> Input:
     """Read one input's bytes, turning OS errors into one-line input errors."""
     if name == STDIN:
-        return Input("<stdin>", read_stdin())
+        return _bounded(Input("<stdin>", read_stdin(MAX_INPUT_BYTES + 1)))
     try:
-        return Input(name, Path(name).read_bytes())
+        with open(name, "rb") as handle:
+            return _bounded(Input(name, handle.read(MAX_INPUT_BYTES + 1)))
     except FileNotFoundError as exc:
         raise InputError(name, "no such file") from exc
     except IsADirectoryError as exc:
         raise InputError(name, "is a folder") from exc
     except OSError as exc:
         raise InputError(name, f"cannot read: {exc.strerror or exc}") from exc
+
+
+def _bounded(item: Input) -> Input:
+    """Refuse an input too large to be a capture."""
+    if len(item.data) > MAX_INPUT_BYTES:
+        limit = MAX_INPUT_BYTES // (1024 * 1024)
+        raise InputError(
+            item.name, f"larger than {limit} MB: not a capture (split it, or import the files it came from)"
+        )
+    return item
 
 
 def run_import(
@@ -64,11 +79,12 @@ def run_import(
 ) -> ImportReport:
     """Import every input, each all-or-nothing; a failed input is reported and the rest still go in.
 
-    Issues are gathered over the whole run so each issue file is loaded and written once, not once per article.
+    Articles are gathered by issue so each issue file is loaded and written once per batch, not once per article.
     """
     report = ImportReport()
     pending: dict[tuple[str, dt.date], Issue] = {}
     names: dict[int, str] = {}
+    gathered_count = 0
     for load_input in inputs:
         try:
             item = load_input()
@@ -87,14 +103,32 @@ def run_import(
             for page, article in issue.articles():
                 _add(gathered, page, article)
                 names[id(article)] = item.name
+                gathered_count += 1
+        if gathered_count >= FLUSH_AFTER_ARTICLES:
+            _flush(archive, pending, names, report, dry_run)
+            gathered_count = 0
+    _flush(archive, pending, names, report, dry_run)
+    return report
+
+
+def _flush(
+    archive: Archive,
+    pending: dict[tuple[str, dt.date], Issue],
+    names: dict[int, str],
+    report: ImportReport,
+    dry_run: bool,
+) -> None:
+    """Merge every gathered issue into the archive (or preview it), then forget it."""
     for gathered in pending.values():
         try:
             outcomes = _preview(archive, gathered) if dry_run else archive.merge(gathered)
         except EpaperError as error:
             report.failures.append(error)
             continue
-        report.outcomes.extend((names[id(outcome.article)], outcome) for outcome in outcomes)
-    return report
+        files = [names[id(article)] for _page, article in gathered.articles()]
+        report.outcomes.extend(zip(files, outcomes, strict=True))
+    pending.clear()
+    names.clear()
 
 
 def _add(issue: Issue, page: Page, article: Article) -> None:
@@ -113,7 +147,15 @@ def _preview(archive: Archive, incoming: Issue) -> list[Outcome]:
     path = archive.issue_path(incoming.paper, incoming.date)
     current = archive.load(path) if path.exists() else Issue(incoming.paper, incoming.date, [])
     return [
-        Outcome(current.paper, current.date, page.label, article, merge_article(current, page, article), path)
+        Outcome(
+            current.paper,
+            current.date,
+            page.label,
+            article.id,
+            article.title,
+            merge_article(current, page, article),
+            path,
+        )
         for page in incoming.pages
         for article in page.articles
     ]

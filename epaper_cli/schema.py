@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from typing import Any
 
 import yaml
@@ -16,6 +17,20 @@ _BLOCK_SCALAR_FROM = 40
 
 _SafeLoader: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 _SafeDumper: Any = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
+
+
+_MAYBE_ALIAS = re.compile(r"(?:^|[\s\[{,])\*[^\s\]},]")
+"""Text that might hold a YAML alias; such files are read by a loader that refuses aliases (no alias bombs)."""
+
+
+class _NoAliasLoader(yaml.SafeLoader):
+    """The safe loader, refusing aliases: epaper never writes them, and they can multiply a small file's size."""
+
+    def compose_node(self, parent: Any, index: Any) -> Any:
+        if self.check_event(yaml.AliasEvent):
+            mark = self.peek_event().start_mark
+            raise yaml.composer.ComposerError(None, None, "YAML aliases are not allowed in issue files", mark)
+        return super().compose_node(parent, index)
 
 
 class _Flow(dict[str, str]):
@@ -116,7 +131,7 @@ def _text_value(text: str) -> str:
 def load(text: str, where: str) -> Issue:
     """Read an issue file's text, checking the format version and every field's type."""
     try:
-        data = yaml.load(text, Loader=_SafeLoader)
+        data = yaml.load(text, Loader=_NoAliasLoader if _MAYBE_ALIAS.search(text) else _SafeLoader)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark
         line = f"line {mark.line + 1}: " if mark is not None else ""

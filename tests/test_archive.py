@@ -21,6 +21,12 @@ def test_dump_then_load_gives_the_same_issue(issue: Issue) -> None:
     assert schema.load(schema.dump(issue), "x.yaml") == issue
 
 
+def test_text_that_looks_like_an_alias_still_loads() -> None:
+    date = dt.date(2025, 1, 2)
+    odd = Issue("P", date, [Page("01", None, [Article("T", "x", body=[Text("*注 &参考 [*1] a *b")])])])
+    assert schema.load(schema.dump(odd), "x") == odd
+
+
 def test_dump_is_readable_yaml(issue: Issue) -> None:
     text = schema.dump(issue)
     assert text.startswith(
@@ -72,6 +78,7 @@ def test_optional_keys_are_omitted() -> None:
             "unknown body block 'poem'",
         ),
         ("format: epaper/1\npaper: !!python/object:os.system x\n", "not valid YAML"),
+        ("a: &a [x, x]\nb: &b [*a, *a]\nc: [*b, *b]\n", "line 2: not valid YAML (YAML aliases are not allowed"),
     ],
 )
 def test_bad_issue_files_are_refused_with_a_reason(text: str, reason: str) -> None:

@@ -1,0 +1,226 @@
+"""The archive never loses or corrupts anything: crashes, concurrency, hostile input and broken archives."""
+
+from __future__ import annotations
+
+import datetime as dt
+import errno
+import os
+import random
+import resource
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+import yaml
+
+from epaper_cli import schema
+from epaper_cli.archive import Archive
+from epaper_cli.errors import ArchiveError
+from epaper_cli.model import Issue, Page
+from tests.helpers import make_article
+from tests.test_cli import CAPTURE, run
+from tests.test_e2e import epaper
+
+
+def capture(title: str, page: int = 5, day: int = 14) -> str:
+    """The test capture with another title, page and issue day."""
+    return (
+        CAPTURE.replace("江畔春耕正当时", title)
+        .replace("第5版", f"第{page}版")
+        .replace("日期:03-14", f"日期:03-{day:02d}")
+    )
+
+
+def write_captures(folder: Path, count: int) -> list[Path]:
+    """`count` captures spread over three issues and four pages."""
+    folder.mkdir(parents=True, exist_ok=True)
+    paths = []
+    for i in range(count):
+        path = folder / f"c{i:04d}.txt"
+        path.write_text(capture(f"第{i}号稿件", page=1 + i % 4, day=12 + i % 3), encoding="utf-8")
+        paths.append(path)
+    return paths
+
+
+def all_titles(root: Path) -> set[str]:
+    archive = Archive(root)
+    return {a.title for path in archive.all_issue_files() for _p, a in archive.load(path).articles()}
+
+
+def test_eight_processes_into_shared_and_separate_issues_keep_every_article(tmp_path: Path) -> None:
+    write_captures(tmp_path / "in", 48)
+    env = {k: v for k, v in os.environ.items() if k != "EPAPER_ARCHIVE"}
+    files = sorted((tmp_path / "in").glob("*.txt"))
+    processes = [
+        subprocess.Popen(
+            [epaper(), "import", "-q", "--archive", "a", *map(str, files[i::8])],
+            cwd=tmp_path,
+            env=env,
+            stdout=subprocess.DEVNULL,
+        )
+        for i in range(8)
+    ]
+    assert [p.wait(120) for p in processes] == [0] * 8
+    assert all_titles(tmp_path / "a") == {f"第{i}号稿件" for i in range(48)}
+    assert run("check", "--archive", str(tmp_path / "a")) == (0, "", "")
+
+
+def test_an_import_killed_at_any_moment_leaves_a_valid_archive(tmp_path: Path) -> None:
+    write_captures(tmp_path / "in", 300)
+    env = {k: v for k, v in os.environ.items() if k != "EPAPER_ARCHIVE"}
+    rng = random.Random(7)
+    for _attempt in range(4):
+        process = subprocess.Popen(
+            [epaper(), "import", "-q", "--archive", "a", "in"], cwd=tmp_path, env=env, stdout=subprocess.DEVNULL
+        )
+        time.sleep(rng.uniform(0.4, 1.2))
+        process.send_signal(signal.SIGKILL)
+        process.wait(30)
+        if not (tmp_path / "a").exists():
+            continue  # killed before its first write
+        for path in Archive(tmp_path / "a").all_issue_files():
+            yaml.safe_load(path.read_text(encoding="utf-8"))  # whole, valid YAML or not there at all
+        assert run("check", "--archive", str(tmp_path / "a"))[0] == 0
+    code, _out, err = run("import", "-q", "--archive", str(tmp_path / "a"), str(tmp_path / "in"))
+    assert code == 0, err
+    assert all_titles(tmp_path / "a") == {f"第{i}号稿件" for i in range(300)}
+    leftovers = [p for p in (tmp_path / "a").rglob(".tmp-*")]
+    assert leftovers == []
+
+
+def test_a_lock_held_by_a_killed_process_does_not_block(tmp_path: Path) -> None:
+    holder = subprocess.Popen(
+        [
+            sys.executable,
+            "-c",
+            "import sys, time; from pathlib import Path; from epaper_cli.archive import Archive\n"
+            "with Archive(Path(sys.argv[1])).lock():\n    print('locked', flush=True); time.sleep(600)",
+            str(tmp_path / "a"),
+        ],
+        stdout=subprocess.PIPE,
+    )
+    assert holder.stdout is not None and holder.stdout.readline() == b"locked\n"
+    holder.kill()
+    holder.wait(10)
+    (tmp_path / "c.txt").write_text(CAPTURE, encoding="utf-8")
+    result = subprocess.run(
+        [epaper(), "import", "--archive", "a", "c.txt"], cwd=tmp_path, timeout=30, capture_output=True
+    )
+    assert result.returncode == 0
+
+
+def test_a_full_disk_is_a_clear_error_and_the_archive_stays_intact(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    archive = tmp_path / "a"
+    (tmp_path / "c.txt").write_text(CAPTURE, encoding="utf-8")
+    assert run("import", "--archive", str(archive), str(tmp_path / "c.txt"))[0] == 0
+    issue_file = next(Archive(archive).all_issue_files())
+    before = issue_file.read_bytes()
+
+    real_fsync = os.fsync
+
+    def full(fd: int) -> None:
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(os, "fsync", full)
+    (tmp_path / "d.txt").write_text(capture("满盘的新稿件"), encoding="utf-8")
+    code, _out, err = run("import", "--archive", str(archive), str(tmp_path / "d.txt"))
+    monkeypatch.setattr(os, "fsync", real_fsync)
+    assert code == 1
+    assert "No space left on device" in err and "Traceback" not in err
+    assert issue_file.read_bytes() == before
+    assert list(archive.rglob(".tmp-*")) == []
+
+
+@pytest.mark.parametrize("paper", ["../../escape", "/abs/path", "a\x00b", "..", "x" * 400, ".raw"])
+def test_hostile_paper_names_stay_inside_the_archive(tmp_path: Path, paper: str) -> None:
+    (tmp_path / "c.txt").write_text(CAPTURE, encoding="utf-8")
+    archive = tmp_path / "deep" / "a"
+    code, _out, err = run("import", "--archive", str(archive), "--paper", paper, str(tmp_path / "c.txt"))
+    assert code == 0, err
+    written = [p for p in tmp_path.rglob("*") if p.is_file() and p.suffix == ".yaml"]
+    assert len(written) == 1
+    assert written[0].resolve().is_relative_to(archive.resolve())
+    assert written[0].parent.parent.parent == archive
+    assert not (archive / ".raw" / "2025").exists()
+    assert run("check", "--archive", str(archive))[0] == 0
+
+
+def test_a_100_mb_capture_is_refused_without_reading_it_whole(tmp_path: Path) -> None:
+    big = tmp_path / "big.txt"
+    with big.open("wb") as handle:
+        handle.write(CAPTURE.encode("utf-8"))
+        chunk = ("  很长很长的段落。" * 1000 + "\n").encode("utf-8")
+        while handle.tell() < 100 * 1024 * 1024:
+            handle.write(chunk)
+    script = (
+        "import resource, sys\nfrom epaper_cli.cli import main\n"
+        "sys.argv = ['epaper', 'import', '--archive', 'a', 'big.txt']\n"
+        "try:\n    main()\nexcept SystemExit as e:\n    code = e.code\n"
+        "print(code, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss, file=sys.stderr)"
+    )
+    result = subprocess.run([sys.executable, "-c", script], cwd=tmp_path, capture_output=True, timeout=120)
+    lines = result.stderr.decode().strip().splitlines()
+    assert lines[0] == "epaper: big.txt: larger than 16 MB: not a capture (split it, or import the files it came from)"
+    code, max_rss_kib = lines[-1].split()
+    assert code == "1"
+    assert int(max_rss_kib) < 150 * 1024  # well under the file's 100 MB plus the interpreter
+    assert not (tmp_path / "a" / "清溪晚报").exists()
+    assert resource.getrusage(resource.RUSAGE_SELF).ru_maxrss > 0
+
+
+@pytest.fixture
+def broken_archive(tmp_path: Path) -> tuple[Path, Path, bytes]:
+    archive = tmp_path / "a"
+    date = dt.date(2025, 3, 14)
+    good = Issue("清溪晚报", date, [Page("03", None, [make_article("清溪晚报", date, "03", "好稿")])])
+    Archive(archive).merge(good)
+    broken = archive / "清溪晚报" / "2025" / "2025-03-15.yaml"
+    content = "format: epaper/1\npaper: 清溪晚报: 半截\ndate: 2025-03-15\npages: []\n".encode()
+    broken.write_bytes(content)
+    return archive, broken, content
+
+
+@pytest.mark.parametrize(
+    "command",
+    [
+        ["list", "--paper", "清溪晚报", "--date", "2025-03-15"],
+        ["export", "--txt", "--paper", "清溪晚报", "-o", "-"],
+        ["import", "--date", "2025-03-15", "CAPTURE"],
+    ],
+)
+def test_every_command_refuses_a_broken_issue_file_in_one_line(
+    broken_archive: tuple[Path, Path, bytes], tmp_path: Path, command: list[str]
+) -> None:
+    archive, broken, content = broken_archive
+    (tmp_path / "c.txt").write_text(CAPTURE, encoding="utf-8")
+    args = [str(tmp_path / "c.txt") if a == "CAPTURE" else a for a in command]
+    code, _out, err = run(*args, "--archive", str(archive))
+    assert code == 1
+    assert err.splitlines()[0].startswith(f"epaper: {broken}: line 2: not valid YAML"), err
+    assert broken.read_bytes() == content
+
+
+def test_check_reports_the_broken_file_and_an_unknown_version(broken_archive: tuple[Path, Path, bytes]) -> None:
+    archive, broken, _content = broken_archive
+    future = archive / "清溪晚报" / "2025" / "2025-03-16.yaml"
+    future.write_text("format: epaper/7\n", encoding="utf-8")
+    code, out, _err = run("check", "--archive", str(archive), "--json")
+    assert code == 1
+    import json
+
+    problems = {(p["file"], p["problem"].split(" (")[0]) for p in json.loads(out)}
+    assert (str(broken), "line 2: not valid YAML") in problems
+    assert (str(future), "unknown format version 'epaper/7': this epaper reads epaper/1; upgrade epaper") in problems
+
+
+def test_loading_never_runs_code_from_the_file(tmp_path: Path) -> None:
+    marker = tmp_path / "ran"
+    text = f"format: epaper/1\npaper: !!python/object/apply:os.system ['touch {marker}']\n"
+    with pytest.raises(ArchiveError):
+        schema.load(text, "evil.yaml")
+    assert not marker.exists()
