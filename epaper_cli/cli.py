@@ -9,13 +9,15 @@ import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Annotated, Any, NoReturn
+from typing import TYPE_CHECKING, Annotated, Any, NoReturn
 
 import typer
 
 from epaper_cli import __version__
-from epaper_cli.archive import Archive
 from epaper_cli.errors import EpaperError, UsageError
+
+if TYPE_CHECKING:
+    from epaper_cli.archive import Archive
 
 app = typer.Typer(
     name="epaper",
@@ -65,6 +67,8 @@ def errors_to_exit() -> Iterator[None]:
 
 def open_archive(path: Path | None) -> Archive:
     """The archive named by --archive or EPAPER_ARCHIVE, else ./archive."""
+    from epaper_cli.archive import Archive
+
     return Archive(path if path is not None else Path("archive"))
 
 

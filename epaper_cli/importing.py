@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import warnings
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -88,9 +89,13 @@ def run_import(
     for load_input in inputs:
         try:
             item = load_input()
-            issues = read(item.data, item.name)
+            with warnings.catch_warnings(record=True) as caught:
+                warnings.simplefilter("always")
+                issues = read(item.data, item.name)
+            report.notes.extend(str(warning.message) for warning in caught)
             if not issues:
-                report.notes.append(f"{item.name}: no article in it (only credits or an advertisement): skipped")
+                if not caught:
+                    report.notes.append(f"{item.name}: no article in it: skipped")
                 continue
             if not dry_run:
                 archive.store_raw(item.data)

@@ -1,0 +1,474 @@
+"""Read text copied out of digital-newspaper reader apps (电子报): header, labels, title block and body."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import unicodedata
+import warnings
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from epaper_cli.errors import InputError
+from epaper_cli.model import Article, Block, Caption, Heading, Issue, Page, Person, Source, Text, article_id
+from formats import ReadOptions
+from formats.normalize import (
+    clean_line,
+    full_date,
+    fullwidth_punctuation,
+    has_cjk,
+    has_year,
+    infer_year,
+    is_read_date,
+    is_weekday,
+    make_date,
+    month_day,
+    page_label,
+    parse_byline,
+    parse_editors,
+    unwrap,
+)
+
+
+class SkippedCapture(UserWarning):
+    """A capture with no article (only a credit line, or an advertisement): skipped rather than failed."""
+
+
+_LABEL_NAMES = ("当前报纸名称", "报纸名称", "出版日期", "日期", "字号", "版面", "版次")
+# Label names may carry a layout space between their characters (日 期：08-26).
+_LABEL = re.compile(rf"^({'|'.join(' ?'.join(name) for name in _LABEL_NAMES)})\s*[:：]\s*(.*)$")
+_PAPER_LABELS = frozenset({"当前报纸名称", "报纸名称"})
+_DATE_LABELS = frozenset({"出版日期", "日期"})
+_PAGE_LABELS = frozenset({"版面", "版次"})
+_NAVIGATION = re.compile(r"^(?:上一[篇版页]|下一[篇版页]|\s)+$")
+_LATIN = re.compile(r"[A-Za-z]")
+_HEADER_KINDS = frozenset({"paper", "read", "weekday"})
+_HEADER_LINE_MAX = 40
+_APP_NAME_MAX = 24
+
+_SUBTITLE = re.compile(r"^(?:——|—|──|--|－－|―)+\s*(.+)$")
+_ADVERT = re.compile(r"^(?:广\s*告|公益广告|分类广告|广告专版|advertisement|advertising)$", re.IGNORECASE)
+
+_SENTENCE_END = frozenset("。！？!?…；;：:，,、.")
+_CLOSERS = "”’\"'）)】」』》〉 "
+_HEADING_MAX = 30
+_ENGLISH_HEADING_MAX = 80
+_ENGLISH_HEADING_WORDS = 12
+
+_DATELINE = re.compile(
+    r"^(本报讯|"
+    r"(?:本报|新华社|中新社|[\u4e00-\u9fff]{2,8}?(?:社|网|台|报))[^\s，。（(]{0,12}?"
+    r"[0-9一二三四五六七八九十]{1,3}月[0-9一二三四五六七八九十]{1,3}日[电讯]|"
+    r"据[^\s，。（(]{2,12}?[电讯])"
+    r"\s*(?:[（(]([^（）()]{1,40})[）)])?\s*(.*)$"
+)
+_ENGLISH_DATELINE = re.compile(
+    r"^([A-Z][A-Z .'-]{2,30}(?:, [A-Z][a-z]{2,8}\.? [0-9]{1,2})?(?: \([^)]{1,30}\))?) ?(?:--|—|–) ?(.+)$"
+)
+_BRACKETED = re.compile(r"^[（(]([^（）()]{1,30})[）)]$")
+_SOURCE_NOTE = re.compile(r"^(?:据|来源|综合|转载|摘编|摘自|新华社|中新社)|[电讯]$")
+_CAPTION_START = re.compile(r"^(?:[▲△▼▽]|图为|(?:上|下|左|右|本)图[：:为]|图[①-⑩0-9一二三四五六七八九十]+)")
+_CAPTION_CREDIT = re.compile(r"[（(][^（）()]{0,30}(?:摄|摄影|供图|提供|资料图片?|图片来源[^（）()]*)[）)]$")
+_ENGLISH_CREDIT = re.compile(r"[(\[](?:photos?|photograph|file photo|image)\b[^()\[\]]{0,40}[)\]]$", re.IGNORECASE)
+_CREDIT_WORDS = 5
+
+
+@dataclass
+class _Header:
+    """What the header block says: the reader app, the day it was read, and the paper."""
+
+    app: str | None = None
+    read_on: dt.date | None = None
+    paper: str | None = None
+
+
+@dataclass
+class _Labels:
+    """The label lines under the title: 日期 and 版面 values as written."""
+
+    date: str | None = None
+    page: str | None = None
+
+
+@dataclass
+class _Body:
+    """An article body taken apart: credits and dateline separated from the blocks."""
+
+    byline: str | None = None
+    authors: list[Person] = field(default_factory=list)
+    dateline: str | None = None
+    blocks: list[Block] = field(default_factory=list)
+    editors: list[Person] = field(default_factory=list)
+
+
+def read(text: str, name: str, options: ReadOptions) -> list[Issue]:
+    """Read every capture pasted into one file, each into an issue with one page and one article."""
+    if not unicodedata.is_normalized("NFC", text):
+        text = unicodedata.normalize("NFC", text)
+    lines = [clean_line(line) for line in text.replace("\r\n", "\n").replace("\r", "\n").split("\n")]
+    starts = _capture_starts(lines, name)
+    bounds = list(zip(starts, [*starts[1:], len(lines)], strict=True))
+    issues: list[Issue] = []
+    for number, (start, end) in enumerate(bounds, 1):
+        where = f"capture {number}: " if len(bounds) > 1 else ""
+        issue = _read_capture(lines[start:end], name, where, options)
+        if issue is not None:
+            issues.append(issue)
+    return issues
+
+
+# --- where captures start --------------------------------------------------------------------------------------
+
+
+def _header_kind(line: str) -> str | None:
+    """Classify a line for the header block: blank, paper, read date, weekday, or None for anything else."""
+    if not line:
+        return "blank"
+    if len(line) > _HEADER_LINE_MAX:
+        return None
+    label = _label(line)
+    if label:
+        return "paper" if label[0] in _PAPER_LABELS else None
+    if is_read_date(line):
+        return "read"
+    return "weekday" if is_weekday(line) else None
+
+
+def _capture_starts(lines: list[str], name: str) -> list[int]:
+    """Find where each pasted capture begins: at its header block, counting the app-name line above it."""
+    kinds = [_header_kind(line) for line in lines]
+    content = [i for i, kind in enumerate(kinds) if kind != "blank"]
+    if not content:
+        raise InputError(name, "empty file")
+    starts: list[int] = []
+    apps: set[str] = set()
+    for first, members in _header_clusters(kinds):
+        app = _app_line_before(lines, kinds, first, members, content[0], apps)
+        if app is not None:
+            apps.add(lines[app])
+            first = app
+        if not starts or first > starts[-1]:
+            starts.append(first)
+    if not starts or content[0] < starts[0]:
+        preamble = lines[content[0] : starts[0]] if starts else lines
+        if any(_is_label(line) for line in preamble):
+            starts.insert(0, content[0])
+        elif not starts:
+            raise InputError(name, "no capture found: expected reader-app text with 当前报纸名称, 日期 and 版面 lines")
+        else:
+            warnings.warn(f"{name}: text before the first capture ignored", SkippedCapture, stacklevel=3)
+    return starts
+
+
+def _header_clusters(kinds: list[str | None]) -> list[tuple[int, set[str]]]:
+    """Group header lines (blank lines allowed between) into blocks that name a paper or a read date and day."""
+    clusters: list[tuple[int, set[str]]] = []
+    first = -1
+    members: set[str] = set()
+    for index, kind in enumerate(kinds):
+        if kind == "blank":
+            continue
+        if kind in _HEADER_KINDS and kind is not None and kind not in members and "paper" not in members:
+            if not members:
+                first = index
+            members.add(kind)
+            continue
+        if _is_header_block(members):
+            clusters.append((first, members))
+        members = {kind} if kind in _HEADER_KINDS and kind is not None else set()
+        first = index
+    if _is_header_block(members):
+        clusters.append((first, members))
+    return clusters
+
+
+def _is_header_block(members: set[str]) -> bool:
+    """A header block names the paper, or gives both the read date and its weekday."""
+    return "paper" in members or {"read", "weekday"} <= members
+
+
+def _app_line_before(
+    lines: list[str], kinds: list[str | None], first: int, members: set[str], first_content: int, apps: set[str]
+) -> int | None:
+    """The reader app's name line just above a header block, when that line can only be one."""
+    above = next((i for i in range(first - 1, -1, -1) if kinds[i] != "blank"), None)
+    if above is None or kinds[above] is not None or not _looks_like_app(lines[above]):
+        return None
+    if above == first_content or members & {"read", "weekday"} or lines[above] in apps:
+        return above
+    return None
+
+
+def _looks_like_app(line: str) -> bool:
+    """An app name is a short label, not a sentence, a label line or a credit."""
+    return (
+        len(line) <= _APP_NAME_MAX
+        and line[-1] not in _SENTENCE_END
+        and not _is_label(line)
+        and parse_editors(line) is None
+    )
+
+
+def _is_label(line: str) -> bool:
+    """A 日期/字号/版面 label line (not the paper's name, which belongs to the header)."""
+    label = _label(line)
+    return label is not None and label[0] not in _PAPER_LABELS
+
+
+def _label(line: str) -> tuple[str, str] | None:
+    """A label line's name without layout spaces, and its value."""
+    match = _LABEL.match(line)
+    return (match[1].replace(" ", ""), match[2]) if match else None
+
+
+# --- one capture -----------------------------------------------------------------------------------------------
+
+
+def _read_capture(lines: list[str], name: str, where: str, options: ReadOptions) -> Issue | None:
+    """Read one capture into an issue; None for a credit-only or advertisement capture."""
+    fix = _punctuation(options)
+    header, index = _read_header(lines)
+    title_lines, labels, body_start = _read_title_and_labels(lines, index)
+    kicker, title, subtitle = _split_title([fix(line) for line in title_lines])
+    if title is None:
+        raise InputError(name, f"{where}no title in the capture")
+    if _ADVERT.match(title) or parse_editors(title) is not None:
+        warnings.warn(f"{name}: {where}no article ({title}): skipped", SkippedCapture, stacklevel=4)
+        return None
+    paper = options.paper or header.paper
+    if not paper:
+        raise InputError(name, f"{where}no 当前报纸名称 line in the capture: pass --paper")
+    date = _issue_date(labels.date, header.read_on, options, name, where)
+    page = page_label(labels.page) if labels.page is not None else None
+    if page is None:
+        what = "no 版面 line" if labels.page is None else f"cannot read the page in 版面 line {labels.page!r}"
+        raise InputError(name, f"{where}{what}: expected e.g. 版面:03版:要闻")
+    body = _read_body([fix(line) for line in lines[body_start:] if line and not _NAVIGATION.match(line)])
+    article = Article(
+        title=title,
+        id=article_id(paper, date, page[0], title),
+        kicker=kicker,
+        subtitle=subtitle,
+        byline=body.byline,
+        authors=body.authors,
+        dateline=body.dateline,
+        body=body.blocks,
+        editors=body.editors,
+        source=Source(sha256="", reader=header.app, read_on=header.read_on),
+    )
+    return Issue(paper=paper, date=date, pages=[Page(label=page[0], section=page[1], articles=[article])])
+
+
+def _punctuation(options: ReadOptions) -> Callable[[str], str]:
+    """The punctuation pass the user asked for: full-width in Chinese text, or left as captured."""
+    return (lambda text: text) if options.keep_punctuation else fullwidth_punctuation
+
+
+def _read_header(lines: list[str]) -> tuple[_Header, int]:
+    """Take the app name, read date, weekday and paper lines off the top of a capture."""
+    header = _Header()
+    seen: set[str] = set()
+    index = 0
+    while index < len(lines):
+        line, kind = lines[index], _header_kind(lines[index])
+        if kind == "blank":
+            index += 1
+            continue
+        if kind is None or kind in seen:
+            if seen or header.app is not None or not _header_follows(lines, index + 1):
+                break
+            header.app = line
+        else:
+            seen.add(kind)
+            if kind == "read":
+                header.read_on = full_date(line)
+            elif kind == "paper":
+                header.paper = _paper_name(_LABEL.sub(r"\2", line))
+                return header, index + 1
+        index += 1
+    return header, index
+
+
+def _paper_name(value: str) -> str | None:
+    """The paper's name; a layout space inside a Chinese name (衢州 日报) is dropped, English names keep theirs."""
+    value = clean_line(value)
+    return (value.replace(" ", "") if has_cjk(value) and not _LATIN.search(value) else value) or None
+
+
+def _header_follows(lines: list[str], index: int) -> bool:
+    """Whether the next non-blank line belongs to the header, making the line above it the app name."""
+    for line in lines[index:]:
+        if line:
+            return _header_kind(line) in _HEADER_KINDS
+    return False
+
+
+def _read_title_and_labels(lines: list[str], start: int) -> tuple[list[str], _Labels, int]:
+    """Split the lines under the header into the title block, the label lines, and where the body starts."""
+    first_label = next((i for i in range(start, len(lines)) if _is_label(lines[i])), None)
+    if first_label is None:
+        title = next((i for i in range(start, len(lines)) if lines[i]), None)
+        return ([lines[title]], _Labels(), title + 1) if title is not None else ([], _Labels(), len(lines))
+    labels = _Labels()
+    index = first_label
+    while index < len(lines):
+        line = lines[index]
+        label = _label(line)
+        if label is not None and label[0] not in _PAPER_LABELS:
+            if label[0] in _DATE_LABELS and labels.date is None:
+                labels.date = label[1]
+            elif label[0] in _PAGE_LABELS and labels.page is None:
+                labels.page = label[1]
+        elif line and not _NAVIGATION.match(line):
+            break
+        index += 1
+    return [line for line in lines[start:first_label] if line], labels, index
+
+
+def _split_title(lines: list[str]) -> tuple[str | None, str | None, str | None]:
+    """Tell kicker (shorter line above), title (the main line) and subtitle (—— line or line below) apart."""
+    mains = [i for i, line in enumerate(lines) if not _SUBTITLE.match(line)]
+    if not mains:
+        return None, None, None
+    main = max(mains, key=lambda i: (len(lines[i]), -i))
+    kicker = " ".join(lines[i] for i in mains if i < main) or None
+    below = [_subtitle_text(line) for i, line in enumerate(lines) if i != main and (i > main or i not in mains)]
+    return kicker, lines[main], " ".join(below) or None
+
+
+def _subtitle_text(line: str) -> str:
+    """A subtitle without the dashes it is set with."""
+    match = _SUBTITLE.match(line)
+    return match[1].strip() if match else line
+
+
+def _issue_date(value: str | None, read_on: dt.date | None, options: ReadOptions, name: str, where: str) -> dt.date:
+    """The issue's date: --date wins; a full date stands; a month-day takes its year from the read date or --year."""
+    if options.date is not None:
+        return options.date
+    if value is None:
+        raise InputError(name, f"{where}no 日期 line in the capture: pass --date YYYY-MM-DD")
+    if has_year(value):
+        date = full_date(value)
+        if date is None:
+            raise InputError(name, f"{where}impossible date {value!r} in the 日期 line: pass --date YYYY-MM-DD")
+        return date
+    parts = month_day(value)
+    if parts is None:
+        raise InputError(name, f"{where}cannot read the 日期 line {value!r}: expected MM-DD or YYYY-MM-DD")
+    if read_on is not None:
+        inferred = infer_year(read_on, *parts)
+    elif options.year is not None:
+        inferred = make_date(options.year, *parts)
+    else:
+        raise InputError(name, f"{where}no read date in the capture: pass --year or --date")
+    if inferred is None:
+        raise InputError(name, f"{where}impossible date {value!r} in the 日期 line: pass --date YYYY-MM-DD")
+    return inferred
+
+
+# --- the body --------------------------------------------------------------------------------------------------
+
+
+def _read_body(paragraphs: list[str]) -> _Body:
+    """Separate credits, byline and dateline from the paragraphs, then tell paragraphs, headings and captions apart."""
+    body = _Body()
+    kept: list[str] = []
+    for paragraph in paragraphs:
+        editors = parse_editors(paragraph)
+        if editors is None:
+            kept.append(paragraph)
+        else:
+            body.editors.extend(editors)
+    kept = _take_byline(kept, body)
+    kept = _take_dateline(kept, body)
+    kept = _take_closing_note(kept, body)
+    body.blocks = [_block(paragraph) for paragraph in kept]
+    return body
+
+
+def _take_byline(paragraphs: list[str], body: _Body) -> list[str]:
+    """The byline: the first lines when they are made only of role words and names."""
+    bylines: list[str] = []
+    while paragraphs and len(bylines) < 2:
+        byline = parse_byline(paragraphs[0])
+        if byline is None:
+            break
+        bylines.append(byline[0])
+        body.authors.extend(byline[1])
+        paragraphs = paragraphs[1:]
+    body.byline = " ".join(bylines) or None
+    return paragraphs
+
+
+def _take_dateline(paragraphs: list[str], body: _Body) -> list[str]:
+    """A dateline opening the first paragraph (本报讯, 新华社北京8月25日电（记者 X）); the rest stays a paragraph."""
+    if not paragraphs:
+        return paragraphs
+    first = paragraphs[0]
+    match = _DATELINE.match(first)
+    if match is not None:
+        dateline, credit, rest = match[1], match[2], match[3]
+        byline = parse_byline(credit) if credit else None
+        if byline is not None and body.byline is None:
+            body.byline, body.authors = byline[0], byline[1]
+        elif credit:
+            dateline = f"{dateline}（{credit}）" if has_cjk(dateline) else f"{dateline} ({credit})"
+    else:
+        english = _ENGLISH_DATELINE.match(first)
+        if english is None:
+            return paragraphs
+        dateline, rest = english[1], english[2]
+    body.dateline = dateline
+    rest = rest.strip()
+    return [rest, *paragraphs[1:]] if rest else paragraphs[1:]
+
+
+def _take_closing_note(paragraphs: list[str], body: _Body) -> list[str]:
+    """A bracketed last line: the byline (（记者 X）) or, when there is no other, the dateline (（据新华社）)."""
+    if not paragraphs:
+        return paragraphs
+    match = _BRACKETED.match(paragraphs[-1])
+    if match is None:
+        return paragraphs
+    note = match[1].strip()
+    byline = parse_byline(note)
+    if byline is not None and body.byline is None and not note.endswith("摄"):
+        body.byline, body.authors = byline[0], byline[1]
+        return paragraphs[:-1]
+    if body.dateline is None and byline is None and _SOURCE_NOTE.search(note):
+        body.dateline = note
+        return paragraphs[:-1]
+    return paragraphs
+
+
+def _block(paragraph: str) -> Block:
+    """One body line as a caption, a sub-heading or a paragraph."""
+    if _is_caption(paragraph):
+        return Caption(paragraph)
+    return Heading(paragraph) if _is_heading(paragraph) else Text(paragraph)
+
+
+def _is_caption(paragraph: str) -> bool:
+    """A picture caption: it opens like one (图为, ▲) or ends in a photo credit (新华社记者 周牧摄, （记者 X 摄）)."""
+    if _CAPTION_START.match(paragraph) or _CAPTION_CREDIT.search(paragraph) or _ENGLISH_CREDIT.search(paragraph):
+        return True
+    if not paragraph.endswith(("摄", "摄影")):
+        return False
+    words = unwrap(paragraph).split()
+    for size in range(1, min(_CREDIT_WORDS, len(words)) + 1):
+        if parse_byline(" ".join(words[-size:])) is not None:
+            return True
+    return False
+
+
+def _is_heading(paragraph: str) -> bool:
+    """A sub-heading is a short line with no sentence-ending punctuation; bracketed notes are paragraphs."""
+    if _BRACKETED.match(paragraph):
+        return False
+    core = paragraph.rstrip(_CLOSERS)
+    if not core or core[-1] in _SENTENCE_END:
+        return False
+    if has_cjk(paragraph):
+        return len(paragraph) <= _HEADING_MAX
+    return len(paragraph) <= _ENGLISH_HEADING_MAX and len(paragraph.split()) <= _ENGLISH_HEADING_WORDS

@@ -1,0 +1,131 @@
+"""Turn a capture's raw bytes into clean text, refusing binaries and mojibake with a reason the user can act on."""
+
+from __future__ import annotations
+
+import codecs
+import re
+import unicodedata
+
+from epaper_cli.errors import InputError
+
+_BOMS: tuple[tuple[bytes, str], ...] = (
+    (codecs.BOM_UTF8, "utf-8"),
+    (codecs.BOM_UTF16_LE, "utf-16-le"),
+    (codecs.BOM_UTF16_BE, "utf-16-be"),
+)
+
+_SIGNATURES: tuple[tuple[bytes, str], ...] = (
+    (b"%PDF", "a PDF file"),
+    (b"\x89PNG", "a PNG image"),
+    (b"PK\x03\x04", "a ZIP archive (or an EPUB/Office file)"),
+    (b"\x1f\x8b", "a GZIP archive"),
+    (b"\xff\xd8\xff", "a JPEG image"),
+)
+
+# Codecs that are strict subsets of GB18030: decoding with them would reject characters such as 䶮.
+_GB_SUBSETS = frozenset({"gbk", "gb2312", "cp936", "euc_cn", "gb18030"})
+
+_MOJIBAKE_SHARE = 0.2
+_REPLACEMENT_SHARE = 0.05
+_CONTROL_SHARE = 0.05
+_MIN_SUSPECTS = 4
+
+
+def _mojibake_characters() -> str:
+    """The ideographs whose GBK bytes are a UTF-8 lead byte and a continuation byte, or that lie in GBK/3."""
+    pairs = [(lead, trail) for lead in range(0xE3, 0xF0) for trail in range(0x40, 0xC0)]
+    pairs += [(lead, trail) for lead in range(0x81, 0xA1) for trail in range(0x40, 0xFF)]
+    found: list[str] = []
+    for lead, trail in pairs:
+        try:
+            found.append(bytes((lead, trail)).decode("gbk"))
+        except UnicodeDecodeError:
+            continue
+    return "".join(ch for ch in found if "\u4e00" <= ch <= "\u9fff")
+
+
+_WHITESPACE = re.compile(r"\s")
+_CONTROL = re.compile(r"[\x01-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+_IDEOGRAPH = re.compile(r"[\u4e00-\u9fff]")
+_MOJIBAKE = re.compile(f"[{_mojibake_characters()}]")
+
+
+def decode(data: bytes, name: str, encoding: str | None) -> str:
+    """Decode a capture so every reader sees the same clean text: no BOM, LF line ends, NFC."""
+    _refuse_binary_signature(data, name)
+    if not data.strip():
+        raise InputError(name, "empty file")
+    text = _decode_with(data, name, encoding) if encoding else _decode_guess(data, name)
+    text = text.lstrip("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
+    text = unicodedata.normalize("NFC", text)
+    _refuse_garbage(text, name)
+    return text
+
+
+def _refuse_binary_signature(data: bytes, name: str) -> None:
+    """Name the kind of file the user fed us, so they know to export text instead."""
+    for signature, kind in _SIGNATURES:
+        if data.startswith(signature):
+            raise InputError(name, f"binary file ({kind}), not text: copy the article's text out of the reader app")
+
+
+def _decode_with(data: bytes, name: str, encoding: str) -> str:
+    """Honour --encoding, but decode the GBK family as GB18030 so no character is lost."""
+    try:
+        codec = codecs.lookup(encoding).name
+    except LookupError:
+        raise InputError(name, f"unknown encoding {encoding!r}: try utf-8 or gb18030") from None
+    if codec.replace("-", "_") in _GB_SUBSETS:
+        codec = "gb18030"
+    for bom, bom_codec in _BOMS:
+        if data.startswith(bom) and codecs.lookup(bom_codec).name == codec:
+            data = data[len(bom) :]
+    try:
+        return data.decode(codec)
+    except UnicodeDecodeError as exc:
+        raise InputError(name, f"not valid {encoding} (byte {exc.start}): try another --encoding") from None
+
+
+def _decode_guess(data: bytes, name: str) -> str:
+    """A BOM decides; else strict UTF-8; else GB18030, the superset of GBK that Chinese Windows writes."""
+    for bom, codec in _BOMS:
+        if data.startswith(bom):
+            try:
+                return data[len(bom) :].decode(codec)
+            except UnicodeDecodeError as exc:
+                raise InputError(name, f"not valid {codec} despite its byte-order mark (byte {exc.start})") from None
+    if b"\x00" in data:
+        raise InputError(name, "binary file (NUL bytes): if it is UTF-16 without a BOM, pass --encoding utf-16-le")
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError:
+        pass
+    try:
+        return data.decode("gb18030")
+    except UnicodeDecodeError as exc:
+        raise InputError(
+            name, f"neither UTF-8 nor GB18030 (byte {exc.start}): pass --encoding with the file's encoding"
+        ) from None
+
+
+def _refuse_garbage(text: str, name: str) -> None:
+    """Refuse text that decoded but cannot be a capture: binary, lost characters or double-decoded UTF-8."""
+    total = len(text) - len(_WHITESPACE.findall(text))
+    if total == 0:
+        raise InputError(name, "empty file")
+    if "\x00" in text:
+        raise InputError(name, "binary file (NUL characters): check the file and its --encoding")
+    if text.count("\ufffd") / total > _REPLACEMENT_SHARE:
+        raise InputError(name, "many U+FFFD replacement characters: the text was damaged by a wrong encoding")
+    if len(_CONTROL.findall(text)) / total > _CONTROL_SHARE:
+        raise InputError(name, "many control characters: a binary file, not a text capture")
+    if _looks_like_mojibake(text):
+        raise InputError(
+            name, "mojibake (UTF-8 text decoded as GBK and saved again, e.g. 鍙 鐨 锛 銆): copy the text again"
+        )
+
+
+def _looks_like_mojibake(text: str) -> bool:
+    """Spot UTF-8 read as GBK: its lead bytes E3–EF become rare level-2 and GBK/3 characters."""
+    suspects = len(_MOJIBAKE.findall(text))
+    return suspects >= _MIN_SUSPECTS and suspects / len(_IDEOGRAPH.findall(text)) > _MOJIBAKE_SHARE

@@ -1,0 +1,639 @@
+"""The reader-app capture reader: the seed, the samples, and each variation real captures show."""
+
+from __future__ import annotations
+
+import datetime as dt
+import warnings
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from epaper_cli.errors import InputError
+from epaper_cli.model import Article, Caption, Heading, Issue, Person, Text, article_id, block_kind
+from formats import ReadOptions
+from formats.capture import SkippedCapture, read
+from formats.decode import decode
+from formats.normalize import fullwidth_punctuation, infer_year, page_label, parse_byline, parse_editors
+
+ROOT = Path(__file__).resolve().parents[1]
+SAMPLES = ROOT / "samples"
+SEED = ROOT.parent / "shared" / "seeds" / "000_97aeb27e0cbc22d9.txt"
+NBSP = "\u00a0"
+
+
+def capture(
+    body: str = "  记者 张三\n\n  这是第一段正文,内容足够长,说明了事情的经过。\n",
+    *,
+    header: str = "电子报阅读机\n2025-10-14\n星期二\n",
+    paper: str = "当前报纸名称:衢州日报\n",
+    title: str = "测试标题",
+    date: str | None = "日期:08-26\n",
+    page: str | None = "版面:03版:民生   上一篇  下一篇\n",
+) -> str:
+    """Build a capture in the seed's layout, each part replaceable."""
+    labels = (date or "") + "字号:\n" + (page or "")
+    return f"{header}{paper}\n{title}\n\n{labels}\n{body}"
+
+
+def one(text: str, **options: object) -> tuple[Issue, Article]:
+    """Read a text that holds exactly one capture."""
+    issues = read(text, "x.txt", ReadOptions(**options))  # type: ignore[arg-type]
+    assert len(issues) == 1
+    assert len(issues[0].pages) == 1 and len(issues[0].pages[0].articles) == 1
+    return issues[0], issues[0].pages[0].articles[0]
+
+
+def refused(text: str, **options: object) -> str:
+    """Read a text that must be refused, and return the reason."""
+    with pytest.raises(InputError) as caught:
+        read(text, "x.txt", ReadOptions(**options))  # type: ignore[arg-type]
+    assert caught.value.what == "x.txt"
+    return caught.value.why
+
+
+def kinds(article: Article) -> list[str]:
+    """The body as a list of block kinds."""
+    return [block_kind(block) for block in article.body]
+
+
+def read_sample(name: str) -> list[Issue]:
+    """Decode and read one sample capture file."""
+    path = SAMPLES / name
+    return read(decode(path.read_bytes(), name, None), name, ReadOptions())
+
+
+# --- the seed -------------------------------------------------------------------------------------------------
+
+
+def test_seed_capture_imports_in_full() -> None:
+    if not SEED.exists():
+        pytest.skip("shared seed capture not present")
+    issues = read(decode(SEED.read_bytes(), SEED.name, None), SEED.name, ReadOptions())
+    assert len(issues) == 1
+    issue = issues[0]
+    assert (issue.paper, issue.date) == ("衢州日报", dt.date(2025, 8, 26))
+    page = issue.pages[0]
+    assert (page.label, page.section) == ("03", "民生")
+    article = page.articles[0]
+    assert article.title == "杭衢人力的双向奔赴"
+    assert article.id == article_id("衢州日报", dt.date(2025, 8, 26), "03", "杭衢人力的双向奔赴")
+    assert article.byline == "记者 毛慧娟 通讯员 徐晓莹 姜丰"
+    assert article.authors == [Person("记者", "毛慧娟"), Person("通讯员", "徐晓莹"), Person("通讯员", "姜丰")]
+    assert (article.kicker, article.subtitle, article.dateline, article.editors) == (None, None, None, [])
+    headings = [block.text for block in article.body if isinstance(block, Heading)]
+    assert headings == ["从“破冰之约”到“双向奔赴”", "打造创新驱动的“杭衢模式”", "共建行业发展“新生态”"]
+    texts = [block.text for block in article.body if isinstance(block, Text)]
+    assert len(texts) == 16 and len(article.body) == 19
+    assert texts[0].startswith("在2025年衢州市8·8人才交流会上，包括30多家")
+    assert texts[-1].startswith("山海相连，人才互通。")
+    assert "川思控股（浙江）有限公司" in texts[4]
+    assert "占比达84%，创收突破50.28亿元，纳税超1.81亿元。" in texts[6]
+    assert not any("," in text for text in texts)
+    assert article.source is not None
+    assert (article.source.reader, article.source.read_on) == ("电子报阅读机", dt.date(2025, 10, 14))
+
+
+# --- the samples ----------------------------------------------------------------------------------------------
+
+SAMPLE_FACTS = [
+    ("qingxi-evening-2025-03-14-p05.txt", "清溪晚报", "2025-03-14", "05", "要闻", "老街菜场换新颜"),
+    ("nanshan-daily-2025-12-31-a03.txt", "南山日报", "2025-12-31", "A03", "时政", "跨年夜的守护者"),
+    ("lingnan-business-2025-09-08-b02-gb18030.txt", "岭南商报", "2025-09-08", "B02", "人文", "南汉皇帝刘䶮与广州城"),
+    ("jiangcheng-metro-2025-05-20-ga01-crlf.txt", "江城都市报", "2025-05-20", "GA01", "城事", "夜市经济点亮滨江"),
+    (
+        "linchuan-daily-2025-10-16-p03-kicker.txt",
+        "临川日报",
+        "2025-10-16",
+        "03",
+        "经济",
+        "万亩晚稻喜获丰收 农机助力颗粒归仓",
+    ),
+    ("xinghai-weekly-2024-08-26-a03-fullwidth.txt", "星海周报", "2024-08-26", "A03", None, "海岛渔村的民宿新路"),
+    (
+        "harbor-city-times-2025-11-03-a05-english.txt",
+        "Harbor City Times",
+        "2025-11-03",
+        "A05",
+        "Metro",
+        "Riverside Library Opens Its Doors After Renovation",
+    ),
+]
+
+
+@pytest.mark.parametrize(("name", "paper", "date", "label", "section", "title"), SAMPLE_FACTS)
+def test_sample_reads(name: str, paper: str, date: str, label: str, section: str | None, title: str) -> None:
+    issues = read_sample(name)
+    assert len(issues) == 1
+    issue = issues[0]
+    assert (issue.paper, issue.date.isoformat()) == (paper, date)
+    assert (issue.pages[0].label, issue.pages[0].section, issue.pages[0].articles[0].title) == (label, section, title)
+
+
+def test_sample_with_layout_spaces_and_quoted_paragraph() -> None:
+    article = read_sample("qingxi-evening-2025-03-14-p05.txt")[0].pages[0].articles[0]
+    assert article.authors == [Person("本报记者", "曾强"), Person("实习生", "林小雨")]
+    assert article.byline == "本报记者 曾强 实习生 林小雨"
+    assert kinds(article) == ["text", "text", "heading", "text", "text", "text", "text", "heading", "text", "text"]
+    assert article.body[5] == Text("“不收钱，想拿就拿。”")
+    assert "http://qx.example.cn/market?id=5了解" in article.body[8].text
+    assert article.body[9].text.endswith("每天10:30开始。")
+
+
+def test_sample_across_new_year_with_editor() -> None:
+    article = read_sample("nanshan-daily-2025-12-31-a03.txt")[0].pages[0].articles[0]
+    assert article.authors == [Person("记者", "陈思远"), Person("通讯员", "何晓"), Person("通讯员", "周敏")]
+    assert article.editors == [Person("责任编辑", "郑小燕")]
+    assert article.source is not None and article.source.read_on == dt.date(2026, 1, 2)
+    assert not any("郑小燕" in block.text for block in article.body)
+
+
+def test_sample_with_three_captures() -> None:
+    issues = read_sample("dongjiang-daily-2025-06-three-captures.txt")
+    facts = [(i.date.isoformat(), i.pages[0].label, i.pages[0].section, i.pages[0].articles[0].title) for i in issues]
+    assert facts == [
+        ("2025-06-10", "01", "要闻", "夏粮收购全面启动"),
+        ("2025-06-09", "02", None, "社区食堂开到家门口"),
+        ("2025-06-09", "12", "文化", "古村里的非遗工坊"),
+    ]
+    second, third = issues[1].pages[0].articles[0], issues[2].pages[0].articles[0]
+    assert second.byline is None and second.body[0].text.startswith("“一荤两素加一碗汤，只要12元。”")
+    assert third.authors == [Person("文", "李可"), Person("图", "王涛")] and third.byline == "文/李可 图/王涛"
+    assert kinds(third) == ["text", "heading", "text", "text"]
+
+
+def test_sample_with_kicker_subtitle_dateline_captions_editors() -> None:
+    article = read_sample("linchuan-daily-2025-10-16-p03-kicker.txt")[0].pages[0].articles[0]
+    assert (article.kicker, article.subtitle) == ("秋收时节访田间", "我市晚稻收割进度过半")
+    assert article.dateline == "本报讯"
+    assert article.authors == [Person("记者", "罗晓"), Person("通讯员", "万强")]
+    assert article.body[0].text.startswith("连日来，我市各地")
+    assert kinds(article) == ["text", "caption", "text", "heading", "text", "caption", "text"]
+    assert article.body[5] == Caption("农户将新收的稻谷装袋，准备送往烘干中心。（通讯员 万强 摄）")
+    assert article.editors == [Person("责任编辑", "李华"), Person("校对", "张敏")]
+
+
+def test_sample_english_paper() -> None:
+    article = read_sample("harbor-city-times-2025-11-03-a05-english.txt")[0].pages[0].articles[0]
+    assert article.authors == [Person("By", "Jane Doe"), Person("By", "Tom Lee")]
+    assert kinds(article) == ["text", "heading", "text", "text", "heading", "text"]
+    assert article.body[1] == Heading("A home for every reader")
+    assert "$120,000" in article.body[5].text and "book?room=2." in article.body[3].text
+
+
+def test_sample_gb18030_crlf_and_fullwidth() -> None:
+    gb = read_sample("lingnan-business-2025-09-08-b02-gb18030.txt")[0].pages[0].articles[0]
+    assert gb.authors == [Person("特约撰稿人", "邓明")] and "刘䶮" in gb.body[0].text
+    crlf = read_sample("jiangcheng-metro-2025-05-20-ga01-crlf.txt")[0].pages[0].articles[0]
+    assert crlf.authors == [Person("全媒体记者", "苏航"), Person("融媒记者", "吴佳")]
+    assert crlf.body[0].text.startswith("入夜，滨江路上") and kinds(crlf).count("heading") == 1
+    wide = read_sample("xinghai-weekly-2024-08-26-a03-fullwidth.txt")[0].pages[0].articles[0]
+    assert wide.authors == [Person("见习记者", "方圆"), Person("特约记者", "梁晨")]
+    assert wide.source is not None and wide.source.reader == "阅读助手"
+
+
+# --- header, labels and dates ---------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("read_on", "month_day", "expected"),
+    [
+        ("2026-01-03", (12, 31), "2025-12-31"),
+        ("2025-12-31", (1, 1), "2026-01-01"),
+        ("2025-03-02", (2, 29), "2024-02-29"),
+        ("2025-08-25", (8, 26), "2025-08-26"),
+        ("2025-08-25", (8, 27), "2025-08-27"),
+        ("2025-08-25", (8, 28), "2024-08-28"),
+        ("2025-10-14", (8, 26), "2025-08-26"),
+    ],
+)
+def test_year_inference(read_on: str, month_day: tuple[int, int], expected: str) -> None:
+    assert infer_year(dt.date.fromisoformat(read_on), *month_day) == dt.date.fromisoformat(expected)
+
+
+def test_year_inferred_across_new_year_in_a_capture() -> None:
+    issue, _ = one(capture(header="电子报阅读机\n2026-01-02\n星期五\n", date="日期:12-31\n"))
+    assert issue.date == dt.date(2025, 12, 31)
+
+
+@pytest.mark.parametrize(
+    "date",
+    [
+        "日期:08-26",
+        "日期：8月26日",
+        "日期：０８－２６",
+        "日期:2025-08-26",
+        "日期:2025年8月26日",
+        "日期:2025/8/26",
+        "日期\u3000:\u300008-26",
+    ],
+)
+def test_date_forms(date: str) -> None:
+    issue, _ = one(capture(date=date + "\n"))
+    assert issue.date == dt.date(2025, 8, 26)
+
+
+def test_full_date_needs_no_read_date() -> None:
+    issue, _ = one(capture(header="", date="日期:2024年8月26日\n"))
+    assert issue.date == dt.date(2024, 8, 26)
+
+
+def test_month_day_without_read_date_needs_year_or_date() -> None:
+    text = capture(header="")
+    assert refused(text) == "no read date in the capture: pass --year or --date"
+    assert one(text, year=2023)[0].date == dt.date(2023, 8, 26)
+    assert one(text, date=dt.date(2023, 1, 5))[0].date == dt.date(2023, 1, 5)
+
+
+def test_year_only_fills_in() -> None:
+    assert one(capture(), year=2020)[0].date == dt.date(2025, 8, 26)
+    assert one(capture(date="日期:2024-08-26\n"), year=2020)[0].date == dt.date(2024, 8, 26)
+
+
+def test_no_date_line_needs_date_option() -> None:
+    assert refused(capture(date=None)) == "no 日期 line in the capture: pass --date YYYY-MM-DD"
+    assert one(capture(date=None), date=dt.date(2025, 8, 27))[0].date == dt.date(2025, 8, 27)
+
+
+@pytest.mark.parametrize("date", ["日期:02-30", "日期:2025-13-01", "日期:2025-02-29"])
+def test_impossible_dates_are_refused(date: str) -> None:
+    assert "impossible date" in refused(capture(date=date + "\n"))
+    assert "impossible date" in refused(capture(header="", date=date + "\n"), year=2025)
+
+
+def test_unreadable_date_is_refused() -> None:
+    assert "cannot read the 日期 line" in refused(capture(date="日期:明天\n"))
+
+
+def test_paper_and_date_options_override() -> None:
+    issue, article = one(capture(), paper="衢州晚报", date=dt.date(2025, 9, 1))
+    assert (issue.paper, issue.date) == ("衢州晚报", dt.date(2025, 9, 1))
+    assert article.id == article_id("衢州晚报", dt.date(2025, 9, 1), "03", "测试标题")
+
+
+@pytest.mark.parametrize(
+    ("value", "label", "section"),
+    [
+        ("03版:民生       上一篇    下一篇", "03", "民生"),
+        ("03版", "03", None),
+        ("第3版", "03", None),
+        ("第 05 版：要 闻", "05", "要闻"),
+        ("A3", "A03", None),
+        ("A03版:时政", "A03", "时政"),
+        ("第A03版：时政", "A03", "时政"),
+        ("（GA01）", "GA01", None),
+        ("（GA01）:城事", "GA01", "城事"),
+        ("第１２版：文化", "12", "文化"),
+        ("Ａ０３版", "A03", None),
+        ("第三版", "03", None),
+        ("b2版:Business News", "B02", "Business News"),
+    ],
+)
+def test_page_labels(value: str, label: str, section: str | None) -> None:
+    assert page_label(value) == (label, section)
+
+
+def test_page_in_a_capture_with_nbsp_links() -> None:
+    issue, _ = one(capture(page=f"版面:第A03版:要{NBSP}闻{NBSP * 6} 上一篇{NBSP * 3} 下一篇\n"))
+    assert (issue.pages[0].label, issue.pages[0].section) == ("A03", "要闻")
+
+
+def test_missing_or_unreadable_page_is_refused() -> None:
+    assert "no 版面 line" in refused(capture(page=None))
+    assert "cannot read the page" in refused(capture(page="版面:民生\n"))
+
+
+def test_invisible_characters_and_odd_spaces_in_labels() -> None:
+    text = capture(
+        header="\ufeff电子报阅读机\n2025-10-14\n星期二\n",
+        paper="当前报纸名称\u200b：\u3000衢州\u200b日报\n",
+        date="日\ufeff期\u00a0:\u300008-26\n",
+        page="\u3000版面\u200b:03版:民生\n",
+    )
+    issue, _ = one(text)
+    assert (issue.paper, issue.date, issue.pages[0].label) == ("衢州日报", dt.date(2025, 8, 26), "03")
+
+
+def test_label_names_with_layout_spaces() -> None:
+    issue, _ = one(capture(paper="当前报纸名称:衢州 日报\n", date="日 期：08-26\n", page="版 面：03版\n"))
+    assert (issue.paper, issue.date, issue.pages[0].label) == ("衢州日报", dt.date(2025, 8, 26), "03")
+
+
+def test_capture_without_header_lines_before_the_paper() -> None:
+    issue, article = one(capture(header=""), year=2025)
+    assert (issue.paper, issue.date) == ("衢州日报", dt.date(2025, 8, 26)) and article.source is not None
+    assert (article.source.reader, article.source.read_on) == (None, None)
+
+
+def test_missing_paper_needs_paper_option() -> None:
+    text = capture(paper="")
+    assert "no 当前报纸名称 line" in refused(text)
+    assert one(text, paper="某某日报")[0].paper == "某某日报"
+
+
+def test_no_capture_and_no_title_are_refused() -> None:
+    assert refused("随便写的一段文字。\n第二行。\n").startswith("no capture found")
+    assert refused("   \n\n") == "empty file"
+    assert (
+        refused("电子报阅读机\n2025-10-14\n星期二\n当前报纸名称:衢州日报\n\n日期:08-26\n") == "no title in the capture"
+    )
+
+
+def test_several_captures_and_error_names_the_capture() -> None:
+    good = capture()
+    bad = capture(date="日期:02-30\n")
+    assert len(read(good + "\n" + good, "x.txt", ReadOptions())) == 2
+    assert refused(good + "\n" + bad).startswith("capture 2: impossible date")
+
+
+def test_capture_starting_at_paper_line_after_another() -> None:
+    text = capture() + "\n" + capture(header="", title="第二篇文章", date="日期:2025-08-26\n")
+    titles = [issue.pages[0].articles[0].title for issue in read(text, "x.txt", ReadOptions())]
+    assert titles == ["测试标题", "第二篇文章"]
+
+
+# --- title block ----------------------------------------------------------------------------------------------
+
+
+def test_kicker_title_subtitle() -> None:
+    _, article = one(capture(title="引题短一些\n这是更长一些的主标题\n——这是副题"))
+    assert (article.kicker, article.title, article.subtitle) == ("引题短一些", "这是更长一些的主标题", "这是副题")
+
+
+def test_shorter_line_below_is_subtitle() -> None:
+    _, article = one(capture(title="这是更长一些的主标题\n副题短些"))
+    assert (article.kicker, article.title, article.subtitle) == (None, "这是更长一些的主标题", "副题短些")
+
+
+# --- bylines --------------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("line", "byline", "authors"),
+    [
+        ("记者 毛慧娟 通讯员 徐晓莹 姜丰", None, [("记者", "毛慧娟"), ("通讯员", "徐晓莹"), ("通讯员", "姜丰")]),
+        ("本报记者 曾  强", "本报记者 曾强", [("本报记者", "曾强")]),
+        ("实习生 王一 见习记者 张二", None, [("实习生", "王一"), ("见习记者", "张二")]),
+        ("特约记者 李明 特约撰稿人 刘䶮", None, [("特约记者", "李明"), ("特约撰稿人", "刘䶮")]),
+        ("全媒体记者 王小二 融媒记者 赵六", None, [("全媒体记者", "王小二"), ("融媒记者", "赵六")]),
+        ("文/图 李明", None, [("文/图", "李明")]),
+        ("文/张三 图/李四", None, [("文", "张三"), ("图", "李四")]),
+        ("张三 摄", None, [("摄", "张三")]),
+        ("■ 记者 王五", "记者 王五", [("记者", "王五")]),
+        ("◎ 本报记者 王 芳", "本报记者 王芳", [("本报记者", "王芳")]),
+        ("（记者 王五 通讯员 赵六）", "记者 王五 通讯员 赵六", [("记者", "王五"), ("通讯员", "赵六")]),
+        ("【记者 王五】", "记者 王五", [("记者", "王五")]),
+        ("记者 张三、李四", None, [("记者", "张三"), ("记者", "李四")]),
+        ("记者毛慧娟", None, [("记者", "毛慧娟")]),
+        ("新华社记者 周牧", None, [("新华社记者", "周牧")]),
+        ("By Jane Doe", None, [("By", "Jane Doe")]),
+        ("By Jane Doe, Li Hua and Tom Lee in Beijing", None, [("By", "Jane Doe"), ("By", "Li Hua"), ("By", "Tom Lee")]),
+    ],
+)
+def test_bylines(line: str, byline: str | None, authors: list[tuple[str, str]]) -> None:
+    assert parse_byline(line) == (byline or line, [Person(role, name) for role, name in authors])
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "记者手记",
+        "记者从市人社局获悉，今年以来全市新增就业岗位2万个。",
+        "从“破冰之约”到“双向奔赴”",
+        "张三 李四",
+        "Riverside Library",
+        "By the river, the old mill still stands.",
+    ],
+)
+def test_not_bylines(line: str) -> None:
+    assert parse_byline(line) is None
+
+
+def test_byline_in_a_capture_with_nbsp() -> None:
+    _, article = one(
+        capture(body=f"  本报记者{NBSP}曾{NBSP}{NBSP}强{NBSP}通讯员{NBSP}徐晓莹\n\n  正文第一段写得足够长。\n")
+    )
+    assert article.byline == "本报记者 曾强 通讯员 徐晓莹"
+    assert article.body == [Text("正文第一段写得足够长。")]
+
+
+def test_no_byline_keeps_first_paragraph() -> None:
+    _, article = one(capture(body="  记者从市人社局获悉,今年以来新增岗位2万个。\n\n  第二段。\n"))
+    assert article.byline is None and article.authors == []
+    assert article.body == [Text("记者从市人社局获悉，今年以来新增岗位2万个。"), Text("第二段。")]
+
+
+# --- body -----------------------------------------------------------------------------------------------------
+
+
+def test_headings_and_paragraphs() -> None:
+    body = "\n".join(
+        [
+            "  记者 张三",
+            "  从“破冰之约”到“双向奔赴”",
+            "  “不收钱，想拿就拿。”",
+            "  他说：",
+            "  他说:",
+            "  一、坚持创新，走向未来",
+            "  （本文有删节）",
+            "  这是一段很长的正文，没有句末标点，但是它长得足以说明它不是小标题而是一个段落的正文内容",
+        ]
+    )
+    _, article = one(capture(body=body + "\n"))
+    assert kinds(article) == ["heading", "text", "text", "text", "heading", "text", "text"]
+    assert article.body[3] == Text("他说：")
+
+
+def test_navigation_links_on_their_own_line_are_dropped() -> None:
+    _, article = one(capture(page="版面:03版:民生\n上一篇  下一篇\n", body="  正文第一段。\n\n  上一篇\n"))
+    assert article.body == [Text("正文第一段。")]
+
+
+def test_datelines() -> None:
+    _, plain = one(capture(body="  本报讯 今年以来,我市新增就业岗位2万个。\n"))
+    assert (plain.dateline, plain.body) == ("本报讯", [Text("今年以来，我市新增就业岗位2万个。")])
+    _, credited = one(capture(body="  本报讯（记者 王五 通讯员 赵六）今年以来新增岗位2万个。\n"))
+    assert credited.dateline == "本报讯" and credited.byline == "记者 王五 通讯员 赵六"
+    assert credited.body == [Text("今年以来新增岗位2万个。")]
+    _, wire = one(capture(body="  新华社北京8月25日电（记者 周牧）国家统计局25日发布数据。\n"))
+    assert (wire.dateline, wire.authors) == ("新华社北京8月25日电", [Person("记者", "周牧")])
+    assert wire.body == [Text("国家统计局25日发布数据。")]
+
+
+def test_english_dateline_caption_and_editor() -> None:
+    body = "\n\n".join(
+        [
+            "  BEIJING, Aug. 25 (Xinhua) -- China's ports handled a record volume of cargo in July.",
+            "  Cranes load containers at a terminal in Ningbo. (Photo/Xinhua)",
+            "  Editor: Jane Doe",
+        ]
+    )
+    issue, article = one(capture(paper="当前报纸名称:Harbor City Times\n", title="Port Traffic Hits Record", body=body))
+    assert issue.paper == "Harbor City Times" and article.dateline == "BEIJING, Aug. 25 (Xinhua)"
+    assert article.body == [
+        Text("China's ports handled a record volume of cargo in July."),
+        Caption("Cranes load containers at a terminal in Ningbo. (Photo/Xinhua)"),
+    ]
+    assert article.editors == [Person("Editor", "Jane Doe")]
+
+
+def test_bracketed_last_line_is_the_dateline() -> None:
+    _, article = one(capture(body="  记者 张三\n\n  正文第一段。\n\n  （据新华社）\n"))
+    assert article.dateline == "据新华社" and article.body == [Text("正文第一段。")]
+    _, credit = one(capture(body="  正文第一段。\n\n  （记者 张三）\n"))
+    assert credit.authors == [Person("记者", "张三")] and credit.body == [Text("正文第一段。")]
+
+
+def test_captions() -> None:
+    body = "\n\n".join(
+        [
+            "  记者 张三",
+            "  正文。",
+            "  市民在广场上放风筝。新华社记者 周牧摄",
+            "  孩子们在读书。（记者 张三 摄）",
+            "  ▲ 新建成的公园。",
+        ]
+    )
+    _, article = one(capture(body=body))
+    assert kinds(article) == ["text", "caption", "caption", "caption"]
+    assert article.body[1] == Caption("市民在广场上放风筝。新华社记者 周牧摄")
+
+
+@pytest.mark.parametrize(
+    ("line", "editors"),
+    [
+        ("责任编辑：李华", [("责任编辑", "李华")]),
+        ("本版编辑:王五", [("本版编辑", "王五")]),
+        ("责编：张三 校对：李四", [("责编", "张三"), ("校对", "李四")]),
+        ("美编：陈 晨", [("美编", "陈晨")]),
+        ("（本版责编：赵六）", [("本版责编", "赵六")]),
+        ("Editor: Jane Doe", [("Editor", "Jane Doe")]),
+    ],
+)
+def test_editor_lines(line: str, editors: list[tuple[str, str]]) -> None:
+    assert parse_editors(line) == [Person(role, name) for role, name in editors]
+    _, article = one(capture(body=f"  记者 张三\n\n  正文。\n\n  {line}\n"))
+    assert article.editors == [Person(role, name) for role, name in editors]
+    assert article.body == [Text("正文。")]
+
+
+def test_editing_sentence_is_not_an_editor_line() -> None:
+    assert parse_editors("编辑部的同事们都来了。") is None
+
+
+@pytest.mark.parametrize("title", ["广告", "本版责编：李华 美编：王五"])
+def test_credit_only_capture_is_skipped(title: str) -> None:
+    text = capture(title=title, body="") + "\n" + capture(title="真正的文章")
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        issues = read(text, "x.txt", ReadOptions())
+    assert [issue.pages[0].articles[0].title for issue in issues] == ["真正的文章"]
+    assert any(issubclass(w.category, SkippedCapture) and title in str(w.message) for w in caught)
+
+
+# --- punctuation ----------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("raw", "fixed"),
+    [
+        ("今年5月,2025年浙江省", "今年5月，2025年浙江省"),
+        ("川思控股(浙江)有限公司", "川思控股（浙江）有限公司"),
+        ("以“人才链”串联“产业链”,以“服务链”", "以“人才链”串联“产业链”，以“服务链”"),
+        ("感慨道:“山海协作”", "感慨道：“山海协作”"),
+        ("好!真的吗?是的;", "好！真的吗？是的；"),
+        ("占比达84%,创收", "占比达84%，创收"),
+        ("在8·8人才交流会上", "在8·8人才交流会上"),
+        ("50.28亿元", "50.28亿元"),
+        ("上午10:30开始", "上午10:30开始"),
+        ("访问http://a.b/c?d=1了解", "访问http://a.b/c?d=1了解"),
+        ("见www.example.cn/a?b=1,然后(详见http://a.b/c)", "见www.example.cn/a?b=1，然后（详见http://a.b/c）"),
+        ("公司(ABC Ltd)", "公司（ABC Ltd）"),
+        ("Hello, world (really)!", "Hello, world (really)!"),
+        ("共1,000人", "共1,000人"),
+    ],
+)
+def test_fullwidth_punctuation(raw: str, fixed: str) -> None:
+    assert fullwidth_punctuation(raw) == fixed
+
+
+def test_keep_punctuation() -> None:
+    _, article = one(capture(), keep_punctuation=True)
+    assert article.body == [Text("这是第一段正文,内容足够长,说明了事情的经过。")]
+
+
+# --- robustness -----------------------------------------------------------------------------------------------
+
+
+def outcome(text: str) -> None:
+    """Reading any text ends in issues or an InputError, never another exception."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        try:
+            issues = read(text, "x.txt", ReadOptions())
+        except InputError as error:
+            assert error.what == "x.txt" and error.why
+            return
+    for issue in issues:
+        assert isinstance(issue, Issue) and len(issue.pages) == 1 and issue.pages[0].articles[0].title
+
+
+LINES = st.sampled_from(
+    [
+        "电子报阅读机",
+        "2025-10-14",
+        "星期二",
+        "当前报纸名称:衢州日报",
+        "当前报纸名称:",
+        "日期:08-26",
+        "日期:02-29",
+        "日期:",
+        "日期:2025年13月1日",
+        "字号:",
+        "版面:03版:民生   上一篇  下一篇",
+        "版面:",
+        "版面:第A999版",
+        "  记者 毛慧娟 通讯员 徐晓莹 姜丰",
+        "  本报讯（记者 王五）今年以来。",
+        "  （据新华社）",
+        "  责编：张三 校对：",
+        "——副题",
+        "广告",
+        "",
+        "  正文,一段话。",
+        "  小标题",
+    ]
+)
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(st.one_of(LINES, st.text(max_size=30)), max_size=30))
+def test_random_lines_end_in_issues_or_input_error(lines: list[str]) -> None:
+    outcome("\n".join(lines))
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.text(max_size=300))
+def test_random_text_ends_in_issues_or_input_error(text: str) -> None:
+    outcome(text)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.data())
+def test_mutated_captures_end_in_issues_or_input_error(data: st.DataObject) -> None:
+    path = data.draw(st.sampled_from(sorted(SAMPLES.glob("*.txt"))))
+    lines = decode(path.read_bytes(), path.name, None).split("\n")
+    for _ in range(data.draw(st.integers(1, 5))):
+        index = data.draw(st.integers(0, len(lines) - 1))
+        action = data.draw(st.sampled_from(["delete", "replace", "insert", "cut"]))
+        if action == "delete":
+            del lines[index]
+        elif action == "cut":
+            lines[index] = lines[index][: data.draw(st.integers(0, max(0, len(lines[index]))))]
+        else:
+            new = data.draw(st.one_of(LINES, st.text(max_size=20)))
+            lines[index : index + (action == "replace")] = [new]
+        if not lines:
+            lines = [""]
+    outcome("\n".join(lines))
