@@ -37,6 +37,15 @@ class _Flow(dict[str, str]):
     """A mapping written on one line: `{role: 记者, name: 毛慧娟}`."""
 
 
+class _Quoted(str):
+    """A string that other YAML readers could take for a number (`08`, `123e4`), so it is always quoted."""
+
+    __slots__ = ()
+
+
+_NUMBER_LIKE = re.compile(r"[0-9]+(?:[eE][0-9]+)?")
+
+
 class _Long(str):
     """A string written as a literal block scalar."""
 
@@ -60,6 +69,14 @@ def _represent_long(dumper: Any, data: _Long) -> Any:
 
 _Dumper.add_representer(_Flow, _represent_flow)
 _Dumper.add_representer(_Long, _represent_long)
+_Dumper.add_representer(
+    _Quoted, lambda dumper, data: dumper.represent_scalar("tag:yaml.org,2002:str", str(data), style="'")
+)
+
+
+def _plain(text: str) -> str:
+    """Quote text that a YAML 1.2 reader would take for a number."""
+    return _Quoted(text) if _NUMBER_LIKE.fullmatch(text) else text
 
 
 # -- model → YAML ---------------------------------------------------------------------------------------
@@ -90,7 +107,7 @@ def issue_to_data(issue: Issue) -> dict[str, Any]:
 
 
 def _page_to_data(page: Page) -> dict[str, Any]:
-    data: dict[str, Any] = {"page": page.label}
+    data: dict[str, Any] = {"page": _plain(page.label)}
     if page.section:
         data["section"] = page.section
     data["articles"] = [article_to_data(article) for article in page.articles]
@@ -99,7 +116,7 @@ def _page_to_data(page: Page) -> dict[str, Any]:
 
 def article_to_data(article: Article) -> dict[str, Any]:
     """Turn one article into plain data in the schema's key order."""
-    data: dict[str, Any] = {"id": article.id, "title": article.title}
+    data: dict[str, Any] = {"id": _plain(article.id), "title": article.title}
     for key in ("kicker", "subtitle", "byline"):
         value = getattr(article, key)
         if value:

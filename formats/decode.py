@@ -56,7 +56,8 @@ def decode(data: bytes, name: str, encoding: str | None) -> str:
     if not data.strip():
         raise InputError(name, "empty file")
     text = _decode_with(data, name, encoding) if encoding else _decode_guess(data, name)
-    text = text.lstrip("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
+    # A BOM is dropped wherever it is: files pasted or `cat`-ed together carry one at each join.
+    text = text.replace("\ufeff", "").replace("\r\n", "\n").replace("\r", "\n")
     text = unicodedata.normalize("NFC", text)
     _refuse_garbage(text, name)
     return text

@@ -230,3 +230,12 @@ def issues(draw: st.DrawFn) -> Issue:
 @given(issues())
 def test_any_issue_round_trips_through_yaml(generated: Issue) -> None:
     assert schema.load(schema.dump(generated), "x.yaml") == generated
+
+
+def test_labels_and_ids_that_look_like_numbers_are_quoted_for_every_yaml_reader() -> None:
+    date = dt.date(2025, 1, 2)
+    article = Article("T", "123e45678901", body=[Text("x")])
+    text = schema.dump(Issue("P", date, [Page("08", None, [article]), Page("09", None, [])]))
+    assert "- page: '08'\n" in text and "- page: '09'\n" in text
+    assert "id: '123e45678901'\n" in text
+    assert "id: 5c1f0e9a2b7d" in schema.dump(Issue("P", date, [Page("A08", None, [Article("T", "5c1f0e9a2b7d")])]))
