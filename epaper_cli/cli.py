@@ -22,6 +22,7 @@ if TYPE_CHECKING:
 app = typer.Typer(
     name="epaper",
     help="Archive newspaper articles copied from digital-newspaper reader apps, and export whole issues.",
+    epilog="Example: epaper import captures/ && epaper export --epub --pdf",
     add_completion=False,
     no_args_is_help=True,
     rich_markup_mode=None,
@@ -35,6 +36,7 @@ ArchiveOption = Annotated[
         "--archive",
         envvar="EPAPER_ARCHIVE",
         show_envvar=True,
+        metavar="DIR",
         help="Archive folder (default: ./archive).",
         file_okay=False,
     ),
@@ -114,14 +116,22 @@ def root(
 def import_command(
     paths: Annotated[
         list[str] | None,
-        typer.Argument(help="Capture files, folders (every *.txt below, sorted), or - for standard input."),
+        typer.Argument(
+            metavar="PATH", help="Capture files, folders (every *.txt below, sorted), or - for standard input."
+        ),
     ] = None,
     *,
     archive: ArchiveOption = None,
-    paper: Annotated[str | None, typer.Option(help="Paper name, overriding the capture's.")] = None,
-    date: Annotated[str | None, typer.Option(help="Issue date YYYY-MM-DD, overriding the capture's.")] = None,
-    year: Annotated[int | None, typer.Option(help="Year for a month-day date when no read date is given.")] = None,
-    encoding: Annotated[str | None, typer.Option(help="Text encoding (default: BOM, UTF-8, else GB18030).")] = None,
+    paper: Annotated[str | None, typer.Option(metavar="NAME", help="Paper name, overriding the capture's.")] = None,
+    date: Annotated[
+        str | None, typer.Option(metavar="YYYY-MM-DD", help="Issue date, overriding the capture's.")
+    ] = None,
+    year: Annotated[
+        int | None, typer.Option(metavar="YYYY", help="Year for a month-day date when no read date is given.")
+    ] = None,
+    encoding: Annotated[
+        str | None, typer.Option(metavar="NAME", help="Text encoding (default: BOM, UTF-8, else GB18030).")
+    ] = None,
     dry_run: Annotated[bool, typer.Option("--dry-run", help="Show what would change; write nothing.")] = False,
     json_output: JsonOption = False,
     keep_punctuation: Annotated[
@@ -221,15 +231,19 @@ def export_command(
     pdf: Annotated[bool, typer.Option("--pdf", help="Write a print-ready PDF.")] = False,
     txt: Annotated[bool, typer.Option("--txt", help="Write plain UTF-8 text.")] = False,
     archive: ArchiveOption = None,
-    paper: Annotated[str | None, typer.Option(help="Paper (optional when the archive holds one).")] = None,
-    date: Annotated[str | None, typer.Option(help="Issue date YYYY-MM-DD (default: the newest).")] = None,
+    paper: Annotated[
+        str | None, typer.Option(metavar="NAME", help="Paper (optional when the archive holds one).")
+    ] = None,
+    date: Annotated[
+        str | None, typer.Option(metavar="YYYY-MM-DD", help="Issue date (default: the paper's newest).")
+    ] = None,
     output: Annotated[
-        str | None, typer.Option("--output", "-o", help="A file, a folder, or - for standard output.")
+        str | None, typer.Option("--output", "-o", metavar="PATH", help="A file, a folder, or - for standard output.")
     ] = None,
     font: Annotated[
-        str | None, typer.Option(envvar="EPAPER_FONT", show_envvar=True, help="Font file for the PDF.")
+        str | None, typer.Option(metavar="PATH", envvar="EPAPER_FONT", show_envvar=True, help="Font file for the PDF.")
     ] = None,
-    page_size: Annotated[str, typer.Option(help="PDF page size: A4, A5 or letter.")] = "A4",
+    page_size: Annotated[str, typer.Option(metavar="SIZE", help="PDF page size: A4, A5 or letter.")] = "A4",
     vertical: Annotated[bool, typer.Option("--vertical", help="EPUB in vertical writing.")] = False,
 ) -> None:
     """Export an issue as EPUB, PDF and/or text, keeping the paper's page order.
@@ -258,8 +272,10 @@ def export_command(
 def list_command(
     *,
     archive: ArchiveOption = None,
-    paper: Annotated[str | None, typer.Option(help="Only this paper: list its issues.")] = None,
-    date: Annotated[str | None, typer.Option(help="With --paper: list this issue's pages and articles.")] = None,
+    paper: Annotated[str | None, typer.Option(metavar="NAME", help="Only this paper: list its issues.")] = None,
+    date: Annotated[
+        str | None, typer.Option(metavar="YYYY-MM-DD", help="With --paper: list this issue's pages and articles.")
+    ] = None,
     json_output: JsonOption = False,
 ) -> None:
     """List papers; a paper's issues (--paper); an issue's pages and articles (--paper --date).
