@@ -1,0 +1,436 @@
+"""Chinese fonts for the PDF writer: find them, read their coverage, and make CFF fonts embeddable.
+
+reportlab embeds only TrueType outlines, while the most common free CJK fonts (Noto CJK, Source Han) are
+CFF-flavoured; their glyphs are converted to TrueType with fontTools, a few thousand at a time, and kept in
+the user's cache folder so only the first export pays for it.
+"""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+import os
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Literal
+
+from epaper_cli.errors import ExportError
+
+CACHE_VERSION = "1"
+INSTALL_HINT = "install a Chinese font (e.g. `apt install fonts-noto-cjk`) or pass --font PATH (or set EPAPER_FONT)"
+
+_SUFFIXES = (".ttf", ".ttc", ".otf", ".otc")
+_CJK_FILE = re.compile(
+    r"noto.*cjk|sourcehan|source-han|wqy|uming|ukai|songti|pingfang|stheiti|hiragino sans gb|simsun|simhei|"
+    r"msyh|simkai|simfang|stsong|stxihei|stkaiti|fangsong|droidsansfallback|arphic|gbsn|gkai|heiti|"
+    r"arial unicode|sarasa|lxgw|zcool",
+    re.IGNORECASE,
+)
+_GENERAL_FILE = re.compile(r"dejavusans\.ttf|dejavuserif\.ttf|seguisym|arialuni|apple symbols", re.IGNORECASE)
+_PREFERRED = (
+    "noto serif cjk",
+    "source han serif",
+    "songti",
+    "noto sans cjk",
+    "source han sans",
+    "pingfang",
+    "simsun",
+    "microsoft yahei",
+    "hiragino sans gb",
+    "wenquanyi",
+    "ar pl",
+)
+"""Families known to be complete and well drawn, best first; unknown families rank after them."""
+
+
+@dataclass(frozen=True)
+class Face:
+    """One face of a font file (a .ttc holds several), with what its name table says about it."""
+
+    path: str
+    index: int
+    family: str
+    style: str
+    cff: bool
+
+    @property
+    def kind(self) -> Literal["serif", "sans", "other"]:
+        """Song/Ming faces for body text, Hei faces for headings, as Chinese newspapers set them."""
+        name = self.family.lower()
+        if any(word in name for word in ("sans", "hei", "黑", "pingfang", "gothic", "yuan")):
+            return "sans"
+        if any(word in name for word in ("serif", "song", "ming", "sun", "宋", "明")):
+            return "serif"
+        return "other"
+
+    @property
+    def weight(self) -> int:
+        """A CSS-style weight guessed from the style name, to pick Regular for text and Bold for titles."""
+        style = self.style.lower().replace(" ", "")
+        for words, weight in (
+            (("extralight", "ultralight", "thin"), 200),
+            (("semibold", "demibold"), 600),
+            (("extrabold", "ultrabold", "black", "heavy"), 900),
+            (("bold",), 700),
+            (("medium",), 500),
+            (("light",), 300),
+        ):
+            if any(word in style for word in words):
+                return weight
+        return 400
+
+    @property
+    def region(self) -> int:
+        """How well the face's glyph shapes suit Simplified Chinese: 0 best."""
+        name = self.family
+        if re.search(r"\b(SC|GB|CN)\b|简|Simplified|WenQuanYi|SimSun|SimHei|YaHei|文泉", name):
+            return 0
+        if re.search(r"\b(TC|HK|TW)\b|繁|Traditional", name):
+            return 2
+        if re.search(r"\b(JP|KR|K)\b|Japanese|Korean|Gothic|Mincho", name):
+            return 3
+        return 1
+
+    def rank(self, want: Literal["serif", "sans"]) -> tuple[int, int, int, int, str, int]:
+        """Sort key: the wanted kind, Simplified Chinese shapes, the right weight, a known-good family."""
+        kind = 0 if self.kind == want else 1 if self.kind != "other" else 2
+        target = 400 if want == "serif" else 700
+        family = self.family.lower()
+        known = next((i for i, name in enumerate(_PREFERRED) if name in family), len(_PREFERRED))
+        if "droid" in family:
+            known = len(_PREFERRED) + 1  # has no Latin glyphs at all
+        return (kind, self.region, abs(self.weight - target), known, self.path, self.index)
+
+
+def _is_mono(family: str) -> bool:
+    """Monospaced CJK faces set Latin text at full width: fine for code, wrong for a newspaper."""
+    return "mono" in family.lower() or "等宽" in family
+
+
+@functools.lru_cache(maxsize=1)
+def discover() -> tuple[Face, ...]:
+    """Every installed face that can set Chinese text, from fontconfig or the usual font folders."""
+    faces = _fontconfig(":lang=zh") if shutil.which("fc-list") else []
+    if not faces:
+        faces = _scan_folders(_CJK_FILE)
+    return tuple(dict.fromkeys(face for face in faces if not _is_mono(face.family)))
+
+
+def _fontconfig(pattern: str) -> list[Face]:
+    """Ask fontconfig for the faces matching a pattern (a language, or a set of characters)."""
+    fmt = "%{file}\\t%{index}\\t%{family[0]}\\t%{style[0]}\\t%{fontformat}\\n"
+    try:
+        result = subprocess.run(
+            ["fc-list", "--format", fmt, pattern], capture_output=True, text=True, timeout=30, check=False
+        )
+    except (OSError, subprocess.SubprocessError):
+        return []
+    faces = []
+    for row in result.stdout.splitlines():
+        parts = row.split("\t")
+        if len(parts) != 5 or parts[4] not in ("TrueType", "CFF") or not parts[0].lower().endswith(_SUFFIXES):
+            continue
+        path, index, family, style, fmt_name = parts
+        faces.append(Face(path, int(index or 0), family, style, fmt_name == "CFF"))
+    return faces
+
+
+def _font_folders() -> list[Path]:
+    """Where macOS, Windows and Linux keep fonts, for systems without fontconfig."""
+    home = Path.home()
+    if sys.platform == "darwin":
+        return [
+            Path("/System/Library/Fonts"),
+            Path("/System/Library/Fonts/Supplemental"),
+            Path("/Library/Fonts"),
+            home / "Library/Fonts",
+            Path("/System/Library/AssetsV2"),
+        ]
+    if sys.platform == "win32":
+        windows = Path(os.environ.get("WINDIR", r"C:\Windows"))
+        local = Path(os.environ.get("LOCALAPPDATA", home / "AppData/Local"))
+        return [windows / "Fonts", local / "Microsoft/Windows/Fonts"]
+    return [Path("/usr/share/fonts"), Path("/usr/local/share/fonts"), home / ".local/share/fonts", home / ".fonts"]
+
+
+def _scan_folders(names: re.Pattern[str]) -> list[Face]:
+    """Read the name tables of the font files whose file names look right (opening every font is too slow)."""
+    faces: list[Face] = []
+    for folder in _font_folders():
+        if not folder.is_dir():
+            continue
+        for path in sorted(folder.rglob("*")):
+            if path.suffix.lower() in _SUFFIXES and names.search(path.name):
+                try:
+                    faces.extend(_faces_in(str(path)))
+                except ExportError:
+                    continue
+    return faces
+
+
+def _faces_in(path: str) -> list[Face]:
+    """Every usable outline face in a font file; ExportError when it is not a font fontTools can read."""
+    from fontTools.ttLib import TTCollection, TTFont, TTLibError
+
+    try:
+        with open(path, "rb") as file:
+            collection = file.read(4) == b"ttcf"
+        fonts = list(TTCollection(path, lazy=True).fonts) if collection else [TTFont(path, lazy=True)]
+        faces = []
+        for index, font in enumerate(fonts):
+            if "glyf" not in font and "CFF " not in font and "CFF2" not in font:
+                continue  # bitmap or colour-only: reportlab cannot draw it
+            name = font["name"]
+            family = str(name.getDebugName(16) or name.getDebugName(1) or Path(path).stem)
+            style = str(name.getDebugName(17) or name.getDebugName(2) or "Regular")
+            faces.append(Face(path, index, family, style, "glyf" not in font))
+    except (OSError, TTLibError, KeyError, AssertionError, ValueError) as error:
+        raise ExportError(
+            path, f"not a font file that can be read ({error}): pass a .ttf, .ttc, .otf or .otc"
+        ) from None
+    if not faces:
+        raise ExportError(path, "the font has no outline glyphs (bitmap or colour font): choose another font")
+    return faces
+
+
+def open_face(path: str) -> Face:
+    """The face to use from a font file the user named: in a collection, the Simplified Chinese text face."""
+    if not Path(path).is_file():
+        raise ExportError(path, f"font file not found: {INSTALL_HINT}")
+    faces = _faces_in(path)
+    return min([face for face in faces if not _is_mono(face.family)] or faces, key=lambda face: face.rank("serif"))
+
+
+def choose(font: str | None) -> tuple[Face, Face]:
+    """The body and heading faces: the user's font for both, else a Song body and a Hei heading when installed."""
+    if font:
+        face = open_face(font)
+        return face, face
+    faces = discover()
+    if not faces:
+        raise ExportError("PDF", f"no Chinese font found: {INSTALL_HINT}")
+    return min(faces, key=lambda f: f.rank("serif")), min(faces, key=lambda f: f.rank("sans"))
+
+
+def fallbacks(chars: Iterable[int], like: Face | None = None) -> list[Face]:
+    """Faces that may have characters the main font lacks: Chinese faces most like it, then fontconfig's picks."""
+    want: Literal["serif", "sans"] = "sans" if like is not None and like.kind == "sans" else "serif"
+    faces = sorted(discover(), key=lambda face: face.rank(want))
+    if shutil.which("fc-list"):
+        for code in sorted(chars)[:16]:
+            faces.extend(sorted(_fontconfig(f":charset={code:x}"), key=lambda face: face.rank(want)))
+    else:
+        faces.extend(_scan_folders(_GENERAL_FILE))
+    return list(dict.fromkeys(faces))
+
+
+@functools.lru_cache(maxsize=64)
+def _cmap(path: str, index: int, stamp: tuple[int, int]) -> frozenset[int]:
+    """The code points a face maps, read once per version of the file."""
+    from fontTools.ttLib import TTFont
+
+    cmap = TTFont(path, fontNumber=index, lazy=True).getBestCmap() or {}
+    return frozenset(cmap)
+
+
+def _stamp(path: str) -> tuple[int, int]:
+    """A file's size and modification time: changes whenever the file does."""
+    stat = os.stat(path)
+    return stat.st_size, stat.st_mtime_ns
+
+
+def coverage(face: Face) -> frozenset[int]:
+    """Every character the face has a glyph for."""
+    return _cmap(face.path, face.index, _stamp(face.path))
+
+
+def cache_dir() -> Path:
+    """The per-user cache folder the platform expects (XDG on Linux, Caches on macOS, LOCALAPPDATA on Windows)."""
+    if sys.platform == "darwin":
+        return Path.home() / "Library/Caches/epaper"
+    if sys.platform == "win32":
+        local = os.environ.get("LOCALAPPDATA") or str(Path.home() / "AppData/Local")
+        return Path(local) / "epaper" / "Cache"
+    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    return Path(base) / "epaper"
+
+
+def _cached_path(face: Face) -> Path:
+    """Where the TrueType conversion of a CFF face lives: named after the source file's identity."""
+    size, mtime = _stamp(face.path)
+    key = f"{CACHE_VERSION}|{os.path.realpath(face.path)}|{face.index}|{size}|{mtime}"
+    digest = hashlib.sha256(key.encode()).hexdigest()[:16]
+    stem = re.sub(r"[^A-Za-z0-9]+", "-", f"{face.family} {face.style}").strip("-") or "font"
+    return cache_dir() / "fonts" / f"{stem}-{digest}.ttf"
+
+
+def common_chars() -> frozenset[int]:
+    """What nearly every Chinese text uses (ASCII, punctuation, GB2312's 3755 level-1 hanzi): converted up front."""
+    chars = set(range(0x20, 0x7F)) | set(range(0xA0, 0x100)) | set(range(0x2010, 0x2027))
+    chars |= set(range(0x3000, 0x3020)) | set(range(0xFF01, 0xFF5F))
+    for high in range(0xB0, 0xD8):
+        for low in range(0xA1, 0xFF):
+            try:
+                chars.add(ord(bytes((high, low)).decode("gb2312")))
+            except UnicodeDecodeError:
+                continue
+    return frozenset(chars)
+
+
+def embeddable(face: Face, chars: Iterable[int], *, warm: bool = False) -> tuple[str, int] | None:
+    """A TrueType file and face index reportlab can embed, with every one of `chars` the face has; None if none.
+
+    CFF faces are converted glyph by glyph into a cached TrueType font that grows as new characters turn up;
+    `warm` also converts the common characters the first time, so later issues rarely need new glyphs.
+    """
+    wanted = set(chars)
+    if not face.cff:
+        return (face.path, face.index) if wanted & coverage(face) else None
+    target = _cached_path(face)
+    have = _cmap(str(target), 0, _stamp(str(target))) if target.exists() else frozenset()
+    todo = (wanted - have) & coverage(face) if wanted - have else set()
+    if not target.exists() and warm:
+        todo |= common_chars() & coverage(face)
+    if todo:
+        target = _convert(face, todo, target)
+        have = have | todo
+    return (str(target), 0) if wanted & have else None
+
+
+def _convert(face: Face, codes: set[int], target: Path) -> Path:
+    """Add TrueType versions of the face's glyphs for `codes` to the cached font, writing it atomically.
+
+    Glyphs already in the cache are carried over as compiled bytes: recompiling them would cost seconds.
+    """
+    from fontTools.ttLib import TTFont
+
+    source = TTFont(face.path, fontNumber=face.index, lazy=True)
+    source_cmap: dict[int, str] = source.getBestCmap() or {}
+    raw: dict[str, bytes] = {}
+    advances: dict[str, int] = {}
+    cmap: dict[int, str] = {}
+    if target.exists():
+        old = TTFont(str(target))
+        old_glyphs, old_metrics = old["glyf"].glyphs, old["hmtx"].metrics
+        for name in old.getGlyphOrder():
+            raw[name] = getattr(old_glyphs[name], "data", b"")
+            advances[name] = old_metrics[name][0]
+        cmap.update(old.getBestCmap() or {})
+    for code in sorted(codes):
+        cmap[code] = source_cmap[code]
+    new = [name for name in [".notdef", *sorted(set(cmap.values()))] if name not in raw]
+    for name, data, advance in _outlines_parallel(face, new) if len(new) > 600 else _outlines(face, new, source):
+        raw[name], advances[name] = data, advance
+    return _save(_build(source, face, raw, advances, cmap), target)
+
+
+def _outlines(face: Face, names: list[str], source: Any = None) -> list[tuple[str, bytes, int]]:
+    """Quadratic TrueType outlines of CFF glyphs, compiled, with their advance widths."""
+    from fontTools.pens.cu2quPen import Cu2QuPen
+    from fontTools.pens.ttGlyphPen import TTGlyphPen
+    from fontTools.ttLib import TTFont
+
+    if source is None:
+        source = TTFont(face.path, fontNumber=face.index, lazy=True)
+    glyph_set, hmtx = source.getGlyphSet(), source["hmtx"]
+    out = []
+    for name in names:
+        pen = TTGlyphPen(None)
+        glyph_set[name].draw(Cu2QuPen(pen, 1.0, reverse_direction=True))
+        out.append((name, pen.glyph().compile(None) if pen.points else b"", hmtx[name][0]))
+    return out
+
+
+def _outlines_parallel(face: Face, names: list[str]) -> list[tuple[str, bytes, int]]:
+    """Convert a first batch of thousands of glyphs on every core; serially where processes are unavailable."""
+    from concurrent.futures import ProcessPoolExecutor
+
+    workers = max(1, min(os.cpu_count() or 1, 8))
+    if workers == 1:
+        return _outlines(face, names)
+    chunks = [names[i::workers] for i in range(workers)]
+    try:
+        with ProcessPoolExecutor(workers) as pool:
+            return [item for chunk in pool.map(_outlines, [face] * workers, chunks) for item in chunk]
+    except (OSError, RuntimeError, ImportError):
+        return _outlines(face, names)
+
+
+def _build(source: Any, face: Face, raw: dict[str, bytes], advances: dict[str, int], cmap: dict[int, str]) -> Any:
+    """A TrueType font from compiled glyphs, its summary values (bounds, maxp) read from the glyph headers."""
+    import struct
+
+    from fontTools.fontBuilder import FontBuilder
+    from fontTools.ttLib import newTable
+    from fontTools.ttLib.tables._g_l_y_f import Glyph
+
+    order = [".notdef", *sorted(name for name in raw if name != ".notdef")]
+    bounds = {name: struct.unpack(">hhhhh", raw[name][:10]) for name in order if raw[name]}
+    points = [
+        struct.unpack(">H", data[8 + 2 * box[0] : 10 + 2 * box[0]])[0] + 1
+        for name, box in bounds.items()
+        if (data := raw[name]) and box[0] > 0
+    ]
+    builder = FontBuilder(source["head"].unitsPerEm, isTTF=True)
+    builder.font.recalcBBoxes = False
+    builder.setupGlyphOrder(order)
+    builder.setupCharacterMap(cmap)
+    builder.font["loca"], glyf = newTable("loca"), newTable("glyf")
+    glyf.glyphs, glyf.glyphOrder = {name: Glyph(raw[name]) for name in order}, order
+    builder.font["glyf"] = glyf  # set directly: setupGlyf would decompile every glyph to look for cubics
+    lsb = {name: bounds[name][1] if name in bounds else 0 for name in order}
+    builder.setupHorizontalMetrics({name: (advances[name], lsb[name]) for name in order})
+    boxes = list(bounds.values()) or [(0, 0, 0, 0, 0)]
+    head = builder.font["head"]
+    head.xMin, head.yMin = min(b[1] for b in boxes), min(b[2] for b in boxes)
+    head.xMax, head.yMax = max(b[3] for b in boxes), max(b[4] for b in boxes)
+    maxp = builder.font["maxp"]
+    maxp.maxPoints = max(points, default=0)
+    maxp.maxContours = max((b[0] for b in boxes), default=0)
+    hhea, os2, names = source["hhea"], source["OS/2"], source["name"]
+    builder.setupHorizontalHeader(
+        ascent=hhea.ascent,
+        descent=hhea.descent,
+        lineGap=hhea.lineGap,
+        advanceWidthMax=max(advances.values()),
+        minLeftSideBearing=min(lsb.values()),
+        minRightSideBearing=min(advances[n] - bounds[n][3] for n in bounds) if bounds else 0,
+        xMaxExtent=max((b[3] for b in bounds.values()), default=0),
+    )
+    ps_name = str(names.getDebugName(6) or re.sub(r"[^A-Za-z0-9-]", "", face.family) or "EpaperFont")
+    builder.setupNameTable({"familyName": face.family, "styleName": face.style, "psName": ps_name})
+    builder.setupOS2(
+        usWeightClass=os2.usWeightClass,
+        fsType=os2.fsType,
+        sTypoAscender=os2.sTypoAscender,
+        sTypoDescender=os2.sTypoDescender,
+        sTypoLineGap=os2.sTypoLineGap,
+        usWinAscent=os2.usWinAscent,
+        usWinDescent=os2.usWinDescent,
+        sxHeight=getattr(os2, "sxHeight", 0),
+        sCapHeight=getattr(os2, "sCapHeight", 0),
+    )
+    builder.setupPost()
+    return builder
+
+
+def _save(builder: Any, target: Path) -> Path:
+    """Write the font next to its final name and rename it, so a parallel export never reads half a file."""
+    for folder in (target.parent, Path(tempfile.gettempdir()) / f"epaper-fonts-{os.getpid()}"):
+        try:
+            folder.mkdir(parents=True, exist_ok=True)
+            handle, temp = tempfile.mkstemp(dir=folder, suffix=".tmp")
+            with os.fdopen(handle, "wb") as out:
+                builder.save(out)
+            final = folder / target.name
+            os.replace(temp, final)
+            return final
+        except OSError:
+            continue
+    raise ExportError(str(target), "cannot write the converted font to the cache or a temporary folder")

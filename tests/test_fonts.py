@@ -1,0 +1,163 @@
+"""Font discovery, face choice in collections, and the cached CFF → TrueType conversion."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import pytest
+
+from epaper_cli.errors import ExportError
+from formats import fonts
+
+
+def face(family: str, style: str = "Regular", cff: bool = False) -> fonts.Face:
+    """A face that exists only as metadata: ranking needs no font file."""
+    return fonts.Face("/fonts/x.ttc", 0, family, style, cff)
+
+
+def installed(family: str, cff: bool) -> fonts.Face:
+    """An installed face of a family, or skip."""
+    for found in fonts.discover():
+        if found.family.startswith(family) and found.cff == cff:
+            return found
+    pytest.skip(f"{family} is not installed")
+
+
+@pytest.mark.parametrize(
+    ("family", "kind"),
+    [
+        ("Noto Serif CJK SC", "serif"),
+        ("Songti SC", "serif"),
+        ("SimSun", "serif"),
+        ("AR PL UMing CN", "serif"),
+        ("Noto Sans CJK SC", "sans"),
+        ("Microsoft YaHei", "sans"),
+        ("PingFang SC", "sans"),
+        ("WenQuanYi Micro Hei", "sans"),
+        ("AR PL UKai CN", "other"),
+    ],
+)
+def test_kind_from_the_family_name(family: str, kind: str) -> None:
+    assert face(family).kind == kind
+
+
+def test_ranking_prefers_a_simplified_chinese_song_body_and_a_bold_hei_heading() -> None:
+    faces = [
+        face("Noto Serif CJK JP"),
+        face("Noto Serif CJK SC"),
+        face("Noto Serif CJK SC", "Bold"),
+        face("Noto Sans CJK SC"),
+        face("Noto Sans CJK SC", "Bold"),
+        face("WenQuanYi Micro Hei"),
+        face("Droid Sans Fallback"),
+    ]
+    assert min(faces, key=lambda f: f.rank("serif")) == face("Noto Serif CJK SC")
+    assert min(faces, key=lambda f: f.rank("sans")) == face("Noto Sans CJK SC", "Bold")
+
+
+def test_droid_fallback_comes_last_because_it_has_no_latin_letters() -> None:
+    faces = [face("Droid Sans Fallback"), face("WenQuanYi Micro Hei")]
+    assert min(faces, key=lambda f: f.rank("sans")).family == "WenQuanYi Micro Hei"
+
+
+def test_weights_from_style_names() -> None:
+    assert [face("X", s).weight for s in ("Regular", "Bold", "Light", "SemiBold", "Black", "Medium")] == [
+        400,
+        700,
+        300,
+        600,
+        900,
+        500,
+    ]
+
+
+def test_a_collection_opens_at_its_simplified_chinese_face() -> None:
+    noto = installed("Noto Serif CJK", cff=True)
+    chosen = fonts.open_face(noto.path)
+    assert chosen.family == "Noto Serif CJK SC" and chosen.cff
+
+
+def test_wenquanyi_opens_at_the_proportional_face() -> None:
+    wqy = installed("WenQuanYi Micro Hei", cff=False)
+    chosen = fonts.open_face(wqy.path)
+    assert chosen.family == "WenQuanYi Micro Hei" and not chosen.cff
+
+
+def test_a_missing_or_broken_font_file_is_an_export_error(tmp_path: Path) -> None:
+    with pytest.raises(ExportError, match=r"not found.*--font"):
+        fonts.open_face(str(tmp_path / "missing.ttf"))
+    junk = tmp_path / "junk.ttf"
+    junk.write_bytes(b"this is not a font")
+    with pytest.raises(ExportError, match="not a font file"):
+        fonts.open_face(str(junk))
+
+
+def test_no_font_at_all_says_how_to_get_one(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(fonts, "discover", lambda: ())
+    with pytest.raises(ExportError, match=r"fonts-noto-cjk.*--font PATH"):
+        fonts.choose(None)
+
+
+@pytest.mark.skipif(sys.platform in ("darwin", "win32"), reason="XDG applies to Linux and BSD")
+def test_cache_folder_follows_xdg(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
+    assert fonts.cache_dir() == tmp_path / "epaper"
+
+
+def test_common_characters_cover_ascii_and_the_level_one_hanzi() -> None:
+    common = fonts.common_chars()
+    assert {ord("A"), ord("的"), ord("报"), ord("，"), ord("“")} <= common
+    assert len(common) > 3755
+
+
+def test_cff_glyphs_are_converted_to_a_cached_truetype_font_that_grows(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    from fontTools.ttLib import TTFont
+
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
+    noto = installed("Noto Serif CJK SC", cff=True)
+    found = fonts.embeddable(noto, map(ord, "衢州日报A1，"))
+    assert found is not None
+    path, index = found
+    assert Path(path).parent == tmp_path / "epaper" / "fonts" and index == 0
+    converted = TTFont(path)
+    assert "glyf" in converted and "CFF " not in converted
+    assert set(map(ord, "衢州日报A1，")) <= set(converted.getBestCmap())
+    stamp = Path(path).stat().st_mtime_ns
+    assert fonts.embeddable(noto, map(ord, "州日")) == found
+    assert Path(path).stat().st_mtime_ns == stamp  # nothing new: the cache is not rewritten
+    fonts.embeddable(noto, map(ord, "鑫"))
+    grown = set(TTFont(path).getBestCmap())
+    assert ord("鑫") in grown and ord("衢") in grown
+
+
+def test_converted_glyphs_keep_their_advance_widths(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    from fontTools.ttLib import TTFont
+
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
+    noto = installed("Noto Serif CJK SC", cff=True)
+    found = fonts.embeddable(noto, map(ord, "中i"))
+    assert found is not None
+    source = TTFont(noto.path, fontNumber=noto.index, lazy=True)
+    converted = TTFont(found[0])
+    for char in "中i":
+        name, converted_name = source.getBestCmap()[ord(char)], converted.getBestCmap()[ord(char)]
+        assert converted["hmtx"][converted_name][0] == source["hmtx"][name][0]
+
+
+def test_a_face_without_the_characters_gives_nothing_to_embed(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
+    noto = installed("Noto Serif CJK SC", cff=True)
+    assert fonts.embeddable(noto, [0x10FFFD]) is None
+    wqy = installed("WenQuanYi Micro Hei", cff=False)
+    assert fonts.embeddable(wqy, [0x10FFFD]) is None
+    assert fonts.embeddable(wqy, [ord("中")]) == (wqy.path, wqy.index)  # TrueType is used as it is
+
+
+def test_fallbacks_include_fonts_fontconfig_finds_for_a_character() -> None:
+    if not fonts.discover():
+        pytest.skip("no Chinese font installed")
+    candidates = fonts.fallbacks([ord("中")])
+    assert candidates and all(isinstance(c, fonts.Face) for c in candidates)
