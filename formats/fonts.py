@@ -7,6 +7,7 @@ the user's cache folder so only the first export pays for it.
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import hashlib
 import os
@@ -15,7 +16,7 @@ import shutil
 import subprocess
 import sys
 import tempfile
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
@@ -293,14 +294,29 @@ def embeddable(face: Face, chars: Iterable[int], *, warm: bool = False) -> tuple
     if not face.cff:
         return (face.path, face.index) if wanted & coverage(face) else None
     target = _cached_path(face)
-    have = _cmap(str(target), 0, _stamp(str(target))) if target.exists() else frozenset()
-    todo = (wanted - have) & coverage(face) if wanted - have else set()
-    if not target.exists() and warm:
-        todo |= common_chars() & coverage(face)
-    if todo:
-        target = _convert(face, todo, target)
-        have = have | todo
+    with _cache_lock(target):
+        have = _cmap(str(target), 0, _stamp(str(target))) if target.exists() else frozenset()
+        todo = (wanted - have) & coverage(face) if wanted - have else set()
+        if not target.exists() and warm:
+            todo |= common_chars() & coverage(face)
+        if todo:
+            target = _convert(face, todo, target)
+            have = have | todo
     return (str(target), 0) if wanted & have else None
+
+
+@contextlib.contextmanager
+def _cache_lock(target: Path) -> Iterator[None]:
+    """Serialise growing one cached font, so two first exports at once do not drop each other's glyphs."""
+    target.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        import fcntl
+    except ImportError:  # pragma: no cover - Windows: conversions rarely race there, and the write is atomic
+        yield
+        return
+    with open(target.with_suffix(".lock"), "a+b") as handle:
+        fcntl.flock(handle.fileno(), fcntl.LOCK_EX)
+        yield
 
 
 def _convert(face: Face, codes: set[int], target: Path) -> Path:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import re
 import shutil
 from pathlib import Path
 
@@ -25,6 +26,26 @@ def require_tool(name: str) -> str:
             pytest.fail(f"{name} is required in CI but not installed")
         pytest.skip(f"{name} is not installed")
     return path
+
+
+def require_seed() -> Path:
+    """The real capture in ../shared; always skipped (never failed) when that folder is absent."""
+    if not SEED.exists():
+        pytest.skip(f"{SEED} is absent (the shared folder is not beside the project)")
+    return SEED
+
+
+def sample_paragraphs(min_length: int = 40) -> list[str]:
+    """Long Chinese paragraphs from the bundled samples' goldens: real-looking text that ships with the project."""
+    import yaml
+
+    paragraphs = []
+    for golden in sorted(SAMPLES.glob("*.yaml")):
+        for document in yaml.safe_load_all(golden.read_text(encoding="utf-8")):
+            for page in document["pages"]:
+                for article in page["articles"]:
+                    paragraphs += [b["text"] for b in article["body"] if "text" in b and len(b["text"]) >= min_length]
+    return [p for p in paragraphs if re.search("[\u4e00-\u9fff]", p)]
 
 
 def require_file(path: Path, why: str) -> Path:

@@ -17,7 +17,7 @@ from hypothesis import strategies as st
 from epaper_cli.errors import ExportError
 from epaper_cli.model import Article, Caption, Heading, Issue, Page, Person, Text
 from formats import cjkwrap, fonts, pdf
-from tests.helpers import SEED, require_file, require_tool
+from tests.helpers import require_tool, sample_paragraphs
 
 CLOSING = "，。、；：？！”’）》〉…"
 OPENING = "“‘（《〈"
@@ -25,9 +25,8 @@ DATE = dt.date(2025, 8, 26)
 
 
 def seed_paragraphs() -> list[str]:
-    """Real paragraphs from the seed capture (normalised the way the importer would: full-width commas)."""
-    lines = require_file(SEED, "the seed capture").read_text(encoding="utf-8").splitlines()
-    return [re.sub(r"(?<=\S),", "，", line.strip()) for line in lines if len(line.strip()) > 40]
+    """Paragraphs from the bundled samples (the project's own text), enough for several pages."""
+    return sample_paragraphs() * 2
 
 
 def chinese_issue() -> Issue:

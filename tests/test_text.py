@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 from epaper_cli.errors import InputError
 from epaper_cli.model import Article, Caption, Heading, Issue, Page, Person, Source, Text, article_id
 from formats import ReadOptions, read_bytes, text
-from tests.helpers import SEED, require_file
+from tests.helpers import require_seed
 
 HOSTILE = [
     "<script>alert('x')</script>",
@@ -230,7 +230,7 @@ def test_looks_like_only_this_layout(issue: Issue) -> None:
     assert not text.looks_like("电子报阅读机\n2025-10-14\n星期二\n当前报纸名称:衢州日报\n")
     assert not text.looks_like("---\npaper: 衢州日报\ndate: 2025-08-26\n---\n正文\n")
     assert not text.looks_like("衢州日报 2025-08-26\n正文\n")
-    seed = require_file(SEED, "the real capture from the spec")
+    seed = require_seed()
     assert not text.looks_like(seed.read_bytes().decode("utf-8-sig"))
 
 
