@@ -225,3 +225,17 @@ def test_loading_never_runs_code_from_the_file(tmp_path: Path) -> None:
     with pytest.raises(ArchiveError):
         schema.load(text, "evil.yaml")
     assert not marker.exists()
+
+
+def test_temp_files_left_by_a_crash_are_ignored_and_cleaned(tmp_path: Path) -> None:
+    archive = tmp_path / "a"
+    (tmp_path / "c.txt").write_text(CAPTURE, encoding="utf-8")
+    assert run("import", "--archive", str(archive), str(tmp_path / "c.txt"))[0] == 0
+    issue_dir = archive / "清溪晚报" / "2025"
+    leftover = issue_dir / ".tmp-crashed.part"
+    leftover.write_text("format: epaper/1\npaper: half", encoding="utf-8")
+    assert run("list", "--archive", str(archive), "--paper", "清溪晚报")[1] == "2025-03-14\n"
+    assert run("check", "--archive", str(archive)) == (0, "", "")
+    (tmp_path / "d.txt").write_text(capture("另一篇稿件"), encoding="utf-8")
+    assert run("import", "--archive", str(archive), str(tmp_path / "d.txt"))[0] == 0
+    assert not leftover.exists()
