@@ -12,6 +12,7 @@ import datetime as dt
 import hashlib
 import os
 import re
+import time
 import unicodedata
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -63,6 +64,7 @@ class Archive:
         self.root = root
         self._lock_depth = 0
         self._unsynced = False
+        self._made: set[Path] = set()
 
     # -- paths -------------------------------------------------------------------------------------------
 
@@ -108,12 +110,35 @@ class Archive:
         """Keep a capture's bytes verbatim under their sha256; storing the same bytes twice is a no-op."""
         digest = hashlib.sha256(data).hexdigest()
         path = self.raw_path(digest)
-        if not path.exists():
-            deferred = can_defer_sync()
-            with self.lock():
-                self._write_atomic(path, data, durable=not deferred)
-            self._unsynced = self._unsynced or deferred
+        if path.exists():
+            return digest
+        # No lock needed: the name is the content, so writers racing on it write the same bytes, and the
+        # rename is atomic. The temp name is this process's own, so no one else's write is ever touched.
+        self._mkdir(path.parent)
+        temp = path.with_name(f"{TEMP_PREFIX}{digest}-{os.getpid()}")
+        deferred = can_defer_sync()
+        try:
+            fd = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o644)
+            with os.fdopen(fd, "wb") as handle:
+                handle.write(data)
+                if not deferred:
+                    handle.flush()
+                    os.fsync(handle.fileno())
+            os.replace(temp, path)
+        except OSError as exc:
+            with contextlib.suppress(OSError):
+                os.unlink(temp)
+            raise ArchiveError(str(path), f"cannot write: {exc.strerror or exc}") from exc
+        self._unsynced = self._unsynced or deferred
         return digest
+
+    def clean_stale_temps(self, older_than: float = 3600.0) -> None:
+        """Remove temp files that interrupted raw-capture writes left behind; no write takes this long."""
+        cutoff = time.time() - older_than
+        for temp in (self.root / RAW_DIR).glob(f"*/{TEMP_PREFIX}*"):
+            with contextlib.suppress(OSError):
+                if temp.stat().st_mtime < cutoff:
+                    temp.unlink()
 
     def merge(self, incoming: Issue) -> list[Outcome]:
         """Add or replace the incoming articles in their issue file, under the lock, writing only on change."""
@@ -153,10 +178,13 @@ class Archive:
 
     def _mkdir(self, path: Path) -> None:
         """Create a folder inside the archive, with a clear error when that is impossible."""
+        if path in self._made:
+            return
         try:
             path.mkdir(parents=True, exist_ok=True)
         except OSError as exc:
             raise ArchiveError(str(path), f"cannot create folder: {exc.strerror or exc}") from exc
+        self._made.add(path)
 
     # -- reading -----------------------------------------------------------------------------------------
 

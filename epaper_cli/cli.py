@@ -143,7 +143,7 @@ def import_command(
 
     Example: epaper import --archive ~/papers captures/*.txt
     """
-    from epaper_cli.importing import expand_paths, read_input, run_import
+    from epaper_cli.importing import ImportReport, expand_paths, read_input, run_import
     from formats import ReadOptions, read_bytes
 
     with errors_to_exit():
@@ -160,25 +160,22 @@ def import_command(
         if not names:
             raise UsageError("import", "no *.txt file in the folders given")
         loaders = _with_progress(names, quiet, lambda name: read_input(name, sys.stdin.buffer.read))
+        printer = _JsonArray() if json_output else None
         report = run_import(
             open_archive(archive),
             loaders,
             lambda data, name: read_bytes(data, name, options),
             dry_run=dry_run,
+            report=ImportReport(emit=printer.add if printer else _print_outcome),
         )
+        if printer:
+            printer.close()
     for error in report.failures:
         say(f"epaper: {error.what}: {error.why}")
     if not quiet:
         for note in report.notes:
             say(f"epaper: {note}")
-    if json_output:
-        print_json([_outcome_json(name, outcome) for name, outcome in report.outcomes])
-    else:
-        for _name, o in report.outcomes:
-            typer.echo(f"{o.status}\t{o.paper}\t{o.date}\t{o.page}\t{o.article_id}\t{o.title}")
-    if not quiet:
-        counts = {s: sum(1 for _, o in report.outcomes if o.status == s) for s in ("added", "replaced", "unchanged")}
-        summary = ", ".join(f"{n} {s}" for s, n in counts.items())
+        summary = ", ".join(f"{n} {s}" for s, n in report.counts.items())
         failed = f"; {len(report.failures)} failed" if report.failures else ""
         say(f"epaper: {'would import' if dry_run else 'imported'}: {summary}{failed}")
     if report.failures:
@@ -205,6 +202,27 @@ def _with_progress(names: list[str], quiet: bool, load: Callable[[str], Any]) ->
         yield lambda name=name: load(name)  # type: ignore[misc]
     if show:
         sys.stderr.write("\r\033[K")
+
+
+def _print_outcome(_name: str, o: Any) -> None:
+    """One imported article as a tab-separated line, printed as soon as its issue is written."""
+    typer.echo(f"{o.status}\t{o.paper}\t{o.date}\t{o.page}\t{o.article_id}\t{o.title}")
+
+
+class _JsonArray:
+    """Stream import results as one JSON array, element by element, so a long run holds none of them."""
+
+    def __init__(self) -> None:
+        self.count = 0
+
+    def add(self, name: str, outcome: Any) -> None:
+        item = json.dumps(_outcome_json(name, outcome), ensure_ascii=False, indent=2).replace("\n", "\n  ")
+        sys.stdout.write(("[\n  " if self.count == 0 else ",\n  ") + item)
+        self.count += 1
+
+    def close(self) -> None:
+        sys.stdout.write("\n]\n" if self.count else "[]\n")
+        sys.stdout.flush()
 
 
 def _outcome_json(name: str, outcome: Any) -> dict[str, Any]:

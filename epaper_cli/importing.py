@@ -15,8 +15,10 @@ from epaper_cli.model import Article, Issue, Page
 STDIN = "-"
 MAX_INPUT_BYTES = 16 * 1024 * 1024
 """No real capture comes near this; a larger input is refused before it is read whole."""
-FLUSH_AFTER_ARTICLES = 400
+FLUSH_AFTER_ARTICLES = 200
 """Gathered articles are written out at this count, so memory stays bounded however large the run."""
+MAX_OPEN_ISSUES = 2
+"""Issues gathered at once: captures usually come issue by issue, and an older issue is written out first."""
 
 
 @dataclass(frozen=True)
@@ -29,11 +31,24 @@ class Input:
 
 @dataclass
 class ImportReport:
-    """What an import run did: outcomes for the articles, and the inputs that failed with why."""
+    """What an import run did: a count per status, the inputs that failed with why, and notes.
 
+    Each article's outcome goes to `emit` as soon as its issue is written, so a long run keeps no list of them.
+    """
+
+    emit: Callable[[str, Outcome], None] | None = None
     outcomes: list[tuple[str, Outcome]] = field(default_factory=list)
+    counts: dict[str, int] = field(default_factory=lambda: dict.fromkeys(("added", "replaced", "unchanged"), 0))
     failures: list[EpaperError] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
+
+    def record(self, name: str, outcome: Outcome) -> None:
+        """Count one article's outcome and pass it on (or keep it, when nobody listens)."""
+        self.counts[outcome.status] += 1
+        if self.emit is not None:
+            self.emit(name, outcome)
+        else:
+            self.outcomes.append((name, outcome))
 
 
 def expand_paths(paths: Iterable[str]) -> Iterator[str]:
@@ -77,15 +92,16 @@ def run_import(
     read: Callable[[bytes, str], list[Issue]],
     *,
     dry_run: bool = False,
+    report: ImportReport | None = None,
 ) -> ImportReport:
     """Import every input, each all-or-nothing; a failed input is reported and the rest still go in.
 
-    Articles are gathered by issue so each issue file is loaded and written once per batch, not once per article.
+    Articles are gathered by issue, so an issue file is loaded and written once for a run of captures of that
+    issue, not once per article; only a few issues are held at a time, so memory does not grow with the run.
     """
-    report = ImportReport()
-    pending: dict[tuple[str, dt.date], Issue] = {}
-    names: dict[int, str] = {}
-    gathered_count = 0
+    report = report if report is not None else ImportReport()
+    pending: dict[tuple[str, dt.date], tuple[Issue, dict[int, str]]] = {}
+    held = 0
     for load_input in inputs:
         try:
             item = load_input()
@@ -104,36 +120,38 @@ def run_import(
             continue
         for issue in issues:
             key = (issue.paper, issue.date)
-            gathered = pending.setdefault(key, Issue(issue.paper, issue.date, []))
+            if key not in pending and len(pending) >= MAX_OPEN_ISSUES:
+                oldest = next(iter(pending))
+                held -= _write(archive, *pending.pop(oldest), report, dry_run)
+            gathered, names = pending.pop(key) if key in pending else (Issue(issue.paper, issue.date, []), {})
+            pending[key] = (gathered, names)  # most recently used last
             for page, article in issue.articles():
                 _add(gathered, page, article)
                 names[id(article)] = item.name
-                gathered_count += 1
-        if gathered_count >= FLUSH_AFTER_ARTICLES:
-            _flush(archive, pending, names, report, dry_run)
-            gathered_count = 0
-    _flush(archive, pending, names, report, dry_run)
+                held += 1
+        if held >= FLUSH_AFTER_ARTICLES:
+            for gathered, names in pending.values():
+                _write(archive, gathered, names, report, dry_run)
+            pending.clear()
+            held = 0
+    for gathered, names in pending.values():
+        _write(archive, gathered, names, report, dry_run)
+    if not dry_run and archive.root.is_dir():
+        archive.clean_stale_temps()
     return report
 
 
-def _flush(
-    archive: Archive,
-    pending: dict[tuple[str, dt.date], Issue],
-    names: dict[int, str],
-    report: ImportReport,
-    dry_run: bool,
-) -> None:
-    """Merge every gathered issue into the archive (or preview it), then forget it."""
-    for gathered in pending.values():
-        try:
-            outcomes = _preview(archive, gathered) if dry_run else archive.merge(gathered)
-        except EpaperError as error:
-            report.failures.append(error)
-            continue
-        files = [names[id(article)] for _page, article in gathered.articles()]
-        report.outcomes.extend(zip(files, outcomes, strict=True))
-    pending.clear()
-    names.clear()
+def _write(archive: Archive, gathered: Issue, names: dict[int, str], report: ImportReport, dry_run: bool) -> int:
+    """Merge one gathered issue into the archive (or preview it); return how many articles it held."""
+    try:
+        outcomes = _preview(archive, gathered) if dry_run else archive.merge(gathered)
+    except EpaperError as error:
+        report.failures.append(error)
+        return len(names)
+    files = [names[id(article)] for _page, article in gathered.articles()]
+    for name, outcome in zip(files, outcomes, strict=True):
+        report.record(name, outcome)
+    return len(names)
 
 
 def _add(issue: Issue, page: Page, article: Article) -> None:

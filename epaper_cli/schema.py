@@ -16,7 +16,7 @@ _BLOCK_SCALAR_FROM = 40
 """Body text at least this long is written as a `|-` block scalar, so long paragraphs read and diff well."""
 
 _SafeLoader: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-_SafeDumper: Any = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
+_SafeDumper: Any = yaml.SafeDumper  # not libyaml's: it escapes characters beyond U+FFFF (CJK Extension B)
 
 
 _MAYBE_ALIAS = re.compile(r"(?:^|[\s\[{,])\*[^\s\]},]")
@@ -60,13 +60,29 @@ class _Dumper(_SafeDumper):  # type: ignore[misc]
 
 
 def _represent_flow(dumper: Any, data: _Flow) -> Any:
-    return dumper.represent_mapping("tag:yaml.org,2002:map", data.items(), flow_style=True)
+    # PyYAML reads a plain `a:b` inside {…} as a key, so a colon there is always quoted.
+    pairs = []
+    for key, value in data.items():
+        style = '"' if _LINE_BREAKS.search(value) else "'" if ":" in value else None
+        pairs.append((dumper.represent_str(key), dumper.represent_scalar("tag:yaml.org,2002:str", value, style=style)))
+    return yaml.MappingNode("tag:yaml.org,2002:map", pairs, flow_style=True)
+
+
+_LINE_BREAKS = re.compile("[\n\r\x85\u2028\u2029]")
+"""Breaks PyYAML reads back as plain newlines or spaces unless they are escaped in double quotes."""
+
+
+def _represent_str(dumper: Any, data: str) -> Any:
+    style = '"' if _LINE_BREAKS.search(data) else None
+    return dumper.represent_scalar("tag:yaml.org,2002:str", str(data), style=style)
 
 
 def _represent_long(dumper: Any, data: _Long) -> Any:
-    return dumper.represent_scalar("tag:yaml.org,2002:str", str(data), style="|")
+    style = '"' if _LINE_BREAKS.search(data) else "|"
+    return dumper.represent_scalar("tag:yaml.org,2002:str", str(data), style=style)
 
 
+_Dumper.add_representer(str, _represent_str)
 _Dumper.add_representer(_Flow, _represent_flow)
 _Dumper.add_representer(_Long, _represent_long)
 _Dumper.add_representer(
@@ -83,17 +99,119 @@ def _plain(text: str) -> str:
 
 
 def dump(issue: Issue) -> str:
-    """Write an issue as its archive file's text."""
+    """Write an issue as its archive file's text (byte for byte what `dump_with_pyyaml` writes, much faster)."""
+    out: list[str] = []
+    _emit_mapping(issue_to_data(issue), 0, out, "")
+    return "".join(out)
+
+
+def dump_with_pyyaml(issue: Issue) -> str:
+    """The reference writer: PyYAML's own emitter, which `dump` reproduces and the tests compare against."""
+    return _pyyaml(issue_to_data(issue))
+
+
+def _pyyaml(data: Any) -> str:
     return str(
-        yaml.dump(
-            issue_to_data(issue),
-            Dumper=_Dumper,
-            allow_unicode=True,
-            sort_keys=False,
-            default_flow_style=False,
-            width=10**6,
-        )
+        yaml.dump(data, Dumper=_Dumper, allow_unicode=True, sort_keys=False, default_flow_style=False, width=10**6)
     )
+
+
+# The emitter below writes PyYAML's block layout for the schema's plain data directly: PyYAML's representer
+# runs in Python even with libyaml and was most of an import's time. Scalars it cannot prove plain (or
+# literal) are handed to PyYAML one at a time, so the output stays exactly PyYAML's.
+_PRINTABLE = "\x20-\x7e\xa0-\u2027\u202a-\ud7ff\ue000-\ufefe\uff00-\ufffd\U00010000-\U0010fffd"
+_PRINTABLE_TEXT = re.compile(f"[{_PRINTABLE}]+")
+_INDICATORS = frozenset(" -?:,[]{}#&*!|>'\"%@`~=<")
+_LETTER_FIRST = re.compile("[A-Za-z]")
+_LITERAL = re.compile(f"(?! )[{_PRINTABLE}]+")
+_NOT_PLAIN = re.compile(r": |:$| #|\s$")
+_RESOLVED_WORDS = frozenset(
+    {"yes", "Yes", "YES", "no", "No", "NO", "true", "True", "TRUE", "false", "False", "FALSE", "on", "On", "ON"}
+    | {"off", "Off", "OFF", "y", "Y", "n", "N", "null", "Null", "NULL"}
+)
+_HEX = re.compile(r"[0-9a-f]*[a-f][0-9a-f]*")
+
+
+def _emit_mapping(data: dict[str, Any], indent: int, out: list[str], first: str) -> None:
+    pad = " " * indent
+    for index, (key, value) in enumerate(data.items()):
+        lead = first if index == 0 else pad
+        if isinstance(value, _Flow):
+            out.append(f"{lead}{key}: {_flow(value)}\n")
+        elif isinstance(value, dict):
+            if not value:
+                out.append(f"{lead}{key}: {{}}\n")
+            else:
+                out.append(f"{lead}{key}:\n")
+                _emit_mapping(value, indent + 2, out, pad + "  ")
+        elif isinstance(value, list):
+            if not value:
+                out.append(f"{lead}{key}: []\n")
+            else:
+                out.append(f"{lead}{key}:\n")
+                _emit_sequence(value, indent, out)
+        else:
+            out.append(f"{lead}{key}: {_scalar(value, indent)}\n")
+
+
+def _emit_sequence(items: list[Any], indent: int, out: list[str]) -> None:
+    pad = " " * indent
+    for item in items:
+        if isinstance(item, _Flow):
+            out.append(f"{pad}- {_flow(item)}\n")
+        elif isinstance(item, dict) and item:
+            _emit_mapping(item, indent + 2, out, pad + "- ")
+        else:
+            out.append(f"{pad}- {_scalar(item, indent)}\n")
+
+
+def _scalar(value: Any, indent: int) -> str:
+    """One scalar as PyYAML writes it as a mapping value at this indent."""
+    if isinstance(value, dt.date) and not isinstance(value, dt.datetime):
+        return value.isoformat()
+    if isinstance(value, str):
+        if isinstance(value, _Long):
+            if _LITERAL.fullmatch(value) and not value.endswith(" "):
+                return f"|-\n{' ' * (indent + 2)}{value}"
+        elif isinstance(value, _Quoted):
+            if _NUMBER_LIKE.fullmatch(value):
+                return f"'{value}'"
+        elif _plain_safe(value):
+            return value
+    return _by_pyyaml(value, indent)
+
+
+def _by_pyyaml(value: Any, indent: int) -> str:
+    """Let PyYAML write a scalar it must decide, nested as deep as it will stand, so continuations line up."""
+    depth = indent // 2
+    data: Any = {"k": value}
+    for _ in range(depth):
+        data = {"k": data}
+    lines = _pyyaml(data).rstrip("\n").split("\n")[depth:]
+    lines[0] = lines[0][indent + 3 :]
+    return "\n".join(lines)
+
+
+def _plain_safe(value: str) -> bool:
+    """Text PyYAML writes plain: no indicator, nothing a resolver reads as another type, nothing to escape."""
+    if value[0] in _INDICATORS or not _PRINTABLE_TEXT.fullmatch(value) or _NOT_PLAIN.search(value):
+        return False
+    if not value.isascii():
+        return True  # every implicit resolver (numbers, dates, booleans, null) matches ASCII text only
+    if _HEX.fullmatch(value):
+        return not _NUMBER_LIKE.fullmatch(value)
+    return bool(_LETTER_FIRST.match(value)) and value not in _RESOLVED_WORDS
+
+
+_FLOW_UNSAFE = re.compile(r"[,\[\]{}?:]")
+
+
+def _flow(person: _Flow) -> str:
+    """`{role: 记者, name: 毛慧娟}`: PyYAML's flow layout, with PyYAML deciding any scalar that needs care."""
+    role, name = person["role"], person["name"]
+    if all(_plain_safe(v) and not _FLOW_UNSAFE.search(v) for v in (role, name)):
+        return f"{{role: {role}, name: {name}}}"
+    return _by_pyyaml(person, 0)
 
 
 def issue_to_data(issue: Issue) -> dict[str, Any]:

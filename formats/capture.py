@@ -14,6 +14,7 @@ from epaper_cli.model import Article, Block, Caption, Heading, Issue, Page, Pers
 from formats import ReadOptions
 from formats.normalize import (
     clean_line,
+    clean_lines,
     full_date,
     fullwidth_punctuation,
     has_cjk,
@@ -44,6 +45,8 @@ _NAVIGATION = re.compile(r"^(?:上一[篇版页]|下一[篇版页]|\s)+$")
 _LATIN = re.compile(r"[A-Za-z]")
 _HEADER_KINDS = frozenset({"paper", "read", "weekday"})
 _HEADER_LINE_MAX = 40
+_DIGITS = frozenset("0123456789０１２３４５６７８９")
+_WEEKDAY_MAX = 10
 _APP_NAME_MAX = 24
 
 _SUBTITLE = re.compile(r"^(?:——|—|──|--|－－|―)+\s*(.+)$")
@@ -105,7 +108,7 @@ def read(text: str, name: str, options: ReadOptions) -> list[Issue]:
     """Read every capture pasted into one file, each into an issue with one page and one article."""
     if not unicodedata.is_normalized("NFC", text):
         text = unicodedata.normalize("NFC", text)
-    lines = [clean_line(line) for line in text.replace("\r\n", "\n").replace("\r", "\n").split("\n")]
+    lines = clean_lines(text.replace("\r\n", "\n").replace("\r", "\n"))
     starts = _capture_starts(lines, name)
     bounds = list(zip(starts, [*starts[1:], len(lines)], strict=True))
     issues: list[Issue] = []
@@ -129,9 +132,10 @@ def _header_kind(line: str) -> str | None:
     label = _label(line)
     if label:
         return "paper" if label[0] in _PAPER_LABELS else None
-    if is_read_date(line):
+    # Cheap guards first: this runs on every line, and a read date starts with a digit, a weekday is short.
+    if line[0] in _DIGITS and is_read_date(line):
         return "read"
-    return "weekday" if is_weekday(line) else None
+    return "weekday" if len(line) <= _WEEKDAY_MAX and is_weekday(line) else None
 
 
 def _capture_starts(lines: list[str], name: str) -> list[int]:

@@ -22,9 +22,29 @@ _ASCII_PUNCTUATION = re.compile(r"[,;:()!?]")
 _FULLWIDTH = {",": "，", ";": "；", ":": "：", "(": "（", ")": "）", "!": "！", "?": "？"}
 
 
+_SPACE_CHARS = re.compile("[" + "".join(chr(c) for c, v in _SPACES.items() if v is not None) + "]")
+_INVISIBLE_CHARS = re.compile("[" + "".join(chr(c) for c, v in _SPACES.items() if v is None) + "]")
+
+
 def clean_line(line: str) -> str:
     """Make layout spaces plain and drop invisible characters, so labels and names compare equal."""
-    return _RUNS_OF_SPACE.sub(" ", line.translate(_SPACES)).strip()
+    return _plain_spaces(line).strip()
+
+
+def clean_lines(text: str) -> list[str]:
+    """`clean_line` for every line of a text, done over the whole text at once (this runs on every capture)."""
+    return [line.strip() for line in _plain_spaces(text).split("\n")]
+
+
+def _plain_spaces(text: str) -> str:
+    # Regex scans beat str.translate with a dict here, and most text has nothing to change.
+    if _SPACE_CHARS.search(text):
+        text = _SPACE_CHARS.sub(" ", text)
+    if _INVISIBLE_CHARS.search(text):
+        text = _INVISIBLE_CHARS.sub("", text)
+    if "  " in text:
+        text = _RUNS_OF_SPACE.sub(" ", text)
+    return text
 
 
 def has_cjk(text: str) -> bool:
@@ -350,8 +370,10 @@ def parse_editors(line: str) -> list[Person] | None:
     if len(line) > _BYLINE_MAX * 2:
         return None
     text = unwrap(clean_line(line))
+    if len(text) > _BYLINE_MAX:
+        return None
     roles = list(_EDITOR_ROLE.finditer(text))
-    if not roles or roles[0].start() != 0 or len(text) > _BYLINE_MAX:
+    if not roles or roles[0].start() != 0:
         return None
     people: list[Person] = []
     for role, following in zip(roles, [*roles[1:], None], strict=True):

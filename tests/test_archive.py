@@ -239,3 +239,39 @@ def test_labels_and_ids_that_look_like_numbers_are_quoted_for_every_yaml_reader(
     assert "- page: '08'\n" in text and "- page: '09'\n" in text
     assert "id: '123e45678901'\n" in text
     assert "id: 5c1f0e9a2b7d" in schema.dump(Issue("P", date, [Page("A08", None, [Article("T", "5c1f0e9a2b7d")])]))
+
+
+_any_text = st.text(min_size=1, max_size=60)
+
+
+@st.composite
+def hostile_issues(draw: st.DrawFn) -> Issue:
+    """Issues whose every string is arbitrary Unicode: quotes, colons, line breaks, controls, resolver words."""
+    special = st.sampled_from(["yes", "No", "null", "~", "08", "1e5", "- x", "a: b", "a #b", "'q'", "x ", " x", "\t"])
+    text = _any_text | special | st.from_regex(r"[\u4e00-\u9fff：:# ,\[\]{}'\"]{1,80}", fullmatch=True)
+    date = draw(st.dates())
+    pages = []
+    for label in draw(st.lists(text, min_size=1, max_size=2, unique=True)):
+        articles = [
+            Article(
+                draw(text),
+                draw(text),
+                kicker=draw(st.none() | text),
+                byline=draw(st.none() | text),
+                authors=draw(st.lists(st.builds(Person, text, text), max_size=2)),
+                dateline=draw(st.none() | text),
+                body=draw(st.lists(st.builds(Text, text) | st.builds(Heading, text), max_size=4)),
+                editors=draw(st.lists(st.builds(Person, text, text), max_size=1)),
+                source=Source(draw(text), draw(st.none() | text), draw(st.none() | st.dates())),
+            )
+            for _ in range(draw(st.integers(0, 2)))
+        ]
+        pages.append(Page(label, draw(st.none() | text), articles))
+    return Issue(draw(text), date, pages)
+
+
+@settings(max_examples=400, deadline=None)
+@given(hostile_issues())
+def test_the_fast_writer_writes_exactly_what_pyyaml_writes(generated: Issue) -> None:
+    assert schema.dump(generated) == schema.dump_with_pyyaml(generated)
+    assert schema.load(schema.dump(generated), "x.yaml") == generated
