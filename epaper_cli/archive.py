@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import BinaryIO
 
 from epaper_cli import schema
-from epaper_cli.atomic import TEMP_PREFIX, can_defer_sync, sync_everything, write_atomic
+from epaper_cli.atomic import TEMP_PREFIX, can_defer_sync, sync_files, write_atomic
 from epaper_cli.errors import ArchiveError
 from epaper_cli.model import Article, Issue, Page, page_sort_key
 
@@ -63,7 +63,7 @@ class Archive:
     def __init__(self, root: Path) -> None:
         self.root = root
         self._lock_depth = 0
-        self._unsynced = False
+        self._unsynced: list[Path] = []
         self._made: set[Path] = set()
 
     # -- paths -------------------------------------------------------------------------------------------
@@ -129,7 +129,8 @@ class Archive:
             with contextlib.suppress(OSError):
                 os.unlink(temp)
             raise ArchiveError(str(path), f"cannot write: {exc.strerror or exc}") from exc
-        self._unsynced = self._unsynced or deferred
+        if deferred:
+            self._unsynced.append(path)
         return digest
 
     def clean_stale_temps(self, older_than: float = 3600.0) -> None:
@@ -156,8 +157,11 @@ class Archive:
             changed = any(outcome.status != "unchanged" for outcome in outcomes)
             if changed or sections != [(page.label, page.section) for page in current.pages]:
                 if self._unsynced:  # raw captures reach the disk before any issue refers to them
-                    sync_everything()
-                    self._unsynced = False
+                    try:
+                        sync_files(self._unsynced)
+                    except OSError as exc:
+                        raise ArchiveError(str(self.root / RAW_DIR), f"cannot write: {exc.strerror or exc}") from exc
+                    self._unsynced = []
                 self._write_atomic(path, schema.dump(current).encode("utf-8"))
         return outcomes
 

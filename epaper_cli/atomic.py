@@ -15,7 +15,7 @@ TEMP_PREFIX = ".tmp-"
 def write_atomic(path: Path, fill: Callable[[BinaryIO], None], *, durable: bool = True) -> None:
     """Let `fill` write the file's content; the file appears complete or not at all, even if `fill` fails.
 
-    With `durable=False` the caller promises to make the data durable later (see `sync_everything`).
+    With `durable=False` the caller promises to make the data durable later (see `sync_files`).
     """
     fd, temp = tempfile.mkstemp(prefix=TEMP_PREFIX, suffix=".part", dir=path.parent)
     try:
@@ -35,13 +35,29 @@ def write_atomic(path: Path, fill: Callable[[BinaryIO], None], *, durable: bool 
 
 
 def can_defer_sync() -> bool:
-    """Whether one `sync_everything` call can stand in for many per-file fsyncs on this platform."""
+    """Whether one system-wide sync can stand in for many per-file fsyncs on this platform."""
     return hasattr(os, "sync")
 
 
-def sync_everything() -> None:
-    """Flush every written file to disk at once: far cheaper than an fsync per file for many small files."""
-    os.sync()
+def sync_files(paths: list[Path]) -> None:
+    """Make files written without fsync durable: one by one when few, else one system-wide sync.
+
+    Thousands of fsyncs cost far more than one sync; for a handful, a sync of every filesystem costs more.
+    """
+    if len(paths) > _FSYNC_ONE_BY_ONE:
+        os.sync()
+        return
+    for path in paths:
+        fd = os.open(path, os.O_RDONLY)
+        try:
+            os.fsync(fd)
+        finally:
+            os.close(fd)
+    for folder in {path.parent for path in paths}:
+        fsync_dir(folder)
+
+
+_FSYNC_ONE_BY_ONE = 16
 
 
 def fsync_dir(path: Path) -> None:
