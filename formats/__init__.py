@@ -25,15 +25,20 @@ class ReadOptions:
 
 def read_bytes(data: bytes, name: str, options: ReadOptions) -> list[Issue]:
     """Read one input file's raw bytes into issues; every article's source points at those bytes."""
-    from formats import capture, frontmatter, text
     from formats.decode import decode
+
+    from formats import frontmatter
 
     decoded = decode(data, name, options.encoding)
     if frontmatter.looks_like(decoded):
         issues = frontmatter.read(decoded, name, options)
-    elif text.looks_like(decoded):
+    elif "\n===" in decoded[:400] and _is_text_export(decoded):
+        from formats import text
+
         issues = text.read(decoded, name, options)
     else:
+        from formats import capture
+
         issues = capture.read(decoded, name, options)
     digest = hashlib.sha256(data).hexdigest()
     for issue in issues:
@@ -41,3 +46,10 @@ def read_bytes(data: bytes, name: str, options: ReadOptions) -> list[Issue]:
             source = article.source or Source(sha256=digest)
             article.source = replace(source, sha256=digest)
     return issues
+
+
+def _is_text_export(decoded: str) -> bool:
+    """The plain-text export's layout (its module loads only when a file might be one)."""
+    from formats import text
+
+    return text.looks_like(decoded)
