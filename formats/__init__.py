@@ -25,9 +25,8 @@ class ReadOptions:
 
 def read_bytes(data: bytes, name: str, options: ReadOptions) -> list[Issue]:
     """Read one input file's raw bytes into issues; every article's source points at those bytes."""
-    from formats.decode import decode
-
     from formats import frontmatter
+    from formats.decode import decode
 
     decoded = decode(data, name, options.encoding)
     if frontmatter.looks_like(decoded):
