@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import zipfile
 from pathlib import Path
 
@@ -99,3 +100,23 @@ def test_a_failing_writer_leaves_no_file(archive: Path, tmp_path: Path) -> None:
     assert code == 1 and err.startswith("epaper: ") and "Traceback" not in err
     assert not target.exists()
     assert list(tmp_path.glob(".tmp-*")) == []
+
+
+def test_ten_years_of_a_daily_list_and_export_without_reading_other_issues(archive: Path, tmp_path: Path) -> None:
+    # 3,650 issue files that would fail to load if anything read them: only file names may be looked at.
+    paper_dir = archive / "清溪晚报"
+    start = dt.date(2010, 1, 1)
+    for offset in range(3650):
+        day = start + dt.timedelta(days=offset)
+        folder = paper_dir / f"{day.year}"
+        folder.mkdir(exist_ok=True)
+        (folder / f"{day.isoformat()}.yaml").write_text("format: epaper/1\npaper: [unreadable\n", encoding="utf-8")
+    code, out, err = run("list", "--archive", str(archive), "--paper", "清溪晚报")
+    assert code == 0, err
+    assert len(out.splitlines()) == 3652 and out.splitlines()[-1] == "2025-03-14"
+    code, out, err = run("list", "--archive", str(archive))
+    assert code == 0 and out == "清溪晚报\t3652 issues\t2010-01-01\t2025-03-14\n"
+    code, out, err = run("export", "--txt", "--archive", str(archive), "-o", "-")
+    assert code == 0 and out.startswith("清溪晚报 2025-03-14"), err
+    code, out, err = run("export", "--txt", "--archive", str(archive), "--date", "2025-03-13", "-o", "-")
+    assert code == 0 and out.startswith("清溪晚报 2025-03-13"), err
