@@ -15,10 +15,10 @@ from epaper_cli.model import Article, Issue, Page
 STDIN = "-"
 MAX_INPUT_BYTES = 16 * 1024 * 1024
 """No real capture comes near this; a larger input is refused before it is read whole."""
-FLUSH_AFTER_ARTICLES = 200
-"""Gathered articles are written out at this count, so memory stays bounded however large the run."""
-MAX_OPEN_ISSUES = 2
-"""Issues gathered at once: captures usually come issue by issue, and an older issue is written out first."""
+HELD_ARTICLES = 100
+"""Articles gathered before the oldest gathered issue is written out: memory stays the same however long the run."""
+MAX_OPEN_ISSUES = 8
+"""Issues gathered at once, so captures of a few papers or days interleaved in one folder still batch well."""
 
 
 @dataclass(frozen=True)
@@ -120,20 +120,15 @@ def run_import(
             continue
         for issue in issues:
             key = (issue.paper, issue.date)
-            if key not in pending and len(pending) >= MAX_OPEN_ISSUES:
-                oldest = next(iter(pending))
-                held -= _write(archive, *pending.pop(oldest), report, dry_run)
             gathered, names = pending.pop(key) if key in pending else (Issue(issue.paper, issue.date, []), {})
             pending[key] = (gathered, names)  # most recently used last
             for page, article in issue.articles():
                 _add(gathered, page, article)
                 names[id(article)] = item.name
                 held += 1
-        if held >= FLUSH_AFTER_ARTICLES:
-            for gathered, names in pending.values():
-                _write(archive, gathered, names, report, dry_run)
-            pending.clear()
-            held = 0
+        while pending and (held > HELD_ARTICLES or len(pending) > MAX_OPEN_ISSUES):
+            oldest = next(iter(pending))
+            held -= _write(archive, *pending.pop(oldest), report, dry_run)
     for gathered, names in pending.values():
         _write(archive, gathered, names, report, dry_run)
     if not dry_run and archive.root.is_dir():

@@ -239,3 +239,22 @@ def test_temp_files_left_by_a_crash_are_ignored_and_cleaned(tmp_path: Path) -> N
     (tmp_path / "d.txt").write_text(capture("另一篇稿件"), encoding="utf-8")
     assert run("import", "--archive", str(archive), str(tmp_path / "d.txt"))[0] == 0
     assert not leftover.exists()
+
+
+def test_batching_keeps_every_article_and_names_each_ones_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from epaper_cli import importing
+
+    monkeypatch.setattr(importing, "HELD_ARTICLES", 3)
+    monkeypatch.setattr(importing, "MAX_OPEN_ISSUES", 2)
+    paths = write_captures(tmp_path / "in", 30)  # interleaved over three issues and four pages
+    code, out, err = run("import", "--archive", str(tmp_path / "a"), "--json", str(tmp_path / "in"))
+    assert code == 0, err
+    import json
+
+    records = json.loads(out)
+    assert sorted((Path(r["file"]).name, r["title"]) for r in records) == sorted(
+        (p.name, f"第{int(p.stem[1:])}号稿件") for p in paths
+    )
+    assert {r["status"] for r in records} == {"added"}
+    assert all_titles(tmp_path / "a") == {f"第{i}号稿件" for i in range(30)}
+    assert run("check", "--archive", str(tmp_path / "a")) == (0, "", "")
