@@ -4,17 +4,19 @@ from __future__ import annotations
 
 import datetime as dt
 import multiprocessing
+import os
 from pathlib import Path
 
 import pytest
+import yaml
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from epaper_cli import schema
+from epaper_cli import schema, yamltext
 from epaper_cli.archive import Archive, safe_component
 from epaper_cli.errors import ArchiveError
 from epaper_cli.model import Article, Heading, Issue, Page, Person, Source, Text, article_id, page_sort_key
-from tests.helpers import make_article
+from tests.helpers import SAMPLES, make_article
 
 
 def test_dump_then_load_gives_the_same_issue(issue: Issue) -> None:
@@ -270,8 +272,60 @@ def hostile_issues(draw: st.DrawFn) -> Issue:
     return Issue(draw(text), date, pages)
 
 
-@settings(max_examples=400, deadline=None)
+@settings(max_examples=int(os.environ.get("EPAPER_FUZZ_EXAMPLES", "400")), deadline=None)
 @given(hostile_issues())
 def test_the_fast_writer_writes_exactly_what_pyyaml_writes(generated: Issue) -> None:
     assert schema.dump(generated) == schema.dump_with_pyyaml(generated)
     assert schema.load(schema.dump(generated), "x.yaml") == generated
+
+
+def _pyyaml_load(text: str) -> object:
+    return yaml.load(text, Loader=yaml.SafeLoader)
+
+
+@settings(max_examples=int(os.environ.get("EPAPER_FUZZ_EXAMPLES", "400")), deadline=None)
+@given(hostile_issues())
+def test_the_fast_reader_reads_what_pyyaml_reads_or_steps_aside(generated: Issue) -> None:
+    text = schema.dump(generated)
+    data = yamltext.read_canonical(text)
+    if data is not None:
+        assert data == _pyyaml_load(text)
+
+
+def test_the_fast_reader_takes_every_sample_golden() -> None:
+    for golden in sorted(SAMPLES.glob("*.yaml")):
+        for document in golden.read_text(encoding="utf-8").split("---\n"):
+            assert yamltext.read_canonical(document) == _pyyaml_load(document), golden.name
+
+
+@settings(max_examples=int(os.environ.get("EPAPER_FUZZ_EXAMPLES", "600")), deadline=None)
+@given(st.data())
+def test_hand_edits_never_make_the_fast_reader_misread(data: st.DataObject) -> None:
+    golden = data.draw(st.sampled_from(sorted(SAMPLES.glob("*.yaml"))))
+    lines = golden.read_text(encoding="utf-8").split("---\n")[0].split("\n")
+    for _ in range(data.draw(st.integers(1, 3))):
+        index = data.draw(st.integers(0, len(lines) - 1))
+        edit = data.draw(
+            st.sampled_from(["delete", "indent", "dedent", "comment", "quote", "colon", "anchor", "dup", "tail"])
+        )
+        line = lines[index]
+        lines[index : index + 1] = {
+            "delete": [],
+            "indent": [" " + line],
+            "dedent": [line[1:]],
+            "comment": [line + " # note"],
+            "quote": [line.replace(": ", ": '", 1)],
+            "colon": [line + ": x"],
+            "anchor": [line.replace(": ", ": &a ", 1)],
+            "dup": [line, line],
+            "tail": [line + " "],
+        }[edit]
+    text = "\n".join(lines)
+    fast = yamltext.read_canonical(text)
+    if fast is None:
+        return
+    try:
+        reference = _pyyaml_load(text)
+    except yaml.YAMLError:
+        raise AssertionError(f"the fast reader accepted text PyYAML refuses:\n{text}") from None
+    assert fast == reference

@@ -1,0 +1,319 @@
+"""Issue files as YAML text: written and read in their canonical layout directly, PyYAML as reference and fallback.
+
+PyYAML's representer and constructor run in Python even with libyaml, and were most of the time of an import
+or an export. The writer here produces byte for byte what PyYAML writes for the schema's plain data (a property
+test holds it to that); the reader reads that canonical layout line by line and hands anything else (a file
+edited by hand, a scalar it cannot prove plain) to PyYAML's safe loader.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from typing import Any
+
+import yaml
+
+from epaper_cli.errors import ArchiveError
+
+_SafeLoader: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+_SafeDumper: Any = yaml.SafeDumper  # not libyaml's: it escapes characters beyond U+FFFF (CJK Extension B)
+
+
+_MAYBE_ALIAS = re.compile(r"(?:^|[\s\[{,])\*[^\s\]},]")
+"""Text that might hold a YAML alias; such files are read by a loader that refuses aliases (no alias bombs)."""
+
+
+class _NoAliasLoader(yaml.SafeLoader):
+    """The safe loader, refusing aliases: epaper never writes them, and they can multiply a small file's size."""
+
+    def compose_node(self, parent: Any, index: Any) -> Any:
+        if self.check_event(yaml.AliasEvent):
+            mark = self.peek_event().start_mark  # type: ignore[no-untyped-call]
+            raise yaml.composer.ComposerError(None, None, "YAML aliases are not allowed in issue files", mark)
+        return super().compose_node(parent, index)
+
+
+class Flow(dict[str, str]):
+    """A mapping written on one line: `{role: 记者, name: 毛慧娟}`."""
+
+
+class Quoted(str):
+    """A string that other YAML readers could take for a number (`08`, `123e4`), so it is always quoted."""
+
+    __slots__ = ()
+
+
+_NUMBER_LIKE = re.compile(r"[0-9]+(?:[eE][0-9]+)?")
+
+
+class Long(str):
+    """A string written as a literal block scalar."""
+
+    __slots__ = ()
+
+
+class _Dumper(_SafeDumper):  # type: ignore[misc]
+    """libyaml's dumper when present, with flow-style people, block-scalar paragraphs and no anchors."""
+
+    def ignore_aliases(self, data: Any) -> bool:
+        return True
+
+
+def _represent_flow(dumper: Any, data: Flow) -> Any:
+    # PyYAML reads a plain `a:b` inside {…} as a key, so a colon there is always quoted.
+    pairs = []
+    for key, value in data.items():
+        style = '"' if _LINE_BREAKS.search(value) else "'" if ":" in value else None
+        pairs.append((dumper.represent_str(key), dumper.represent_scalar("tag:yaml.org,2002:str", value, style=style)))
+    return yaml.MappingNode("tag:yaml.org,2002:map", pairs, flow_style=True)
+
+
+_LINE_BREAKS = re.compile("[\n\r\x85\u2028\u2029]")
+"""Breaks PyYAML reads back as plain newlines or spaces unless they are escaped in double quotes."""
+
+
+def _represent_str(dumper: Any, data: str) -> Any:
+    style = '"' if _LINE_BREAKS.search(data) else None
+    return dumper.represent_scalar("tag:yaml.org,2002:str", str(data), style=style)
+
+
+def _represent_long(dumper: Any, data: Long) -> Any:
+    style = '"' if _LINE_BREAKS.search(data) else "|"
+    return dumper.represent_scalar("tag:yaml.org,2002:str", str(data), style=style)
+
+
+_Dumper.add_representer(str, _represent_str)
+_Dumper.add_representer(Flow, _represent_flow)
+_Dumper.add_representer(Long, _represent_long)
+_Dumper.add_representer(
+    Quoted, lambda dumper, data: dumper.represent_scalar("tag:yaml.org,2002:str", str(data), style="'")
+)
+
+
+def plain(text: str) -> str:
+    """Quote text that a YAML 1.2 reader would take for a number."""
+    return Quoted(text) if _NUMBER_LIKE.fullmatch(text) else text
+
+
+def dump(data: dict[str, Any]) -> str:
+    """Write plain data as PyYAML would, block style, much faster."""
+    out: list[str] = []
+    _emit_mapping(data, 0, out, "")
+    return "".join(out)
+
+
+def dump_with_pyyaml(data: Any) -> str:
+    """The reference writer: PyYAML's own emitter, which `dump` reproduces and the tests compare against."""
+    return str(
+        yaml.dump(data, Dumper=_Dumper, allow_unicode=True, sort_keys=False, default_flow_style=False, width=10**6)
+    )
+
+
+# The emitter below writes PyYAML's block layout for the schema's plain data directly: PyYAML's representer
+# runs in Python even with libyaml and was most of an import's time. Scalars it cannot prove plain (or
+# literal) are handed to PyYAML one at a time, so the output stays exactly PyYAML's.
+_PRINTABLE = "\x20-\x7e\xa0-\u2027\u202a-\ud7ff\ue000-\ufefe\uff00-\ufffd\U00010000-\U0010fffd"
+_PRINTABLE_TEXT = re.compile(f"[{_PRINTABLE}]+")
+_INDICATORS = frozenset(" -?:,[]{}#&*!|>'\"%@`~=<")
+_LETTER_FIRST = re.compile("[A-Za-z]")
+_LITERAL = re.compile(f"(?! )[{_PRINTABLE}]+")
+_NOT_PLAIN = re.compile(r": |:$| #|\s$")
+_RESOLVED_WORDS = frozenset(
+    {"yes", "Yes", "YES", "no", "No", "NO", "true", "True", "TRUE", "false", "False", "FALSE", "on", "On", "ON"}
+    | {"off", "Off", "OFF", "y", "Y", "n", "N", "null", "Null", "NULL"}
+)
+_HEX = re.compile(r"[0-9a-f]*[a-f][0-9a-f]*")
+
+
+def _emit_mapping(data: dict[str, Any], indent: int, out: list[str], first: str) -> None:
+    pad = " " * indent
+    for index, (key, value) in enumerate(data.items()):
+        lead = first if index == 0 else pad
+        if isinstance(value, Flow):
+            out.append(f"{lead}{key}: {_flow(value)}\n")
+        elif isinstance(value, dict):
+            if not value:
+                out.append(f"{lead}{key}: {{}}\n")
+            else:
+                out.append(f"{lead}{key}:\n")
+                _emit_mapping(value, indent + 2, out, pad + "  ")
+        elif isinstance(value, list):
+            if not value:
+                out.append(f"{lead}{key}: []\n")
+            else:
+                out.append(f"{lead}{key}:\n")
+                _emit_sequence(value, indent, out)
+        else:
+            out.append(f"{lead}{key}: {_scalar(value, indent)}\n")
+
+
+def _emit_sequence(items: list[Any], indent: int, out: list[str]) -> None:
+    pad = " " * indent
+    for item in items:
+        if isinstance(item, Flow):
+            out.append(f"{pad}- {_flow(item)}\n")
+        elif isinstance(item, dict) and item:
+            _emit_mapping(item, indent + 2, out, pad + "- ")
+        else:
+            out.append(f"{pad}- {_scalar(item, indent)}\n")
+
+
+def _scalar(value: Any, indent: int) -> str:
+    """One scalar as PyYAML writes it as a mapping value at this indent."""
+    if isinstance(value, dt.date) and not isinstance(value, dt.datetime):
+        return value.isoformat()
+    if isinstance(value, str):
+        if isinstance(value, Long):
+            if _LITERAL.fullmatch(value) and not value.endswith(" "):
+                return f"|-\n{' ' * (indent + 2)}{value}"
+        elif isinstance(value, Quoted):
+            if _NUMBER_LIKE.fullmatch(value):
+                return f"'{value}'"
+        elif _plain_safe(value):
+            return value
+    return _by_pyyaml(value, indent)
+
+
+def _by_pyyaml(value: Any, indent: int) -> str:
+    """Let PyYAML write a scalar it must decide, nested as deep as it will stand, so continuations line up."""
+    depth = indent // 2
+    data: Any = {"k": value}
+    for _ in range(depth):
+        data = {"k": data}
+    lines = dump_with_pyyaml(data).rstrip("\n").split("\n")[depth:]
+    lines[0] = lines[0][indent + 3 :]
+    return "\n".join(lines)
+
+
+def _plain_safe(value: str) -> bool:
+    """Text PyYAML writes plain: no indicator, nothing a resolver reads as another type, nothing to escape."""
+    if value[0] in _INDICATORS or not _PRINTABLE_TEXT.fullmatch(value) or _NOT_PLAIN.search(value):
+        return False
+    if not value.isascii():
+        return True  # every implicit resolver (numbers, dates, booleans, null) matches ASCII text only
+    if _HEX.fullmatch(value):
+        return not _NUMBER_LIKE.fullmatch(value)
+    return bool(_LETTER_FIRST.match(value)) and value not in _RESOLVED_WORDS
+
+
+_FLOW_UNSAFE = re.compile(r"[,\[\]{}?:]")
+
+
+def _flow(person: Flow) -> str:
+    """`{role: 记者, name: 毛慧娟}`: PyYAML's flow layout, with PyYAML deciding any scalar that needs care."""
+    role, name = person["role"], person["name"]
+    if all(_plain_safe(v) and not _FLOW_UNSAFE.search(v) for v in (role, name)):
+        return f"{{role: {role}, name: {name}}}"
+    return _by_pyyaml(person, 0)
+
+
+def load(text: str, where: str) -> Any:
+    """Read an issue file's text into plain data: the canonical layout directly, anything else with PyYAML."""
+    data = read_canonical(text)
+    if data is not None:
+        return data
+    try:
+        return yaml.load(text, Loader=_NoAliasLoader if _MAYBE_ALIAS.search(text) else _SafeLoader)
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark
+        line = f"line {mark.line + 1}: " if mark is not None else ""
+        raise ArchiveError(where, f"{line}not valid YAML ({exc.problem})") from exc
+    except yaml.YAMLError as exc:
+        raise ArchiveError(where, f"not valid YAML ({exc})") from exc
+
+
+_LINE = re.compile(r"( *)(- )?([a-z_0-9]+):(?: (.*))?")
+_DATE_TEXT = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+_FLOW_PAIR = re.compile(r"\{role: ([^,{}\[\]]+), name: ([^,{}\[\]]+)\}")
+_DATE_KEYS = frozenset({"date", "read_on"})
+
+
+class _NotCanonical(Exception):
+    """The text is not exactly in the layout `dump` writes."""
+
+
+def read_canonical(text: str) -> dict[str, Any] | None:
+    """Plain data from text in the layout `dump` writes; None for anything else (PyYAML reads that).
+
+    Only what `dump` itself would write is accepted: every scalar must be one `dump` writes plain (or a quoted
+    number-like label, or a one-line literal block), so what is read here is what PyYAML would read.
+    """
+    lines = text.split("\n")
+    if not text.endswith("\n") or "\t" in text or "\r" in text:
+        return None
+    try:
+        data, end = _read_mapping(lines, 0, 0)
+    except (_NotCanonical, IndexError, ValueError):
+        return None
+    return data if end == len(lines) - 1 else None
+
+
+def _read_mapping(lines: list[str], start: int, indent: int, first_dash: bool = False) -> tuple[dict[str, Any], int]:
+    """A block mapping at `indent` (its first key after `- ` when it is a sequence item); returns the next line."""
+    data: dict[str, Any] = {}
+    index = start
+    while index < len(lines) - 1:
+        match = _LINE.fullmatch(lines[index])
+        if match is None:
+            raise _NotCanonical
+        spaces, dash, key, value = match.groups()
+        dashed = index == start and first_dash
+        if (len(spaces) + (2 if dash else 0)) != indent or bool(dash) != dashed:
+            if len(spaces) < indent or (dash and not dashed):
+                break
+            raise _NotCanonical
+        if key in data:
+            raise _NotCanonical
+        index += 1
+        if value is None:  # a nested block: a sequence at this indent or a mapping below it
+            following = lines[index]
+            if following.startswith(" " * indent + "- "):
+                data[key], index = _read_sequence(lines, index, indent)
+            elif following.startswith(" " * (indent + 2)) and following[indent + 2 : indent + 3] not in " -":
+                data[key], index = _read_mapping(lines, index, indent + 2)
+            else:
+                raise _NotCanonical
+        elif value == "|-":
+            content = lines[index]
+            pad = " " * (indent + 2)
+            body = content[len(pad) :]
+            if not content.startswith(pad) or not _LITERAL.fullmatch(body) or body.endswith(" "):
+                raise _NotCanonical
+            data[key] = body
+            index += 1
+        elif value == "[]":
+            data[key] = []
+        else:
+            data[key] = _read_scalar(value, key)
+    return data, index
+
+
+def _read_sequence(lines: list[str], start: int, indent: int) -> tuple[list[Any], int]:
+    """A block sequence whose `- ` stands at `indent`: mappings, or one-line {role, name} pairs."""
+    items: list[Any] = []
+    index = start
+    prefix = " " * indent + "- "
+    while index < len(lines) - 1 and lines[index].startswith(prefix):
+        rest = lines[index][len(prefix) :]
+        if rest.startswith("{"):
+            pair = _FLOW_PAIR.fullmatch(rest)
+            if pair is None or not all(_plain_safe(part) for part in pair.groups()):
+                raise _NotCanonical
+            items.append({"role": pair[1], "name": pair[2]})
+            index += 1
+        else:
+            item, index = _read_mapping(lines, index, indent + 2, first_dash=True)
+            items.append(item)
+    return items, index
+
+
+def _read_scalar(value: str, key: str) -> Any:
+    """A scalar exactly as `dump` writes one plain (or a quoted number-like label)."""
+    if key in _DATE_KEYS and _DATE_TEXT.fullmatch(value):
+        return dt.date.fromisoformat(value)
+    if value.startswith("'") and value.endswith("'") and _NUMBER_LIKE.fullmatch(value[1:-1]):
+        return value[1:-1]
+    if _plain_safe(value):
+        return value
+    raise _NotCanonical
