@@ -19,7 +19,7 @@ import pytest
 
 from epaper_cli.errors import ExportError
 from epaper_cli.model import Article, Caption, Heading, Issue, Page, Person, Text, article_id
-from formats import epub
+from formats import cover, epub
 from tests.helpers import ROOT, require_file, require_tool
 
 EPUBCHECK = Path("/usr/share/java/epubcheck.jar")
@@ -401,3 +401,41 @@ def test_ebooklib_and_pillow_load_only_when_writing() -> None:
     code = "import sys, formats.epub, formats.text; print(sorted(m for m in ('ebooklib', 'PIL') if m in sys.modules))"
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, check=True)
     assert result.stdout.strip() == "[]"
+
+
+def test_the_quick_look_for_forbidden_characters_misses_none() -> None:
+    every = "".join(map(chr, range(0x110000)))
+    assert all(epub._XML_SUSPECT.match(ch) for ch in epub._XML_UNSAFE.findall(every))
+
+
+def test_cover_lists_pages_above_its_foot_rule() -> None:
+    from PIL import Image
+
+    if cover._font_for("衢州日报2025年8月26日版面…") is None:
+        pytest.skip("no font covers the cover's text")
+    png = cover.cover_png("衢州日报", ["2025年8月26日", "共 30 版"], [f"{n:02d}版 版面" for n in range(1, 31)])
+    image = Image.open(io.BytesIO(png)).convert("RGB")
+    assert image.size == (cover.WIDTH, cover.HEIGHT)
+    clear = [image.crop((0, y, cover.WIDTH, y + 1)).getcolors() for y in range(cover.FOOT_RULE - 12, cover.FOOT_RULE)]
+    below = image.crop((0, cover.FOOT_RULE + 2, cover.WIDTH, cover.HEIGHT)).getcolors()
+    assert clear == [[(cover.WIDTH, cover.PAPER)]] * 12 and below == [(cover.WIDTH * 148, cover.PAPER)]
+
+
+def test_cover_font_is_remembered_until_fonts_change(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    require_tool("fc-list")
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
+    cover._font_for.cache_clear()
+    found = cover._font_for("衢州日报")
+    assert (tmp_path / "epaper" / "cover-fonts.json").is_file()
+
+    def no_fc_list(*args: object, **kwargs: object) -> None:
+        raise AssertionError("fc-list ran")
+
+    monkeypatch.setattr(subprocess, "run", no_fc_list)
+    cover._font_for.cache_clear()
+    assert cover._font_for("衢州日报") == found
+    monkeypatch.setattr(cover, "_fontconfig_stamp", lambda fc_list: "fonts changed")
+    cover._font_for.cache_clear()
+    with pytest.raises(AssertionError, match="fc-list ran"):
+        cover._font_for("衢州日报")
+    cover._font_for.cache_clear()
