@@ -9,11 +9,12 @@ paragraph at a page's foot or head), so the PDF writer only has to draw what it 
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Literal, NamedTuple, Protocol
+from itertools import accumulate
+from typing import Literal, Protocol
 
-Kind = Literal["cjk", "word", "space"]
 Align = Literal["justify", "left", "center", "right"]
 Role = Literal["body", "head"]
 Measure = Callable[[str], float]
@@ -42,19 +43,9 @@ _CJK_RANGES = (
 _CJK_PUNCTUATION = frozenset("“”‘’…—·")
 
 
-class Unit(NamedTuple):
-    """The smallest thing a line is made of: one CJK character, one Latin word or number, or a space.
-
-    A named tuple, not a dataclass: a 128-article issue makes hundreds of thousands of them.
-    """
-
-    text: str
-    kind: Kind
-
-
 def is_cjk(char: str) -> bool:
     """CJK characters may be broken between, and take part in inter-character justification."""
-    return _CJK_CHAR.match(char) is not None
+    return bisect_right(_CJK_BOUNDS, ord(char)) % 2 == 1 or char in _CJK_PUNCTUATION
 
 
 def is_invisible(char: str) -> bool:
@@ -62,140 +53,142 @@ def is_invisible(char: str) -> bool:
     return _INVISIBLE.match(char) is not None
 
 
-_CJK_CLASS = "".join(f"\\U{low:08x}-\\U{high:08x}" for low, high in _CJK_RANGES) + "".join(_CJK_PUNCTUATION)
-_CJK_CHAR = re.compile(f"[{_CJK_CLASS}]")
+_CJK_BOUNDS = [bound for low, high in _CJK_RANGES for bound in (low, high + 1)]
 _INVISIBLE = re.compile(
     r"[\x00-\x08\x0e-\x1f\x7f-\x9f\u00ad\u200b-\u200f\u202a-\u202e\u2060-\u206f\ufe00-\ufe0f\ufeff]"
 )
-_TOKEN = re.compile(rf"(?P<space>[^\S\u00a0\u3000])|(?P<cjk>[{_CJK_CLASS}]+)|(?P<word>(?:[^\s{_CJK_CLASS}]|\u00a0)+)")
+_SPACE = re.compile(r"[^\S\u00a0\u3000]")
 
 
-def tokenize(text: str) -> list[Unit]:
-    """Split text into units: Latin words and numbers stay whole so they are never broken."""
-    units: list[Unit] = []
-    append = units.append
-    for match in _TOKEN.finditer(_INVISIBLE.sub("", text)):
-        kind = match.lastgroup
-        piece = match.group()
-        if kind == "space":
-            append(Unit(" ", "space"))
-        elif kind == "cjk":
-            units.extend([Unit(char, "cjk") for char in piece])
-        else:
-            append(Unit(piece, "word"))
+_CJK_CLASS = "".join(f"\\U{low:08x}-\\U{high:08x}" for low, high in _CJK_RANGES) + "".join(_CJK_PUNCTUATION)
+_CJK_RUN = re.compile(f"([{_CJK_CLASS}]+)")
+"""Runs of CJK characters: the only regular expression over the CJK ranges, which take long to compile."""
+
+
+def _units(line: str) -> list[tuple[str, str, str]]:
+    """A clean line's units as (space, CJK run, word), one of them set; each CJK character is a unit."""
+    units: list[tuple[str, str, str]] = []
+    for index, part in enumerate(_CJK_RUN.split(line)):
+        if index % 2:
+            units.append(("", part, ""))
+        elif " " in part:
+            for number, word in enumerate(part.split(" ")):
+                if number:
+                    units.append((" ", "", ""))
+                if word:
+                    units.append(("", "", word))
+        elif part:
+            units.append(("", "", part))
     return units
 
 
-def glue(units: Sequence[Unit]) -> list[list[Unit]]:
-    """Group units into boxes no line break may enter: closing marks join the box before, opening the one after."""
-    boxes: list[list[Unit]] = []
-    opening: list[Unit] = []
-    for unit in units:
-        if unit.kind == "space":
-            if opening:
-                boxes.append(opening)
-                opening = []
-            boxes.append([unit])
-            continue
-        last = boxes[-1] if boxes else None
-        joins_previous = unit.text[0] in NO_LINE_START or (
-            unit.text in INSEPARABLE and last is not None and last[-1].text == unit.text
-        )
-        if joins_previous and not opening and last is not None and last[0].kind != "space":
-            last.append(unit)
-            continue
-        box = [*opening, unit]
-        opening = []
-        if (unit.kind == "cjk" and unit.text in NO_LINE_END) or (unit.kind == "word" and unit.text[-1] in NO_LINE_END):
-            opening = box
-        else:
-            boxes.append(box)
-    if opening:
-        boxes.append(opening)
-    return boxes
+class _WordChars(dict[str, bool]):
+    """Whether a character belongs to a Latin word or number (not a space, not CJK), remembered per character."""
 
-
-def _split_long(unit: Unit, measure: Measure, width: float) -> list[Unit]:
-    """Cut a word longer than a whole line (a URL, say) into pieces that fit: the last resort."""
-    pieces: list[Unit] = []
-    current = ""
-    for char in unit.text:
-        if current and measure(current + char) > width:
-            pieces.append(Unit(current, "word"))
-            current = ""
-        current += char
-    if current:
-        pieces.append(Unit(current, "word"))
-    return pieces
-
-
-def wrap(units: Sequence[Unit], measure: Measure, first: float, rest: float) -> list[list[Unit]]:
-    """Fill lines greedily (first line `first` wide, the others `rest`), breaking only where the rules allow.
-
-    Nothing overflows the measure: a box wider than a whole line (sixty …, say) is broken between its
-    characters, and a word wider than a line is cut, as the last resorts.
-    """
-    widths: dict[str, float] = {}
-
-    def width_of(unit: Unit) -> float:
-        found = widths.get(unit.text)
-        if found is None:
-            found = widths[unit.text] = measure(unit.text)
+    def __missing__(self, char: str) -> bool:
+        self[char] = found = char != " " and not is_cjk(char)
         return found
 
-    lines: list[list[Unit]] = []
-    line: list[Unit] = []
-    used = 0.0
-    limit = first
+
+_wordish = _WordChars().__getitem__
+
+
+def clean(text: str) -> str:
+    """The text as lines are made of it: invisible characters dropped, every other space a plain space."""
+    return _SPACE.sub(" ", _INVISIBLE.sub("", text))
+
+
+def _joined(text: str, at: int) -> bool:
+    """Whether a line may not break before `text[at]`: inside a word, after an opening mark, before a closing
+    one (unless a space separates them), or inside a —— or …… pair."""
+    before, after = text[at - 1], text[at]
+    return (
+        (after in NO_LINE_START and before != " ")
+        or (before in NO_LINE_END and after != " ")
+        or (before == after and after in INSEPARABLE)
+        or (_wordish(before) and _wordish(after))
+    )
+
+
+def _in_word(text: str, at: int) -> bool:
+    """Whether `at` falls inside a Latin word: the only places a box too wide for any line cannot break."""
+    return _wordish(text[at - 1]) and _wordish(text[at])
+
+
+def _box_break(
+    text: str, ends: list[float], pos: int, fit: int, limit: float, widest: float, big: tuple[int, int]
+) -> tuple[int, tuple[int, int]]:
+    """Where the line from `pos` ends when `text[pos:fit]` fits but `text[fit]` does not: at the nearest
+    break allowed, and the span of a box too wide for any line, which breaks between its characters."""
+    n, cut = len(text), fit
+    while cut > pos and (_in_word(text, cut) if big[0] < cut < big[1] else _joined(text, cut)):
+        cut -= 1
+    if not big[0] <= cut < big[1]:
+        end = fit + 1
+        while end < n and _joined(text, end):
+            end += 1
+        if ends[end] - ends[cut] > widest and any(not _in_word(text, i) for i in range(cut + 1, end)):
+            big = (cut, end)  # as many of its characters as fit go on this line
+            cut = next((i for i in range(fit, cut, -1) if not _in_word(text, i)), cut)
+    if cut == pos:  # not even the first box fits: it goes alone, cut if it is a word
+        end = pos + 1
+        inside = big[0] <= pos < big[1]
+        while end < n and (_in_word(text, end) if inside else _joined(text, end)):
+            end += 1
+        if _wordish(text[pos]):
+            word_end = pos + 1
+            while word_end < end and _in_word(text, word_end):
+                word_end += 1
+            piece = bisect_right(ends, ends[pos] + limit, pos) - 1
+            if piece < word_end:
+                end = max(piece, pos + 1)
+        cut = end
+    return cut, big
+
+
+def breaks(text: str, widths: Sequence[float], first: float, rest: float) -> list[tuple[int, int]]:
+    """Fill lines greedily (first line `first` wide, the others `rest`), breaking only where the rules allow.
+
+    `text` is clean (see `clean`) and `widths` gives each of its characters' widths; the result is each
+    line's (start, end) in the text, spaces at either end left out. Each line is found with one search in
+    the running widths and a step back to the nearest allowed break, so the cost is per line, not per
+    character. Nothing overflows the measure: a box of unbreakable characters wider than a whole line
+    (sixty …, say) is broken between its characters, and a word wider than a line is cut, as the last resorts.
+    """
+    n = len(text)
+    ends = list(accumulate(widths, initial=0.0))
     widest = max(first, rest) + 1e-6
-    boxes = glue(units)
-    boxes.reverse()
-    while boxes:
-        box = boxes.pop()
-        if box[0].kind == "space":
-            if line:
-                line.append(box[0])
-                used += width_of(box[0])
-            continue
-        box_width = width_of(box[0]) if len(box) == 1 else sum(map(width_of, box))
-        if box_width > widest and len(box) > 1:
-            boxes.extend([unit] for unit in reversed(box))
-            continue
-        if used + box_width > limit + 1e-6 and any(unit.kind != "space" for unit in line):
-            lines.append(_strip(line))
-            line, used, limit = [], 0.0, rest
-        if not line and box_width > limit + 1e-6 and box[0].kind == "word":
-            pieces = _split_long(box[0], measure, limit)
-            for piece in pieces[:-1]:
-                lines.append([piece])
-                limit = rest
-            box = pieces[-1:]
-            box_width = width_of(box[0])
-        line.extend(box)
-        used += box_width
-    if any(unit.kind != "space" for unit in line):
-        lines.append(_strip(line))
+    lines: list[tuple[int, int]] = []
+    big = (0, 0)  # a box too wide for any line, set between its characters
+    limit, pos = first, 0
+    while pos < n and text[pos] == " ":
+        pos += 1
+    while pos < n:
+        cut = bisect_right(ends, ends[pos] + limit + 1e-6, pos) - 1  # text[pos:cut] fits
+        if cut < n:
+            cut, big = _box_break(text, ends, pos, cut, limit, widest, big)
+        stop = cut
+        while text[stop - 1] == " ":
+            stop -= 1
+        lines.append((pos, stop))
+        limit, pos = rest, cut
+        while pos < n and text[pos] == " ":
+            pos += 1
     return lines
-
-
-def _strip(line: list[Unit]) -> list[Unit]:
-    """Spaces at either end of a line are the break itself, not content."""
-    start, end = 0, len(line)
-    while start < end and line[start].kind == "space":
-        start += 1
-    while end > start and line[end - 1].kind == "space":
-        end -= 1
-    return line[start:end]
 
 
 def break_text(text: str, measure: Measure, first: float, rest: float | None = None) -> list[str]:
     """Break a paragraph into line strings; the simple interface the tests and callers without fonts use."""
-    lines = wrap(tokenize(text), measure, first, first if rest is None else rest)
-    return ["".join(unit.text for unit in line) for line in lines]
+    text = clean(text)
+    widths = [measure(char) for char in text]
+    return [text[a:b] for a, b in breaks(text, widths, first, first if rest is None else rest)]
 
 
 class Fonts(Protocol):
-    """What setting a line needs to know about fonts: each character's font, widths, the space width."""
+    """What setting a line needs to know about fonts: each character's font, widths, the space width.
+
+    Widths add up: a text is as wide as its characters together.
+    """
 
     space: float
 
@@ -223,46 +216,90 @@ class Run:
     char_space: float = 0.0
 
 
-def unit_widths(units: Sequence[Unit], fonts: Fonts, size: float) -> list[float]:
-    """Each unit's natural width: spaces are not drawn, so they take the main font's space width."""
-    space, width = fonts.space * size, fonts.width
-    return [space if unit.kind == "space" else width(unit.text, size) for unit in units]
+class _Widths(dict[str, float]):
+    """Each character's width in one font set at one size, measured once."""
+
+    def __init__(self, fonts: Fonts, size: float) -> None:
+        super().__init__()
+        self.fonts, self.size = fonts, size
+
+    def __missing__(self, char: str) -> float:
+        self[char] = width = self.fonts.width(char, self.size)
+        return width
 
 
-def justify(widths: Sequence[float], size: float, room: float, align: Align) -> tuple[float, float]:
-    """Where a line starts within its room, and the gap after each unit: justification spreads the slack
-    evenly between characters (and words), as Chinese typesetting does, not only over spaces."""
-    slack = room - sum(widths)
+class _FontOf(dict[str, str]):
+    """Each character's font name ("" for none, " " for a space), looked up once."""
+
+    def __init__(self, fonts: Fonts) -> None:
+        super().__init__({" ": " "})
+        self.glyphs = fonts.glyphs
+
+    def __missing__(self, char: str) -> str:
+        found = self.glyphs.get(char)
+        if found is None:
+            return ""  # not remembered: the font set may find one later
+        self[char] = found[0]
+        return found[0]
+
+
+def justify(widths: float, units: int, size: float, room: float, align: Align) -> tuple[float, float]:
+    """Where a line of `units` units `widths` wide starts within its room, and the gap after each unit:
+    justification spreads the slack evenly between characters (and words), as Chinese typesetting does,
+    not only over spaces."""
+    slack = room - widths
     if align == "justify":
-        gap = slack / (len(widths) - 1) if len(widths) > 1 and slack > 0 else 0.0
+        gap = slack / (units - 1) if units > 1 and slack > 0 else 0.0
         return 0.0, gap if gap <= size else 0.0  # a line too loose to justify is left ragged
     if align == "left":
         return 0.0, 0.0
     return max(slack, 0.0) / (2 if align == "center" else 1), 0.0
 
 
-def place(units: Sequence[Unit], widths: Sequence[float], fonts: Fonts, size: float, x: float, gap: float) -> list[Run]:
-    """Turn a line's units into runs from x with `gap` after each unit; spaces are gaps, not glyphs."""
-    runs: list[Run] = []
-    open_run = False
-    glyphs = fonts.glyphs
-    for unit, width in zip(units, widths, strict=True):
-        if unit.kind == "cjk":
-            found = glyphs.get(unit.text)
-            font = found[0] if found else ""
-            if open_run and runs[-1].font == font:
-                runs[-1].text += unit.text
-            elif font:
-                runs.append(Run(x, unit.text, font, gap))
-            open_run = bool(font)
-        else:
-            open_run = False
-            piece_x = x
-            for font, piece in fonts.pieces(unit.text) if unit.kind == "word" else ():
-                runs.append(Run(piece_x, piece, font))
-                piece_x += fonts.width(piece, size)
-        x += width + gap
-    return runs
+class Metrics:
+    """How one font set sets lines at one size: character widths and fonts, remembered per character."""
+
+    def __init__(self, fonts: Fonts, size: float) -> None:
+        self.fonts, self.size = fonts, size
+        self.widths = _Widths(fonts, size)
+        self.font_of = _FontOf(fonts)
+
+    def set(self, line: str, x: float, room: float, align: Align) -> list[Run]:
+        """A line's runs from x, justified or aligned in `room` points; spaces are gaps, not glyphs."""
+        runs: list[Run] = []
+        fonts, size, widths = self.fonts, self.size, self.widths.__getitem__
+        space = fonts.space * size
+        tokens = _units(line)
+        sizes = [space if blank else sum(map(widths, cjk or word)) for blank, cjk, word in tokens]
+        units = len(line) - sum(len(word) - 1 for _blank, _cjk, word in tokens if word)
+        offset, gap = justify(sum(sizes), units, size, room, align)
+        x += offset
+        found = set(map(self.font_of.__getitem__, line))
+        found.discard(" ")
+        single = found.pop() if len(found) == 1 else ""  # one font for the whole line: the usual case
+        for (blank, cjk, word), width in zip(tokens, sizes, strict=True):
+            if blank:
+                x += width + gap
+            elif single:
+                runs.append(Run(x, cjk or word, single, gap if cjk else 0.0))
+                x += width + gap * (len(cjk) if cjk else 1)
+            elif cjk:
+                open_run = False
+                for char in cjk:
+                    font = self.font_of[char]
+                    if open_run and runs[-1].font == font:
+                        runs[-1].text += char
+                    elif font:
+                        runs.append(Run(x, char, font, gap))
+                    open_run = bool(font)
+                    x += widths(char) + gap
+            else:
+                piece_x = x
+                for font, piece in fonts.pieces(word):
+                    runs.append(Run(piece_x, piece, font))
+                    piece_x += fonts.width(piece, size)
+                x += width + gap
+        return runs
 
 
 # -- page make-up: lines onto sheets, before anything is drawn ---------------------------------------
@@ -350,6 +387,8 @@ class Layout:
         self.sets = sets
         self.sheets: list[Sheet] = []
         self.y = self.top
+        self._metrics: dict[tuple[Role, float], Metrics] = {}
+        self._last: tuple[str, Style, list[str]] | None = None
 
     def new_sheet(self, header: str | None) -> None:
         """Start a PDF page."""
@@ -365,11 +404,23 @@ class Layout:
         if height > self.room() and self.y < self.top:
             self.new_sheet(self.sheets[-1].header)
 
-    def lines(self, text: str, style: Style) -> list[list[Unit]]:
-        """Break a text into lines for a style."""
-        fs = self.sets[style.role]
-        indent = style.indent * style.size
-        return wrap(tokenize(text), lambda t: fs.width(t, style.size), self.measure - indent, self.measure)
+    def metrics(self, role: Role, size: float) -> Metrics:
+        """A role's fonts at a size, each character measured once per layout."""
+        found = self._metrics.get((role, size))
+        if found is None:
+            found = self._metrics[role, size] = Metrics(self.sets[role], size)
+        return found
+
+    def lines(self, text: str, style: Style) -> list[str]:
+        """Break a text into lines for a style (the last text's lines are kept: headings are measured first)."""
+        if self._last is not None and self._last[0] == text and self._last[1] == style:
+            return self._last[2]
+        widths = self.metrics(style.role, style.size).widths
+        line = clean(text)
+        first = self.measure - style.indent * style.size
+        lines = [line[a:b] for a, b in breaks(line, list(map(widths.__getitem__, line)), first, self.measure)]
+        self._last = (text, style, lines)
+        return lines
 
     def text_height(self, text: str, style: Style) -> float:
         """The height a text takes in a style, spacing included."""
@@ -397,17 +448,19 @@ class Layout:
                 self.new_sheet(self.sheets[-1].header)
         self.y -= style.after
 
-    def set_line(self, units: list[Unit], style: Style, *, first: bool, last: bool) -> None:
+    def set_line(self, line: str, style: Style, *, first: bool, last: bool) -> None:
         """Position one line's runs at the next baseline, justified or aligned as the style says."""
-        fs, size = self.sets[style.role], style.size
+        size = style.size
         indent = style.indent * size if first else 0.0
         align = "left" if last and style.align == "justify" else style.align
-        widths = unit_widths(units, fs, size)
-        offset, gap = justify(widths, size, self.measure - indent, align)
+        runs = self.metrics(style.role, size).set(line, self.left + indent, self.measure - indent, align)
         baseline = self.y - style.leading / 2 - 0.36 * size
-        runs = place(units, widths, fs, size, self.left + indent + offset, gap)
         self.sheets[-1].ops.append(TextLine(baseline, size, style.gray, runs))
         self.y -= style.leading
+
+    def plain(self, text: str, role: Role, size: float, x: float) -> list[Run]:
+        """Unjustified runs from x for a short text such as a header or a page number."""
+        return self.metrics(role, size).set(clean(text), x, 0.0, "left")
 
     def rule(self, width: float = 0.5, space: float = 6.0) -> None:
         """A full-measure rule with a little room above and below."""

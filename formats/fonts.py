@@ -2,11 +2,13 @@
 
 reportlab embeds only TrueType outlines, while the most common free CJK fonts (Noto CJK, Source Han) are
 CFF-flavoured; their glyphs are converted to TrueType with fontTools, a few thousand at a time, and kept in
-the user's cache folder so only the first export pays for it.
+the user's cache folder so only the first export pays for it. Which characters each face has is kept there
+too, so an export whose characters are all in the cached fonts never loads fontTools.
 """
 
 from __future__ import annotations
 
+import array
 import contextlib
 import functools
 import hashlib
@@ -233,11 +235,43 @@ def fallbacks(chars: Iterable[int], like: Face | None = None) -> list[Face]:
 
 @functools.lru_cache(maxsize=64)
 def _cmap(path: str, index: int, stamp: tuple[int, int]) -> frozenset[int]:
-    """The code points a face maps, read once per version of the file."""
+    """The code points a face maps, read once per version of the file and kept in the cache folder, so an
+    export whose characters the fonts already have need not load fontTools or parse a 20 MB font."""
+    header = _coverage_header(stamp)
+    with contextlib.suppress(OSError):
+        data = _coverage_path(path, index).read_bytes()
+        if data.startswith(header):
+            return frozenset(array.array("I", data[len(header) :]))
     from fontTools.ttLib import TTFont
 
-    cmap = TTFont(path, fontNumber=index, lazy=True).getBestCmap() or {}
-    return frozenset(cmap)
+    codes = frozenset(TTFont(path, fontNumber=index, lazy=True).getBestCmap() or {})
+    _keep_coverage(path, index, codes)
+    return codes
+
+
+def _coverage_header(stamp: tuple[int, int]) -> bytes:
+    """What a kept coverage starts with: the version of the font file it was read from."""
+    return f"epaper-cmap {CACHE_VERSION} {stamp[0]} {stamp[1]} {sys.byteorder}\n".encode()
+
+
+def _keep_coverage(path: str, index: int, codes: Iterable[int]) -> None:
+    """Keep a face's code points in the cache folder; a cache that cannot be written is only slower."""
+    where = _coverage_path(path, index)
+    with contextlib.suppress(OSError):
+        where.parent.mkdir(parents=True, exist_ok=True)
+        handle, temp = tempfile.mkstemp(dir=where.parent, suffix=".tmp")
+        try:
+            with os.fdopen(handle, "wb") as out:
+                out.write(_coverage_header(_stamp(path)) + array.array("I", sorted(codes)).tobytes())
+            os.replace(temp, where)
+        finally:
+            Path(temp).unlink(missing_ok=True)
+
+
+def _coverage_path(path: str, index: int) -> Path:
+    """Where a face's code points are kept: one file per face, rewritten when the font file changes."""
+    digest = hashlib.sha256(f"{os.path.realpath(path)}|{index}".encode()).hexdigest()[:16]
+    return cache_dir() / "cmaps" / f"{Path(path).stem[:40]}-{index}-{digest}.bin"
 
 
 def _stamp(path: str) -> tuple[int, int]:
@@ -302,6 +336,7 @@ def embeddable(face: Face, chars: Iterable[int], *, warm: bool = False) -> tuple
         if todo:
             target = _convert(face, todo, target)
             have = have | todo
+            _keep_coverage(str(target), 0, have)  # so the next export reads it without fontTools
     return (str(target), 0) if wanted & have else None
 
 

@@ -2,20 +2,22 @@
 
 Lines are broken by `cjkwrap` and drawn one by one on a reportlab canvas, so CJK text can be justified by
 spacing the characters (reportlab's Paragraph only stretches spaces). Layout runs before drawing, so the
-title page can list the PDF page of every printed page.
+title page can list the PDF page of every printed page. Each font is embedded as one composite (Type0)
+TrueType subset with two-byte codes, and the text operators are written directly.
 """
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import os
-import re
+import struct
 from collections.abc import Iterable, Iterator, Sequence
 from typing import Any, BinaryIO
 
 from reportlab import rl_config
 from reportlab.lib.pagesizes import A4, A5, letter
-from reportlab.pdfbase import pdfmetrics
+from reportlab.pdfbase import pdfdoc, pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFError, TTFont
 from reportlab.pdfgen.canvas import Canvas
 
@@ -78,7 +80,9 @@ class FontSet:
         if em is None:
             if any(c not in self.glyphs for c in text):
                 self.add(text)
-            em = self.ems[text] = sum(self.glyphs[c][1] for c in text if c in self.glyphs)
+            em = self.ems[text] = sum(
+                self.glyphs[c][1] if c in self.glyphs else self.space if c == " " else 0.0 for c in text
+            )
         return em * size
 
     def pieces(self, text: str) -> list[tuple[str, str]]:
@@ -95,28 +99,6 @@ class FontSet:
         return out
 
 
-class _TrueType(TTFont):  # type: ignore[misc]
-    """reportlab's TrueType font, with ToUnicode entries right for characters beyond U+FFFF (𠮷 in a name).
-
-    reportlab writes such a code as five hex digits, which readers truncate; PDF wants UTF-16 there.
-    """
-
-    def addObjects(self, doc: Any) -> None:
-        """Add the font's subsets to the document, then rewrite any ToUnicode entry past the BMP."""
-        super().addObjects(doc)
-        for key, stream in doc.idToObject.items():
-            if key.startswith("toUnicodeCMap:") and isinstance(stream.content, str):
-                stream.content = _ASTRAL.sub(_utf16, stream.content)
-
-
-_ASTRAL = re.compile(r"<([0-9A-F]{2})> <([0-9A-F]{5,6})>")
-
-
-def _utf16(match: re.Match[str]) -> str:
-    """One ToUnicode entry with its code point as UTF-16 (a surrogate pair)."""
-    return f"<{match[1]}> <{chr(int(match[2], 16)).encode('utf-16-be').hex().upper()}>"
-
-
 _registered: dict[str, TTFont] = {}
 
 
@@ -126,7 +108,7 @@ def _register(path: str, index: int, *, required: bool) -> tuple[str, TTFont | N
     name = "ep" + hashlib.sha256(f"{path}|{index}|{stat.st_size}|{stat.st_mtime_ns}".encode()).hexdigest()[:12]
     if name not in _registered:
         try:
-            font = _TrueType(name, path, subfontIndex=index)
+            font = TTFont(name, path, subfontIndex=index)
         except (TTFError, ValueError, OSError) as error:
             if required:
                 raise ExportError(path, f"the font cannot be embedded ({error}): pass --font PATH") from None
@@ -136,6 +118,7 @@ def _register(path: str, index: int, *, required: bool) -> tuple[str, TTFont | N
     return name, _registered[name]
 
 
+@functools.lru_cache(maxsize=4)
 def _styles(body: float) -> dict[str, Style]:
     """The type scale, proportional to the body size as a newspaper's is."""
     return {
@@ -325,17 +308,18 @@ def _render(layout: Layout, issues: Sequence[Issue], out: BinaryIO, chinese: boo
     pages_of = {op.key: n + 1 for n, sheet in enumerate(layout.sheets) for op in sheet.ops if isinstance(op, Mark)}
     small = layout.body * 0.8
     doc = canvas._doc  # reportlab's TrueType subsets are kept per document
+    codes: dict[str, _Composite] = {}
     for number, sheet in enumerate(layout.sheets, start=1):
         lines = [op for op in sheet.ops if isinstance(op, TextLine)]
         if sheet.header is not None:
             header_y = layout.top + layout.body * 1.6
-            lines.append(TextLine(header_y, small, 0.35, _plain(body, sheet.header, layout.left, small)))
+            lines.append(TextLine(header_y, small, 0.35, layout.plain(sheet.header, "body", small, layout.left)))
             canvas.setLineWidth(0.4)
             canvas.setStrokeGray(0.5)
             canvas.line(layout.left, header_y - 4, layout.left + layout.measure, header_y - 4)
             folio, size = str(number), layout.body * 0.9
             x = layout.left + (layout.measure - body.width(folio, size)) / 2
-            lines.append(TextLine(layout.bottom - layout.body * 2.4, size, 0.2, _plain(body, folio, x, size)))
+            lines.append(TextLine(layout.bottom - layout.body * 2.4, size, 0.2, layout.plain(folio, "body", size, x)))
         for op in sheet.ops:
             if isinstance(op, Mark):
                 canvas.bookmarkPage(op.key, fit="XYZ", left=0, top=op.y)
@@ -347,12 +331,14 @@ def _render(layout: Layout, issues: Sequence[Issue], out: BinaryIO, chinese: boo
             elif isinstance(op, PageRef):
                 folio = str(pages_of.get(op.key, ""))
                 x = op.x - body.width(folio, op.size)
-                lines.append(TextLine(op.y, op.size, 0, _plain(body, folio, x, op.size)))
+                lines.append(TextLine(op.y, op.size, 0, layout.plain(folio, "body", op.size, x)))
                 _leader(canvas, op.leader, x - op.size * 0.6, op.y)
                 canvas.linkAbsolute("", op.key, op.link)
-        canvas.addLiteral(_text_block(lines, doc))
+        canvas.addLiteral(_text_block(lines, doc, codes))
         canvas.showPage()
     canvas.showOutline()
+    for composite in codes.values():
+        composite.add_objects(doc)
     use_a85 = rl_config.useA85
     rl_config.useA85 = 0  # binary streams: a third smaller, and ASCII85 in pure Python is slow
     try:
@@ -372,40 +358,116 @@ def _leader(canvas: Canvas, x1: float, x2: float, y: float) -> None:
     canvas.restoreState()
 
 
-def _plain(fs: cjkwrap.Fonts, text: str, x: float, size: float) -> list[cjkwrap.Run]:
-    """Unjustified runs for a short text such as a header or a page number."""
-    units = cjkwrap.tokenize(text)
-    return cjkwrap.place(units, cjkwrap.unit_widths(units, fs, size), fs, size, x, 0.0)
+class _Composite(dict[str, str]):
+    """One TrueType font in one document, embedded as a composite (Type0) font with two-byte codes given in
+    order of first use: each character's code as hex, looked up once.
+
+    reportlab's own embedding splits a font into 256-character subsets, so Chinese text switches fonts
+    every few characters; here a run is one string, and the pages' content streams are a third smaller.
+    """
+
+    def __init__(self, font: TTFont, key: str) -> None:
+        super().__init__()
+        self.font, self.key = font, key
+        self.chars: dict[int, int] = font.face.charToGlyph
+        self.codes: list[int] = []
+        """The code point of each code from 1 on (code 0 is .notdef)."""
+
+    def __missing__(self, char: str) -> str:
+        if char == "\u00a0":
+            found = self[" "]  # drawn as a space, as reportlab does
+        elif ord(char) not in self.chars:
+            found = "0000"
+        else:
+            self.codes.append(ord(char))
+            found = f"{len(self.codes):04X}"
+        self[char] = found
+        return found
+
+    def add_objects(self, doc: Any) -> None:
+        """The font's PDF objects: the Type0 font, its CIDFont with widths, the subset font file, ToUnicode."""
+        face = self.font.face
+        digest = hashlib.sha256(repr((self.key, self.font.fontName, self.codes)).encode()).digest()
+        tag = "".join(chr(65 + byte % 26) for byte in digest[:6])  # the subset's name, unique in the document
+        base = f"{tag}+{(face.name + face.subfontNameX).decode('latin-1')}"
+        gids, glyphs = [0], {0: 0}  # the glyph numbers reportlab's makeSubset gives, in the same order
+        for code in self.codes:
+            gids.append(glyphs.setdefault(self.chars[code], len(glyphs)))
+        cid_font = pdfdoc.PDFDictionary(
+            {
+                "Type": "/Font",
+                "Subtype": "/CIDFontType2",
+                "BaseFont": pdfdoc.PDFName(base),
+                "CIDSystemInfo": pdfdoc.PDFDictionary(dict(_IDENTITY)),
+                "FontDescriptor": face.addSubsetObjects(doc, base, self.codes),
+                "DW": face.defaultWidth,
+                "W": f"[1 [{' '.join(f'{face.getCharWidth(code):g}' for code in self.codes)}]]" if self.codes else "[]",
+                "CIDToGIDMap": _stream(doc, f"cidToGid:{base}", struct.pack(f">{len(gids)}H", *gids)),
+            }
+        )
+        font = pdfdoc.PDFDictionary(
+            {
+                "Type": "/Font",
+                "Subtype": "/Type0",
+                "BaseFont": pdfdoc.PDFName(base),
+                "Encoding": "/Identity-H",
+                "DescendantFonts": pdfdoc.PDFArray([doc.Reference(cid_font, f"cidFont:{base}")]),
+                "ToUnicode": _stream(doc, f"toUnicode:{base}", _to_unicode(self.codes)),
+            }
+        )
+        doc.idToObject["BasicFonts"].dict[self.key] = doc.Reference(font, f"type0:{base}")
 
 
-def _text_block(lines: list[TextLine], doc: object) -> str:
+def _stream(doc: Any, name: str, content: str | bytes) -> Any:
+    """A compressed stream object in the document, by reference."""
+    return doc.Reference(pdfdoc.PDFStream(content=content, filters=[pdfdoc.PDFZCompress]), name)
+
+
+def _to_unicode(codes: list[int]) -> str:
+    """The CMap that maps each two-byte code back to its character (UTF-16, so 𠮷 is a surrogate pair)."""
+    entries = [f"<{n:04X}> <{chr(code).encode('utf-16-be').hex().upper()}>" for n, code in enumerate(codes, start=1)]
+    blocks = [
+        f"{len(entries[i : i + 100])} beginbfchar\n" + "\n".join(entries[i : i + 100]) + "\nendbfchar"
+        for i in range(0, len(entries), 100)
+    ]
+    return _CMAP_HEAD + "\n".join(blocks) + "\nendcmap\nCMapName currentdict /CMap defineresource pop\nend\nend"
+
+
+_CMAP_HEAD = (
+    "/CIDInit /ProcSet findresource begin\n12 dict begin\nbegincmap\n"
+    "/CIDSystemInfo << /Registry (Adobe) /Ordering (UCS) /Supplement 0 >> def\n"
+    "/CMapName /Adobe-Identity-UCS def\n/CMapType 2 def\n1 begincodespacerange\n<0000> <FFFF>\nendcodespacerange\n"
+)
+_IDENTITY = {"Registry": "(Adobe)", "Ordering": "(Identity)", "Supplement": 0}
+
+
+def _text_block(lines: list[TextLine], doc: object, fonts: dict[str, _Composite]) -> str:
     """One BT…ET block for a sheet: each run placed with Tm, fonts and spacing set only when they change.
 
     reportlab's text object measures every string it draws to move its cursor; the runs are already
-    placed, so the operators are written directly, with each TrueType subset's codes as hex strings.
+    placed, so the operators are written directly, each run as one hex string of two-byte codes.
     """
     out = ["BT"]
-    names: dict[tuple[str, int], str] = {}
+    add = out.append
     font_state: tuple[str, float] | None = None
     space_state: float | None = None
     gray_state: float | None = None
     for line in lines:
         if line.gray != gray_state:
-            out.append(f"{line.gray:g} g")
+            add(f"{line.gray:g} g")
             gray_state = line.gray
+        y = f"{line.y:.2f} Tm"
         for run in line.runs:
-            out.append(f"1 0 0 1 {run.x:.2f} {line.y:.2f} Tm")
+            add(f"1 0 0 1 {run.x:.2f} {y}")
             if run.char_space != space_state:
-                out.append(f"{run.char_space:.3f} Tc")
+                add(f"{run.char_space:.3f} Tc")
                 space_state = run.char_space
-            font = _registered[run.font]
-            for subset, codes in font.splitString(run.text, doc):
-                name = names.get((run.font, subset)) or names.setdefault(
-                    (run.font, subset), font.getSubsetInternalName(subset, doc)
-                )
-                if (name, line.size) != font_state:
-                    out.append(f"{name} {line.size:.2f} Tf")
-                    font_state = (name, line.size)
-                out.append(f"<{codes.hex()}> Tj")
-    out.append("ET")
+            codes = fonts.get(run.font)
+            if codes is None:
+                codes = fonts[run.font] = _Composite(_registered[run.font], f"EP{len(fonts) + 1}")
+            if (codes.key, line.size) != font_state:
+                add(f"/{codes.key} {line.size:.2f} Tf")
+                font_state = (codes.key, line.size)
+            add(f"<{''.join(map(codes.__getitem__, run.text))}> Tj")
+    add("ET")
     return "\n".join(out)

@@ -125,6 +125,8 @@ def test_cff_glyphs_are_converted_to_a_cached_truetype_font_that_grows(
     converted = TTFont(path)
     assert "glyf" in converted and "CFF " not in converted
     assert set(map(ord, "衢州日报A1，")) <= set(converted.getBestCmap())
+    kept = [entry.name for entry in (tmp_path / "epaper" / "cmaps").iterdir()]
+    assert any(name.startswith(Path(path).stem[:40]) for name in kept)  # the next export needs no fontTools
     stamp = Path(path).stat().st_mtime_ns
     assert fonts.embeddable(noto, map(ord, "州日")) == found
     assert Path(path).stat().st_mtime_ns == stamp  # nothing new: the cache is not rewritten
@@ -161,3 +163,24 @@ def test_fallbacks_include_fonts_fontconfig_finds_for_a_character() -> None:
         pytest.skip("no Chinese font installed")
     candidates = fonts.fallbacks([ord("中")])
     assert candidates and all(isinstance(c, fonts.Face) for c in candidates)
+
+
+def test_coverage_is_kept_in_the_cache_folder_and_read_back_without_fonttools(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    import fontTools.ttLib
+
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
+    wqy = installed("WenQuanYi Micro Hei", cff=False)
+    fonts._cmap.cache_clear()
+    covered = fonts.coverage(wqy)
+    assert ord("中") in covered
+    [kept] = (tmp_path / "epaper" / "cmaps").iterdir()
+    fonts._cmap.cache_clear()
+    with monkeypatch.context() as patch:
+        patch.setattr(fontTools.ttLib, "TTFont", None)  # a warm export never loads a font with fontTools
+        assert fonts.coverage(wqy) == covered
+    kept.write_bytes(b"epaper-cmap 0 stale")
+    fonts._cmap.cache_clear()
+    assert fonts.coverage(wqy) == covered  # a stale or broken entry is read from the font again, and rewritten
+    assert kept.read_bytes().startswith(b"epaper-cmap " + fonts.CACHE_VERSION.encode())
