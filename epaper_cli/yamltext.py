@@ -9,29 +9,17 @@ edited by hand, a scalar it cannot prove plain) to PyYAML's safe loader.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import re
-from typing import Any
-
-import yaml
+from typing import Any, NamedTuple
 
 from epaper_cli.errors import ArchiveError
 
-_SafeLoader: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-_SafeDumper: Any = yaml.SafeDumper  # not libyaml's: it escapes characters beyond U+FFFF (CJK Extension B)
-
-
 _MAYBE_ALIAS = re.compile(r"(?:^|[\s\[{,])\*[^\s\]},]")
 """Text that might hold a YAML alias; such files are read by a loader that refuses aliases (no alias bombs)."""
-
-
-class _NoAliasLoader(yaml.SafeLoader):
-    """The safe loader, refusing aliases: epaper never writes them, and they can multiply a small file's size."""
-
-    def compose_node(self, parent: Any, index: Any) -> Any:
-        if self.check_event(yaml.AliasEvent):
-            mark = self.peek_event().start_mark  # type: ignore[no-untyped-call]
-            raise yaml.composer.ComposerError(None, None, "YAML aliases are not allowed in issue files", mark)
-        return super().compose_node(parent, index)
+_NUMBER_LIKE = re.compile(r"[0-9]+(?:[eE][0-9]+)?")
+_LINE_BREAKS = re.compile("[\n\r\x85\u2028\u2029]")
+"""Breaks PyYAML reads back as plain newlines or spaces unless they are escaped in double quotes."""
 
 
 class Flow(dict[str, str]):
@@ -44,51 +32,66 @@ class Quoted(str):
     __slots__ = ()
 
 
-_NUMBER_LIKE = re.compile(r"[0-9]+(?:[eE][0-9]+)?")
-
-
 class Long(str):
     """A string written as a literal block scalar."""
 
     __slots__ = ()
 
 
-class _Dumper(_SafeDumper):  # type: ignore[misc]
-    """libyaml's dumper when present, with flow-style people, block-scalar paragraphs and no anchors."""
+class _PyYAML(NamedTuple):
+    """The PyYAML module with the loaders and the dumper epaper uses."""
 
-    def ignore_aliases(self, data: Any) -> bool:
-        return True
-
-
-def _represent_flow(dumper: Any, data: Flow) -> Any:
-    # PyYAML reads a plain `a:b` inside {…} as a key, so a colon there is always quoted.
-    pairs = []
-    for key, value in data.items():
-        style = '"' if _LINE_BREAKS.search(value) else "'" if ":" in value else None
-        pairs.append((dumper.represent_str(key), dumper.represent_scalar("tag:yaml.org,2002:str", value, style=style)))
-    return yaml.MappingNode("tag:yaml.org,2002:map", pairs, flow_style=True)
+    yaml: Any
+    loader: Any
+    no_alias_loader: Any
+    dumper: Any
 
 
-_LINE_BREAKS = re.compile("[\n\r\x85\u2028\u2029]")
-"""Breaks PyYAML reads back as plain newlines or spaces unless they are escaped in double quotes."""
+@functools.cache
+def _pyyaml() -> _PyYAML:
+    """PyYAML with epaper's loader and dumper, imported only when a file or scalar needs it (it is slow to load)."""
+    import yaml
 
+    class NoAliasLoader(yaml.SafeLoader):
+        """The safe loader, refusing aliases: epaper never writes them, and they can multiply a file's size."""
 
-def _represent_str(dumper: Any, data: str) -> Any:
-    style = '"' if _LINE_BREAKS.search(data) else None
-    return dumper.represent_scalar("tag:yaml.org,2002:str", str(data), style=style)
+        def compose_node(self, parent: Any, index: Any) -> Any:
+            if self.check_event(yaml.AliasEvent):
+                mark = self.peek_event().start_mark  # type: ignore[no-untyped-call]
+                raise yaml.composer.ComposerError(None, None, "YAML aliases are not allowed in issue files", mark)
+            return super().compose_node(parent, index)
 
+    class Dumper(yaml.SafeDumper):
+        """Not libyaml's dumper (it escapes characters beyond U+FFFF), with epaper's styles and no anchors."""
 
-def _represent_long(dumper: Any, data: Long) -> Any:
-    style = '"' if _LINE_BREAKS.search(data) else "|"
-    return dumper.represent_scalar("tag:yaml.org,2002:str", str(data), style=style)
+        def ignore_aliases(self, data: Any) -> bool:
+            return True
 
+    def represent_flow(dumper: Any, data: Flow) -> Any:
+        # PyYAML reads a plain `a:b` inside {…} as a key, so a colon there is always quoted.
+        pairs = []
+        for key, value in data.items():
+            style = '"' if _LINE_BREAKS.search(value) else "'" if ":" in value else None
+            node = dumper.represent_scalar("tag:yaml.org,2002:str", value, style=style)
+            pairs.append((dumper.represent_str(key), node))
+        return yaml.MappingNode("tag:yaml.org,2002:map", pairs, flow_style=True)
 
-_Dumper.add_representer(str, _represent_str)
-_Dumper.add_representer(Flow, _represent_flow)
-_Dumper.add_representer(Long, _represent_long)
-_Dumper.add_representer(
-    Quoted, lambda dumper, data: dumper.represent_scalar("tag:yaml.org,2002:str", str(data), style="'")
-)
+    def represent_str(dumper: Any, data: str) -> Any:
+        style = '"' if _LINE_BREAKS.search(data) else None
+        return dumper.represent_scalar("tag:yaml.org,2002:str", str(data), style=style)
+
+    def represent_long(dumper: Any, data: Long) -> Any:
+        style = '"' if _LINE_BREAKS.search(data) else "|"
+        return dumper.represent_scalar("tag:yaml.org,2002:str", str(data), style=style)
+
+    def represent_quoted(dumper: Any, data: Quoted) -> Any:
+        return dumper.represent_scalar("tag:yaml.org,2002:str", str(data), style="'")
+
+    Dumper.add_representer(str, represent_str)
+    Dumper.add_representer(Flow, represent_flow)
+    Dumper.add_representer(Long, represent_long)
+    Dumper.add_representer(Quoted, represent_quoted)
+    return _PyYAML(yaml, getattr(yaml, "CSafeLoader", yaml.SafeLoader), NoAliasLoader, Dumper)
 
 
 def plain(text: str) -> str:
@@ -105,8 +108,11 @@ def dump(data: dict[str, Any]) -> str:
 
 def dump_with_pyyaml(data: Any) -> str:
     """The reference writer: PyYAML's own emitter, which `dump` reproduces and the tests compare against."""
+    pyyaml = _pyyaml()
     return str(
-        yaml.dump(data, Dumper=_Dumper, allow_unicode=True, sort_keys=False, default_flow_style=False, width=10**6)
+        pyyaml.yaml.dump(
+            data, Dumper=pyyaml.dumper, allow_unicode=True, sort_keys=False, default_flow_style=False, width=10**6
+        )
     )
 
 
@@ -213,8 +219,10 @@ def load(text: str, where: str) -> Any:
     data = read_canonical(text)
     if data is not None:
         return data
+    pyyaml = _pyyaml()
+    yaml = pyyaml.yaml
     try:
-        return yaml.load(text, Loader=_NoAliasLoader if _MAYBE_ALIAS.search(text) else _SafeLoader)
+        return yaml.load(text, Loader=pyyaml.no_alias_loader if _MAYBE_ALIAS.search(text) else pyyaml.loader)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark
         line = f"line {mark.line + 1}: " if mark is not None else ""

@@ -21,8 +21,6 @@ import datetime as dt
 import re
 from typing import Any
 
-import yaml
-
 from epaper_cli.errors import InputError
 from epaper_cli.model import Article, Block, Heading, Issue, Page, Source, Text, article_id
 from formats import ReadOptions
@@ -31,7 +29,6 @@ from formats.normalize import clean_line, fullwidth_punctuation, page_label, par
 _FENCE = re.compile(r"^---[ \t]*$", re.MULTILINE)
 _KEYS = ("paper", "date", "page", "section", "title", "byline", "kicker", "subtitle", "dateline")
 _REQUIRED = ("paper", "page", "title")
-_SafeLoader: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
 def looks_like(text: str) -> bool:
@@ -81,8 +78,10 @@ def _split(text: str, name: str) -> tuple[dict[str, Any], str]:
     if len(fences) < 2 or fences[0].start() != 0:
         raise InputError(name, "the front matter is not closed by a `---` line")
     head, body = text[fences[0].end() : fences[1].start()], text[fences[1].end() :]
+    import yaml  # only this format needs a YAML parser at import time
+
     try:
-        meta = yaml.load(head, Loader=_SafeLoader)
+        meta = yaml.load(head, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f"line {mark.line + 2}: " if mark is not None else ""

@@ -67,3 +67,21 @@ def test_four_processes_importing_into_one_issue_keep_all_four(tmp_path: Path) -
     issue = yaml.safe_load((tmp_path / "archive" / "清溪晚报" / "2025" / "2025-03-14.yaml").read_text("utf-8"))
     assert sorted(a["title"] for a in issue["pages"][0]["articles"]) == sorted(titles)
     assert run("check", cwd=tmp_path).returncode == 0
+
+
+def test_commands_load_only_the_libraries_they_need(tmp_path: Path) -> None:
+    (tmp_path / "c.txt").write_text(CAPTURE, encoding="utf-8")
+    heavy = ("yaml", "ebooklib", "reportlab", "PIL", "fontTools", "formats.text", "formats.pdf", "formats.epub")
+    script = (
+        "import sys\nfrom epaper_cli.cli import main\nsys.argv = sys.argv[1:]\n"
+        "try:\n    main()\nexcept SystemExit:\n    pass\n"
+        f"print(' '.join(m for m in {heavy!r} if m in sys.modules), file=sys.stderr)"
+    )
+
+    def loaded(*args: str) -> str:
+        result = subprocess.run([sys.executable, "-c", script, "epaper", *args], cwd=tmp_path, capture_output=True)
+        return result.stderr.decode().strip().splitlines()[-1] if result.stderr.strip() else ""
+
+    assert loaded("--help") == ""
+    assert loaded("import", "-q", "--archive", "a", "c.txt") == ""  # the canonical YAML needs no PyYAML
+    assert loaded("export", "--txt", "--archive", "a", "-o", "out.txt") == "formats.text"
