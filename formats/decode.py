@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import codecs
+import functools
 import re
 import unicodedata
 
@@ -43,7 +44,14 @@ def _mojibake_characters() -> str:
 _WHITESPACE_CHARS = " \n\t\v\f\u3000\xa0"
 _CONTROL = re.compile(r"[\x01-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 _IDEOGRAPH = re.compile(r"[\u4e00-\u9fff]")
-_MOJIBAKE = re.compile(f"[{_mojibake_characters()}]")
+_MOJIBAKE_HINTS = re.compile("[鐨锛銆鍙鏄涓浜鍦鍚瑕鎴浠鏃鐢]")
+"""What 的，。可是个人在后要我们时用 become when UTF-8 is read as GBK: no mojibake is without some of them."""
+
+
+@functools.cache
+def _mojibake() -> re.Pattern[str]:
+    """Every suspect ideograph, compiled only when a hint is seen (the set is large and slow to compile)."""
+    return re.compile(f"[{_mojibake_characters()}]")
 
 
 def decode(data: bytes, name: str, encoding: str | None) -> str:
@@ -124,7 +132,7 @@ def _refuse_garbage(text: str, name: str) -> None:
 
 def _looks_like_mojibake(text: str) -> bool:
     """Spot UTF-8 read as GBK: its lead bytes E3–EF become rare level-2 and GBK/3 characters."""
-    if _MOJIBAKE.search(text) is None:
+    if _MOJIBAKE_HINTS.search(text) is None:
         return False
-    suspects = len(_MOJIBAKE.findall(text))
+    suspects = len(_mojibake().findall(text))
     return suspects >= _MIN_SUSPECTS and suspects / len(_IDEOGRAPH.findall(text)) > _MOJIBAKE_SHARE
