@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import os
 import warnings
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
@@ -56,7 +57,14 @@ def expand_paths(paths: Iterable[str]) -> Iterator[str]:
     for raw in paths:
         path = Path(raw)
         if raw != STDIN and path.is_dir():
-            yield from (str(p) for p in sorted(path.rglob("*.txt")) if p.is_file())
+            # Plain strings, not Path objects: a folder may hold years of captures.
+            found = [
+                os.path.join(folder, name)
+                for folder, _dirs, files in os.walk(raw)
+                for name in files
+                if name.endswith(".txt")
+            ]
+            yield from sorted(found, key=lambda name: name.replace(os.sep, "\0"))  # as paths sort
         else:
             yield raw
 
