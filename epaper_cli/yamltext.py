@@ -119,11 +119,10 @@ def dump_with_pyyaml(data: Any) -> str:
 # The emitter below writes PyYAML's block layout for the schema's plain data directly: PyYAML's representer
 # runs in Python even with libyaml and was most of an import's time. Scalars it cannot prove plain (or
 # literal) are handed to PyYAML one at a time, so the output stays exactly PyYAML's.
-_PRINTABLE = "\x20-\x7e\xa0-\u2027\u202a-\ud7ff\ue000-\ufefe\uff00-\ufffd\U00010000-\U0010fffd"
-_PRINTABLE_TEXT = re.compile(f"[{_PRINTABLE}]+")
+# What PyYAML will not write as it is, as a small negated set: the printable set itself is slow to compile.
+_UNPRINTABLE = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029\ud800-\udfff\ufeff\ufffe\uffff\U0010fffe\U0010ffff]")
 _INDICATORS = frozenset(" -?:,[]{}#&*!|>'\"%@`~=<")
 _LETTER_FIRST = re.compile("[A-Za-z]")
-_LITERAL = re.compile(f"(?! )[{_PRINTABLE}]+")
 _NOT_PLAIN = re.compile(r": |:$| #|\s$")
 _RESOLVED_WORDS = frozenset(
     {"yes", "Yes", "YES", "no", "No", "NO", "true", "True", "TRUE", "false", "False", "FALSE", "on", "On", "ON"}
@@ -171,7 +170,7 @@ def _scalar(value: Any, indent: int) -> str:
         return value.isoformat()
     if isinstance(value, str):
         if isinstance(value, Long):
-            if _LITERAL.fullmatch(value) and not value.endswith(" "):
+            if _literal_safe(value):
                 return f"|-\n{' ' * (indent + 2)}{value}"
         elif isinstance(value, Quoted):
             if _NUMBER_LIKE.fullmatch(value):
@@ -192,9 +191,14 @@ def _by_pyyaml(value: Any, indent: int) -> str:
     return "\n".join(lines)
 
 
+def _literal_safe(value: str) -> bool:
+    """One line PyYAML writes as a `|-` block: printable, not empty, no space at either end."""
+    return bool(value) and value[0] != " " and value[-1] != " " and not _UNPRINTABLE.search(value)
+
+
 def _plain_safe(value: str) -> bool:
     """Text PyYAML writes plain: no indicator, nothing a resolver reads as another type, nothing to escape."""
-    if value[0] in _INDICATORS or not _PRINTABLE_TEXT.fullmatch(value) or _NOT_PLAIN.search(value):
+    if not value or value[0] in _INDICATORS or _UNPRINTABLE.search(value) or _NOT_PLAIN.search(value):
         return False
     if not value.isascii():
         return True  # every implicit resolver (numbers, dates, booleans, null) matches ASCII text only
@@ -286,7 +290,7 @@ def _read_mapping(lines: list[str], start: int, indent: int, first_dash: bool = 
             content = lines[index]
             pad = " " * (indent + 2)
             body = content[len(pad) :]
-            if not content.startswith(pad) or not _LITERAL.fullmatch(body) or body.endswith(" "):
+            if not content.startswith(pad) or not _literal_safe(body):
                 raise _NotCanonical
             data[key] = body
             index += 1
