@@ -103,7 +103,10 @@ def article_lines(issue: Issue, page: Page, article: Article) -> list[str]:
     lines.append("")
     for block in article.body:
         kind = block_kind(block)
-        lines.append(f"  {block.text}" if kind == "text" else f"[{block.text}]" if kind == "caption" else block.text)
+        if kind == "heading":
+            lines += ["", f"## {block.text}", ""]
+        else:
+            lines.append(f"  {block.text}" if kind == "text" else f"  [{block.text}]")
     if article.editors:
         lines.append("")
         lines.append(" ".join(f"{p.role}：{p.name}" for p in article.editors))
