@@ -206,6 +206,8 @@ def _with_progress(names: list[str], quiet: bool, load: Callable[[str], Any]) ->
 
 def _print_outcome(_name: str, o: Any) -> None:
     """One imported article as a tab-separated line, printed as soon as its issue is written."""
+    if sys.stdout.isatty() and sys.stderr.isatty():
+        sys.stderr.write("\r\033[K")  # clear the progress line, which shares the terminal
     typer.echo(f"{o.status}\t{o.paper}\t{o.date}\t{o.page}\t{o.article_id}\t{o.title}")
 
 
