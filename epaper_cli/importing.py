@@ -75,7 +75,9 @@ def read_input(name: str, read_stdin: Callable[[int], bytes]) -> Input:
         return _bounded(Input("<stdin>", read_stdin(MAX_INPUT_BYTES + 1)))
     try:
         with open(name, "rb") as handle:
-            return _bounded(Input(name, handle.read(MAX_INPUT_BYTES + 1)))
+            # Ask for what the file holds, not for the limit: read(limit) would allocate the limit every time.
+            size = os.fstat(handle.fileno()).st_size
+            return _bounded(Input(name, handle.read(min(size, MAX_INPUT_BYTES) + 1)))
     except FileNotFoundError as exc:
         raise InputError(name, "no such file") from exc
     except IsADirectoryError as exc:
