@@ -80,9 +80,10 @@ def english_issue() -> Issue:
 
 
 @pytest.fixture(scope="module", autouse=True)
-def font_cache(request: pytest.FixtureRequest) -> Iterator[Path]:
+def font_cache(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
     """Share converted fonts between test runs (in pytest's cache) so only the first run converts them."""
-    folder = request.config.cache.mkdir("epaper-fonts") if request.config.cache else Path("/tmp/epaper-test")
+    cache = getattr(request.config, "cache", None)
+    folder = cache.mkdir("epaper-fonts") if cache is not None else tmp_path_factory.mktemp("epaper-fonts")
     with pytest.MonkeyPatch.context() as patch:
         patch.setenv("XDG_CACHE_HOME", str(folder))
         yield folder
