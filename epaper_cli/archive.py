@@ -165,7 +165,7 @@ class Archive:
                 self._write_atomic(path, schema.dump(current).encode("utf-8"))
         return outcomes
 
-    def _write_atomic(self, path: Path, data: bytes, *, durable: bool = True) -> None:
+    def _write_atomic(self, path: Path, data: bytes) -> None:
         """Write an archive file whole or not at all; called under the lock, so older temp files are stale."""
         self._mkdir(path.parent)
         for stale in path.parent.glob(f"{TEMP_PREFIX}*"):
@@ -176,7 +176,7 @@ class Archive:
             handle.write(data)
 
         try:
-            write_atomic(path, fill, durable=durable)
+            write_atomic(path, fill)
         except OSError as exc:
             raise ArchiveError(str(path), f"cannot write: {exc.strerror or exc}") from exc
 

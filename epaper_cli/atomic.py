@@ -12,26 +12,21 @@ from typing import BinaryIO
 TEMP_PREFIX = ".tmp-"
 
 
-def write_atomic(path: Path, fill: Callable[[BinaryIO], None], *, durable: bool = True) -> None:
-    """Let `fill` write the file's content; the file appears complete or not at all, even if `fill` fails.
-
-    With `durable=False` the caller promises to make the data durable later (see `sync_files`).
-    """
+def write_atomic(path: Path, fill: Callable[[BinaryIO], None]) -> None:
+    """Let `fill` write the file's content; the file appears complete or not at all, even if `fill` fails."""
     fd, temp = tempfile.mkstemp(prefix=TEMP_PREFIX, suffix=".part", dir=path.parent)
     try:
         with os.fdopen(fd, "wb") as handle:
             fill(handle)
             handle.flush()
-            if durable:
-                os.fsync(handle.fileno())
+            os.fsync(handle.fileno())
         os.chmod(temp, 0o644 & ~_umask())
         os.replace(temp, path)
     except BaseException:
         with contextlib.suppress(OSError):
             os.unlink(temp)
         raise
-    if durable:
-        fsync_dir(path.parent)
+    fsync_dir(path.parent)
 
 
 def can_defer_sync() -> bool:
