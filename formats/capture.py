@@ -74,6 +74,7 @@ _CAPTION_START = re.compile(r"^(?:[▲△▼▽]|图为|(?:上|下|左|右|本)�
 _CAPTION_CREDIT = re.compile(r"[（(][^（）()]{0,30}(?:摄|摄影|供图|提供|资料图片?|图片来源[^（）()]*)[）)]$")
 _ENGLISH_CREDIT = re.compile(r"[(\[](?:photos?|photograph|file photo|image)\b[^()\[\]]{0,40}[)\]]$", re.IGNORECASE)
 _CREDIT_WORDS = 5
+_CLOSING_BRACKETS = ("）", ")", "]")
 
 
 @dataclass
@@ -140,7 +141,9 @@ def _header_kind(line: str) -> str | None:
 
 def _capture_starts(lines: list[str], name: str) -> list[int]:
     """Find where each pasted capture begins: at its header block, counting the app-name line above it."""
-    kinds = [_header_kind(line) for line in lines]
+    kinds = [
+        _header_kind(line) if line and len(line) <= _HEADER_LINE_MAX else None if line else "blank" for line in lines
+    ]
     content = [i for i, kind in enumerate(kinds) if kind != "blank"]
     if not content:
         raise InputError(name, "empty file")
@@ -455,7 +458,12 @@ def _block(paragraph: str) -> Block:
 
 def _is_caption(paragraph: str) -> bool:
     """A picture caption: it opens like one (图为, ▲) or ends in a photo credit (新华社记者 周牧摄, （记者 X 摄）)."""
-    if _CAPTION_START.match(paragraph) or _CAPTION_CREDIT.search(paragraph) or _ENGLISH_CREDIT.search(paragraph):
+    if _CAPTION_START.match(paragraph):
+        return True
+    # Both credit patterns end the line with a bracket: test that before searching the whole paragraph.
+    if paragraph.endswith(_CLOSING_BRACKETS) and (
+        _CAPTION_CREDIT.search(paragraph) or _ENGLISH_CREDIT.search(paragraph)
+    ):
         return True
     if not paragraph.endswith(("摄", "摄影")):
         return False
