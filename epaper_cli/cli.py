@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 import json
 import os
 import sys
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any, NoReturn
@@ -156,9 +157,11 @@ def import_command(
             if sys.stdin.isatty():
                 raise UsageError("import", "no input: give files, folders or -, or pipe a capture in")
             paths = ["-"]
-        names = list(expand_paths(paths))
-        if not names:
+        names = expand_paths(paths)
+        first = next(names, None)
+        if first is None:
             raise UsageError("import", "no *.txt file in the folders given")
+        names = itertools.chain([first], names)
         loaders = _with_progress(names, quiet, lambda name: read_input(name, sys.stdin.buffer.read))
         printer = _JsonArray() if json_output else None
         report = run_import(
@@ -192,15 +195,18 @@ def _check_encoding(name: str) -> None:
         raise UsageError("--encoding", f"unknown encoding {name!r}") from None
 
 
-def _with_progress(names: list[str], quiet: bool, load: Callable[[str], Any]) -> Iterator[Callable[[], Any]]:
+def _with_progress(names: Iterable[str], quiet: bool, load: Callable[[str], Any]) -> Iterator[Callable[[], Any]]:
     """Yield a loader per input, drawing a progress line only when standard error is a terminal."""
-    show = not quiet and len(names) > 1 and sys.stderr.isatty()
+    show = not quiet and sys.stderr.isatty()
+    if show:
+        names = list(names)  # counted only for a person watching; scripts stream the folder
+    total = len(names) if isinstance(names, list) else 0
     for index, name in enumerate(names, 1):
-        if show:
-            sys.stderr.write(f"\rimporting {index}/{len(names)}")
+        if show and total > 1:
+            sys.stderr.write(f"\rimporting {index}/{total}")
             sys.stderr.flush()
         yield lambda name=name: load(name)  # type: ignore[misc]
-    if show:
+    if show and total > 1:
         sys.stderr.write("\r\033[K")
 
 

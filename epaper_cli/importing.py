@@ -7,7 +7,6 @@ import os
 import warnings
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
-from pathlib import Path
 
 from epaper_cli.archive import Archive, Outcome
 from epaper_cli.errors import EpaperError, InputError
@@ -55,18 +54,25 @@ class ImportReport:
 def expand_paths(paths: Iterable[str]) -> Iterator[str]:
     """Turn the command line's paths into input names: folders become every *.txt below them, sorted."""
     for raw in paths:
-        path = Path(raw)
-        if raw != STDIN and path.is_dir():
-            # Plain strings, not Path objects: a folder may hold years of captures.
-            found = [
-                os.path.join(folder, name)
-                for folder, _dirs, files in os.walk(raw)
-                for name in files
-                if name.endswith(".txt")
-            ]
-            yield from sorted(found, key=lambda name: name.replace(os.sep, "\0"))  # as paths sort
+        if raw != STDIN and os.path.isdir(raw):
+            yield from _walk_sorted(raw)
         else:
             yield raw
+
+
+def _walk_sorted(folder: str) -> Iterator[str]:
+    """Every *.txt below a folder in path order, one folder at a time: years of captures are never listed at once."""
+    try:
+        with os.scandir(folder) as entries:
+            found = sorted((entry.name, entry.is_dir(follow_symlinks=False)) for entry in entries)
+    except OSError:
+        return
+    for name, is_dir in found:
+        path = os.path.join(folder, name)
+        if is_dir:
+            yield from _walk_sorted(path)
+        elif name.endswith(".txt"):
+            yield path
 
 
 def read_input(name: str, read_stdin: Callable[[int], bytes]) -> Input:
