@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import contextlib
 import os
-import tempfile
 from collections.abc import Callable
 from pathlib import Path
 from typing import BinaryIO
@@ -14,6 +13,8 @@ TEMP_PREFIX = ".tmp-"
 
 def write_atomic(path: Path, fill: Callable[[BinaryIO], None]) -> None:
     """Let `fill` write the file's content; the file appears complete or not at all, even if `fill` fails."""
+    import tempfile  # only writers need it
+
     fd, temp = tempfile.mkstemp(prefix=TEMP_PREFIX, suffix=".part", dir=path.parent)
     try:
         with os.fdopen(fd, "wb") as handle:

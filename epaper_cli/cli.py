@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 import itertools
-import json
 import os
 import sys
 from collections.abc import Callable, Iterable, Iterator
@@ -87,6 +86,8 @@ def parse_date(value: str | None, option: str) -> dt.date | None:
 
 def print_json(data: Any) -> None:
     """Write a JSON document to standard output, Chinese as-is."""
+    import json
+
     typer.echo(json.dumps(data, ensure_ascii=False, indent=2, default=str))
 
 
@@ -224,6 +225,8 @@ class _JsonArray:
         self.count = 0
 
     def add(self, name: str, outcome: Any) -> None:
+        import json
+
         item = json.dumps(_outcome_json(name, outcome), ensure_ascii=False, indent=2).replace("\n", "\n  ")
         sys.stdout.write(("[\n  " if self.count == 0 else ",\n  ") + item)
         self.count += 1
