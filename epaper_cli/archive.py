@@ -74,7 +74,11 @@ class Archive:
 
     def issue_path(self, paper: str, date: dt.date) -> Path:
         """Where one issue lives."""
-        return self.paper_dir(paper) / f"{date.year:04d}" / f"{date.isoformat()}.yaml"
+        return self.issue_path_in(self.paper_dir(paper), date)
+
+    def issue_path_in(self, paper_dir: Path, date: dt.date) -> Path:
+        """Where one issue lives inside a paper's folder."""
+        return paper_dir / f"{date.year:04d}" / f"{date.isoformat()}.yaml"
 
     def raw_path(self, sha256: str) -> Path:
         """Where the raw capture with this digest is kept."""
@@ -106,9 +110,9 @@ class Archive:
             self._lock_depth = 0
             os.close(fd)
 
-    def store_raw(self, data: bytes) -> str:
-        """Keep a capture's bytes verbatim under their sha256; storing the same bytes twice is a no-op."""
-        digest = hashlib.sha256(data).hexdigest()
+    def store_raw(self, data: bytes, digest: str | None = None) -> str:
+        """Keep a capture's bytes verbatim under their sha256 (pass it when known); storing twice is a no-op."""
+        digest = digest or hashlib.sha256(data).hexdigest()
         path = self.raw_path(digest)
         if path.exists():
             return digest
@@ -141,10 +145,13 @@ class Archive:
                 if temp.stat().st_mtime < cutoff:
                     temp.unlink()
 
-    def merge(self, incoming: Issue) -> list[Outcome]:
-        """Add or replace the incoming articles in their issue file, under the lock, writing only on change."""
+    def merge(self, incoming: Issue, *, write: bool = True) -> list[Outcome]:
+        """Add or replace the incoming articles in their issue file, under the lock, writing only on change.
+
+        With `write=False` nothing is written: the outcomes say what an import would do (`--dry-run`).
+        """
         path = self.issue_path(incoming.paper, incoming.date)
-        with self.lock():
+        with self.lock() if write else contextlib.nullcontext():
             current = self.load(path) if path.exists() else Issue(incoming.paper, incoming.date, [])
             sections = [(page.label, page.section) for page in current.pages]
             outcomes: list[Outcome] = []
@@ -155,7 +162,7 @@ class Archive:
                         Outcome(current.paper, current.date, page.label, article.id, article.title, status, path)
                     )
             changed = any(outcome.status != "unchanged" for outcome in outcomes)
-            if changed or sections != [(page.label, page.section) for page in current.pages]:
+            if write and (changed or sections != [(page.label, page.section) for page in current.pages]):
                 if self._unsynced:  # raw captures reach the disk before any issue refers to them
                     try:
                         sync_files(self._unsynced)

@@ -59,7 +59,7 @@ def select_issue(archive: Archive, paper: str | None, date: dt.date | None) -> P
         if not paper_dir.is_dir():
             raise ArchiveError(paper, "no such paper in the archive (see `epaper list`)")
     if date is not None:
-        path = paper_dir / f"{date.year:04d}" / f"{date.isoformat()}.yaml"
+        path = archive.issue_path_in(paper_dir, date)
         if not path.is_file():
             raise ArchiveError(f"{paper_dir.name} {date.isoformat()}", "no such issue in the archive")
         return path

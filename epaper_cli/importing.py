@@ -129,8 +129,9 @@ def run_import(
                 if not caught:
                     report.notes.append(f"{item.name}: no article in it: skipped")
                 continue
-            if not dry_run:
-                archive.store_raw(item.data)
+            if not dry_run:  # the reader has hashed the bytes already: every article's source names them
+                sources = (article.source for issue in issues for _page, article in issue.articles())
+                archive.store_raw(item.data, next((source.sha256 for source in sources if source), None))
         except EpaperError as error:
             report.failures.append(error)
             continue
@@ -155,7 +156,7 @@ def run_import(
 def _write(archive: Archive, gathered: Issue, names: dict[int, str], report: ImportReport, dry_run: bool) -> int:
     """Merge one gathered issue into the archive (or preview it); return how many articles it held."""
     try:
-        outcomes = _preview(archive, gathered) if dry_run else archive.merge(gathered)
+        outcomes = archive.merge(gathered, write=not dry_run)
     except EpaperError as error:
         report.failures.append(error)
         return len(names)
@@ -172,24 +173,3 @@ def _add(issue: Issue, page: Page, article: Article) -> None:
         target = Page(page.label, page.section, [])
         issue.pages.append(target)
     target.articles.append(article)
-
-
-def _preview(archive: Archive, incoming: Issue) -> list[Outcome]:
-    """What merging would do, without writing anything."""
-    from epaper_cli.archive import merge_article
-
-    path = archive.issue_path(incoming.paper, incoming.date)
-    current = archive.load(path) if path.exists() else Issue(incoming.paper, incoming.date, [])
-    return [
-        Outcome(
-            current.paper,
-            current.date,
-            page.label,
-            article.id,
-            article.title,
-            merge_article(current, page, article),
-            path,
-        )
-        for page in incoming.pages
-        for article in page.articles
-    ]

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 import warnings
-from pathlib import Path
 
 import pytest
 
@@ -14,10 +13,8 @@ from formats import ReadOptions
 from formats.capture import SkippedCapture, read
 from formats.decode import decode
 from formats.normalize import fullwidth_punctuation, infer_year, page_label, parse_byline, parse_editors
+from tests.helpers import SAMPLES, SEED
 
-ROOT = Path(__file__).resolve().parents[1]
-SAMPLES = ROOT / "samples"
-SEED = ROOT.parent / "shared" / "seeds" / "000_97aeb27e0cbc22d9.txt"
 NBSP = "\u00a0"
 
 

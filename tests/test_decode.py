@@ -11,8 +11,8 @@ from hypothesis import strategies as st
 
 from epaper_cli.errors import InputError
 from formats.decode import decode
+from tests.helpers import SAMPLES, SEED
 
-SAMPLES = Path(__file__).resolve().parents[1] / "samples"
 CHINESE = "当前报纸名称:衢州日报\n南汉皇帝刘䶮与广州城\n日期:08-26\n"
 
 
@@ -120,7 +120,7 @@ def test_every_sample_decodes(path: Path) -> None:
 
 
 def test_seed_decodes() -> None:
-    seed = Path(__file__).resolve().parents[1].parent / "shared" / "seeds" / "000_97aeb27e0cbc22d9.txt"
+    seed = SEED
     if not seed.exists():
         pytest.skip("shared seed capture not present")
     assert decode(seed.read_bytes(), seed.name, None).startswith("电子报阅读机\n2025-10-14\n")

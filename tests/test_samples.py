@@ -6,17 +6,14 @@ import codecs
 import datetime as dt
 import re
 import warnings
-from pathlib import Path
 
 import pytest
 
 from epaper_cli.model import Caption, Heading, Person, Text
 from formats.capture import SkippedCapture
 from formats.decode import decode
+from tests.helpers import SAMPLES
 from tests.test_capture import kinds, read_sample
-
-SAMPLES = Path(__file__).resolve().parents[1] / "samples"
-
 
 # --- the samples ----------------------------------------------------------------------------------------------
 
