@@ -7,26 +7,21 @@ showing empty boxes; without Pillow it is a plain PNG written with zlib.
 
 The cover costs little to make: it is a palette image (one byte a pixel, not three), written as a PNG here
 with zlib's run-length strategy (Pillow's PNG encoder tries five filters on every row, which costs more than
-the drawing), and the font fontconfig chose is remembered in the user's cache folder, so most exports start no
-`fc-list` process.
+the drawing). Its font comes from the same discovery as the PDF writer's (`formats.fonts`).
 """
 
 from __future__ import annotations
 
 import functools
-import json
-import os
-import shutil
 import struct
-import subprocess
-import sys
 import zlib
 from collections.abc import Sequence
-from pathlib import Path
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from PIL import Image, ImageDraw, ImageFont
+
+    from formats import fonts
 
 WIDTH, HEIGHT = 1200, 1800
 LEFT = 1
@@ -46,9 +41,6 @@ _INKS = (RED, INK, GREY)
 DETAIL_PITCH = 62
 """Baseline to baseline of the list of pages under the date."""
 FOOT_RULE = HEIGHT - 150
-CACHE_VERSION = "1"
-CACHE_ENTRIES = 256
-"""Character sets remembered per font configuration (each new set of page names is one entry)."""
 
 
 def cover_png(masthead: str, lines: Sequence[str], details: Sequence[str]) -> bytes:
@@ -147,118 +139,22 @@ def _load(path: str, index: int, size: int) -> ImageFont.FreeTypeFont:
 
 @functools.lru_cache(maxsize=16)
 def _font_for(text: str) -> tuple[str, int] | None:
-    """A serif (Song) bold face that has every character of the text, found through fontconfig.
+    """A serif (Song) bold face that has every character of the text, from the fonts the PDF writer finds
+    (fontconfig or the usual font folders), its coverage read from the fonts' cache."""
+    from formats import fonts
 
-    fontconfig's answer is kept in the user's cache folder, keyed by the characters and by the modification
-    times of fontconfig's configuration, cache and font folders, so it is asked again once fonts change."""
-    fc_list = shutil.which("fc-list")
-    chars = sorted({ord(ch) for ch in text if not ch.isspace()})
-    if fc_list is None or not chars:
+    chars = {ord(ch) for ch in text if not ch.isspace()}
+    if not chars:
         return None
-    charset = " ".join(f"{code:x}" for code in chars)
-    stamp = _fontconfig_stamp(fc_list)
-    faces = _cached_faces(stamp)
-    if charset in faces:
-        face = faces[charset]
-        if face is None or os.path.isfile(face[0]):
-            return face
-    try:
-        run = subprocess.run(
-            [fc_list, f":charset={charset}", "--format", "%{file}\t%{index}\t%{family[0]}\t%{style[0]}\n"],
-            capture_output=True,
-            text=True,
-            timeout=20,
-            check=False,
-        )
-    except (OSError, subprocess.SubprocessError):
-        return None
-    found = _best_face(run.stdout)
-    if run.returncode:  # a failing fontconfig's answer is not worth keeping
-        return found
-    faces.pop(charset, None)
-    faces[charset] = found
-    _store_faces(stamp, faces)
-    return found
+    for face in sorted(fonts.discover(), key=_cover_rank):
+        if chars <= fonts.coverage(face):
+            return face.path, face.index
+    return None
 
 
-def _best_face(listing: str) -> tuple[str, int] | None:
-    """The best face of an `fc-list` listing (file, index, family, style per line)."""
-    faces = [line.split("\t") for line in listing.splitlines() if line.count("\t") == 3]
-    faces = [face for face in faces if face[1].isdigit() and "mono" not in face[2].lower()]
-    if not faces:
-        return None
-    best = min(faces, key=_rank)
-    return best[0], int(best[1])
-
-
-def _rank(face: list[str]) -> tuple[int, int, str, str]:
+def _cover_rank(face: fonts.Face) -> tuple[bool, int, int, str, int]:
     """Song faces for Simplified Chinese first, bold before regular, then by path for a stable choice."""
-    family, style = face[2].lower(), face[3].lower()
-    if "serif cjk sc" in family or "source han serif sc" in family or "source han serif cn" in family:
-        kind = 0
-    elif "serif cjk" in family or "source han serif" in family or "song" in family:
-        kind = 1
-    elif "serif" in family:
-        kind = 2
-    else:
-        kind = 3
-    weight = 0 if style == "bold" else 1 if style in ("regular", "book", "roman") else 2
-    return (kind, weight, face[0], face[1])
-
-
-def _cache_file() -> Path:
-    """Where fontconfig's answers are kept: the per-user cache folder the PDF writer's fonts use too."""
-    home = Path(os.path.expanduser("~"))  # never raises, unlike Path.home() without a home
-    if sys.platform == "darwin":
-        base = home / "Library/Caches/epaper"
-    elif sys.platform == "win32":
-        base = Path(os.environ.get("LOCALAPPDATA") or str(home / "AppData/Local")) / "epaper" / "Cache"
-    else:
-        base = Path(os.environ.get("XDG_CACHE_HOME") or str(home / ".cache")) / "epaper"
-    return base / "cover-fonts.json"
-
-
-def _fontconfig_stamp(fc_list: str) -> str:
-    """What fontconfig's answer depends on: its configuration, its caches and the font folders, as
-    modification times (installing fonts and `fc-cache` change them), and the fontconfig settings."""
-    home = Path(os.path.expanduser("~"))
-    data = os.environ.get("XDG_DATA_HOME") or str(home / ".local/share")
-    cache = os.environ.get("XDG_CACHE_HOME") or str(home / ".cache")
-    folders = ["/etc/fonts", "/etc/fonts/conf.d", "/var/cache/fontconfig", f"{cache}/fontconfig"]
-    folders += ["/usr/share/fonts", "/usr/local/share/fonts", f"{data}/fonts", str(home / ".fonts")]
-    folders += [os.environ.get(name, "") for name in ("FONTCONFIG_FILE", "FONTCONFIG_PATH")]
-    parts = [CACHE_VERSION, fc_list]
-    for folder in folders:
-        try:
-            parts.append(f"{folder}:{os.stat(folder).st_mtime_ns}" if folder else "")
-        except OSError:
-            parts.append(f"{folder}:-")
-    return "|".join(parts)
-
-
-def _cached_faces(stamp: str) -> dict[str, tuple[str, int] | None]:
-    """The remembered answers for this font configuration ({} when there are none or they are stale)."""
-    try:
-        data = json.loads(_cache_file().read_text(encoding="utf-8"))
-        if data.get("stamp") != stamp:
-            return {}
-        return {str(k): (str(v[0]), int(v[1])) if v else None for k, v in data["faces"].items()}
-    except (OSError, ValueError, TypeError, KeyError, IndexError, AttributeError):
-        return {}
-
-
-def _store_faces(stamp: str, faces: dict[str, tuple[str, int] | None]) -> None:
-    """Remember the answers (the newest CACHE_ENTRIES), written atomically; a cache that cannot be written
-    only costs the next export an `fc-list` run."""
-    target = _cache_file()
-    kept = dict(list(faces.items())[-CACHE_ENTRIES:])
-    temporary = target.with_name(f".{target.name}.{os.getpid()}.tmp")
-    try:
-        target.parent.mkdir(parents=True, exist_ok=True)
-        temporary.write_text(json.dumps({"stamp": stamp, "faces": kept}, ensure_ascii=False), encoding="utf-8")
-        os.replace(temporary, target)
-    except OSError:
-        temporary.unlink(missing_ok=True)
+    return (face.kind != "serif", face.region, abs(face.weight - 700), face.path, face.index)
 
 
 def _png_bytes(image: Image.Image) -> bytes:
