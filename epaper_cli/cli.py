@@ -1,12 +1,10 @@
 """The `epaper` command: thin Typer commands that wire readers, the archive and writers together."""
 
-from __future__ import annotations
-
 import datetime as dt
 import itertools
 import os
 import sys
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any, NoReturn
@@ -67,7 +65,7 @@ def errors_to_exit() -> Iterator[None]:
         fail(error)
 
 
-def open_archive(path: Path | None) -> Archive:
+def open_archive(path: Path | None) -> "Archive":
     """The archive named by --archive or EPAPER_ARCHIVE, else ./archive."""
     from epaper_cli.archive import Archive
 
@@ -140,12 +138,19 @@ def import_command(
         bool, typer.Option("--keep-punctuation", help="Keep half-width , ; : ( ) ! ? as captured.")
     ] = False,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress and no summary.")] = False,
+    jobs: Annotated[
+        int | None,
+        typer.Option(
+            "--jobs", "-j", metavar="N", min=1, help="Processes reading captures at once (default: one per CPU)."
+        ),
+    ] = None,
 ) -> None:
     """Import captures into the archive, one YAML file per issue.
 
     Example: epaper import --archive ~/papers captures/*.txt
     """
-    from epaper_cli.importing import ImportReport, expand_paths, read_input, run_import
+    from epaper_cli.importing import ImportReport, expand_paths, run_import
+    from epaper_cli.workers import available_cpus
     from formats import ReadOptions, read_bytes
 
     with errors_to_exit():
@@ -162,16 +167,22 @@ def import_command(
         first = next(names, None)
         if first is None:
             raise UsageError("import", "no *.txt file in the folders given")
-        names = itertools.chain([first], names)
-        loaders = _with_progress(names, quiet, lambda name: read_input(name, sys.stdin.buffer.read))
+        inputs: Iterable[str] = itertools.chain([first], names)
+        progress = _Progress() if not quiet and sys.stderr.isatty() else None
+        if progress is not None:
+            inputs = progress.count(inputs)
         printer = _JsonArray() if json_output else None
         report = run_import(
             open_archive(archive),
-            loaders,
+            inputs,
             lambda data, name: read_bytes(data, name, options),
+            jobs=jobs if jobs is not None else available_cpus(),
             dry_run=dry_run,
             report=ImportReport(emit=printer.add if printer else _print_outcome),
+            progress=progress.step if progress is not None else None,
         )
+        if progress is not None:
+            progress.done()
         if printer:
             printer.close()
     for error in report.failures:
@@ -196,19 +207,28 @@ def _check_encoding(name: str) -> None:
         raise UsageError("--encoding", f"unknown encoding {name!r}") from None
 
 
-def _with_progress(names: Iterable[str], quiet: bool, load: Callable[[str], Any]) -> Iterator[Callable[[], Any]]:
-    """Yield a loader per input, drawing a progress line only when standard error is a terminal."""
-    show = not quiet and sys.stderr.isatty()
-    if show:
-        names = list(names)  # counted only for a person watching; scripts stream the folder
-    total = len(names) if isinstance(names, list) else 0
-    for index, name in enumerate(names, 1):
-        if show and total > 1:
-            sys.stderr.write(f"\rimporting {index}/{total}")
+class _Progress:
+    """A progress line on the terminal (only when standard error is one): `importing 120/2880`."""
+
+    def __init__(self) -> None:
+        self.index = 0
+        self.total = 0
+
+    def count(self, names: Iterable[str]) -> list[str]:
+        """List the inputs to know the total: done only for a person watching; scripts stream the folder."""
+        listed = list(names)
+        self.total = len(listed)
+        return listed
+
+    def step(self) -> None:
+        self.index += 1
+        if self.total > 1:
+            sys.stderr.write(f"\rimporting {self.index}/{self.total}")
             sys.stderr.flush()
-        yield lambda name=name: load(name)  # type: ignore[misc]
-    if show and total > 1:
-        sys.stderr.write("\r\033[K")
+
+    def done(self) -> None:
+        if self.total > 1:
+            sys.stderr.write("\r\033[K")
 
 
 def _print_outcome(_name: str, o: Any) -> None:

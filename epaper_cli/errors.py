@@ -13,6 +13,10 @@ class EpaperError(Exception):
         self.what = what
         self.why = why
 
+    def __reduce__(self) -> tuple[type[EpaperError], tuple[str, str]]:
+        """Pickle as (what, why): an import's worker processes hand their errors back to the main one."""
+        return type(self), (self.what, self.why)
+
 
 class InputError(EpaperError):
     """A capture or input file that cannot be read into the model."""

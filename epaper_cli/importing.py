@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import sys
 import warnings
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
@@ -11,6 +12,10 @@ from dataclasses import dataclass, field
 from epaper_cli.archive import Archive, Outcome
 from epaper_cli.errors import EpaperError, InputError
 from epaper_cli.model import Article, Issue, Page
+from epaper_cli.workers import ordered_map
+
+Reader = Callable[[bytes, str], list[Issue]]
+"""Parses one input's bytes (given its name, for messages) into issues."""
 
 STDIN = "-"
 MAX_INPUT_BYTES = 16 * 1024 * 1024
@@ -102,52 +107,85 @@ def _bounded(item: Input) -> Input:
     return item
 
 
+@dataclass
+class Parsed:
+    """One input read and parsed: its issues and notes, or the error that stopped it."""
+
+    name: str
+    data: bytes = b""
+    issues: list[Issue] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+    error: EpaperError | None = None
+
+
+def parse_input(name: str, read: Reader, read_stdin: Callable[[int], bytes] | None = None) -> Parsed:
+    """Read one input and parse it; any failure is kept in the result (this may run in a worker process)."""
+    try:
+        item = read_input(name, read_stdin or sys.stdin.buffer.read)
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            issues = read(item.data, item.name)
+    except EpaperError as error:
+        return Parsed(name, error=error)
+    notes = [str(warning.message) for warning in caught]
+    if not issues and not notes:
+        notes.append(f"{item.name}: no article in it: skipped")
+    return Parsed(item.name, item.data, issues, notes)
+
+
 def run_import(
     archive: Archive,
-    inputs: Iterable[Callable[[], Input]],
-    read: Callable[[bytes, str], list[Issue]],
+    names: Iterable[str],
+    read: Reader,
     *,
+    jobs: int = 1,
     dry_run: bool = False,
     report: ImportReport | None = None,
+    progress: Callable[[], None] | None = None,
+    read_stdin: Callable[[int], bytes] | None = None,
 ) -> ImportReport:
     """Import every input, each all-or-nothing; a failed input is reported and the rest still go in.
 
-    Articles are gathered by issue, so an issue file is loaded and written once for a run of captures of that
-    issue, not once per article; only a few issues are held at a time, so memory does not grow with the run.
+    With `jobs` > 1 the inputs are read and parsed in that many worker processes while this one writes, in
+    input order. Articles are gathered by issue, so an issue file is loaded and written once for a run of
+    captures of that issue, not once per article; only a few issues are held at a time, so memory does not
+    grow with the run.
     """
     report = report if report is not None else ImportReport()
     pending: dict[tuple[str, dt.date], tuple[Issue, dict[int, str]]] = {}
     held = 0
-    for load_input in inputs:
+
+    def parse(name: str) -> Parsed:
+        return parse_input(name, read, read_stdin)
+
+    # Standard input can only be read here, not in a worker.
+    workers = jobs if jobs > 1 else 0
+    for parsed in ordered_map(parse, names, workers, here=lambda name: name == STDIN):
+        if progress is not None:
+            progress()
+        report.notes.extend(parsed.notes)
         try:
-            item = load_input()
-            with warnings.catch_warnings(record=True) as caught:
-                warnings.simplefilter("always")
-                issues = read(item.data, item.name)
-            report.notes.extend(str(warning.message) for warning in caught)
-            if not issues:
-                if not caught:
-                    report.notes.append(f"{item.name}: no article in it: skipped")
-                continue
-            if not dry_run:  # the reader has hashed the bytes already: every article's source names them
-                sources = (article.source for issue in issues for _page, article in issue.articles())
-                archive.store_raw(item.data, next((source.sha256 for source in sources if source), None))
+            if parsed.error is not None:
+                raise parsed.error
+            if parsed.issues and not dry_run:  # the reader has hashed the bytes: every article's source names them
+                sources = (article.source for issue in parsed.issues for _page, article in issue.articles())
+                archive.store_raw(parsed.data, next((source.sha256 for source in sources if source), None))
         except EpaperError as error:
             report.failures.append(error)
             continue
-        for issue in issues:
+        for issue in parsed.issues:
             key = (issue.paper, issue.date)
-            gathered, names = pending.pop(key) if key in pending else (Issue(issue.paper, issue.date, []), {})
-            pending[key] = (gathered, names)  # most recently used last
+            gathered, files = pending.pop(key) if key in pending else (Issue(issue.paper, issue.date, []), {})
+            pending[key] = (gathered, files)  # most recently used last
             for page, article in issue.articles():
                 _add(gathered, page, article)
-                names[id(article)] = item.name
+                files[id(article)] = parsed.name
                 held += 1
         while pending and (held > HELD_ARTICLES or len(pending) > MAX_OPEN_ISSUES):
             oldest = next(iter(pending))
             held -= _write(archive, *pending.pop(oldest), report, dry_run)
-    for gathered, names in pending.values():
-        _write(archive, gathered, names, report, dry_run)
+    for gathered, files in pending.values():
+        _write(archive, gathered, files, report, dry_run)
     if not dry_run and archive.root.is_dir():
         archive.clean_stale_temps()
     return report

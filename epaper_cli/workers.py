@@ -1,0 +1,187 @@
+"""Run a function over many items in forked worker processes, results in input order.
+
+`epaper import` uses this to read and parse captures on every core while its own process writes the archive.
+The workers are plain `os.fork()` children joined by two pipes each, with nothing else inherited: when the
+parent dies (even by SIGKILL) their task pipe reaches end-of-file and they exit, so none is ever left behind.
+They are forked before the archive is touched, so no worker holds the archive's lock. Whatever goes wrong in a
+worker (an unexpected exception, a crash), its chunk is run again in the parent, which then behaves exactly
+as it would have without workers. Where `os.fork` does not exist, everything runs in the parent.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import itertools
+import os
+import pickle
+import signal
+from collections import deque
+from collections.abc import Callable, Iterable, Iterator
+from typing import BinaryIO, Generic, TypeVar
+
+T = TypeVar("T")
+R = TypeVar("R")
+
+CHUNK = 16
+"""Items sent to a worker at once: enough to make the pipe traffic negligible, few enough to keep order cheap."""
+AHEAD = 2
+"""Chunks each worker may hold at once: one to work on, one waiting, so it never idles while the parent reads."""
+
+
+def available_cpus() -> int:
+    """The processors this process may run on."""
+    if hasattr(os, "sched_getaffinity"):
+        return max(1, len(os.sched_getaffinity(0)))
+    return max(1, os.cpu_count() or 1)
+
+
+def ordered_map(
+    function: Callable[[T], R], items: Iterable[T], workers: int, *, here: Callable[[T], bool] | None = None
+) -> Iterator[R]:
+    """`function(item)` for each item, in order; computed in up to `workers` forked processes.
+
+    Items for which `here(item)` is true are always computed in this process (standard input, say). Workers
+    start only when there is enough work for them (`AHEAD` chunks each), so a short run never forks. Results
+    must be picklable.
+    """
+    chunks = _chunks(iter(items), here or (lambda _item: False))
+    first = list(itertools.islice(chunks, AHEAD * max(workers, 1)))
+    enough = workers > 1 and len(first) == AHEAD * workers
+    pool = _Pool(function, workers) if enough and hasattr(os, "fork") else None
+    if pool is None or not pool.workers:
+        for _local, chunk in itertools.chain(first, chunks):
+            yield from map(function, chunk)
+        return
+    with pool:
+        for local, chunk in first:
+            pool.submit(chunk, local)
+        while pool.pending:
+            chunk, results = pool.next_result()
+            following = next(chunks, None)
+            if following is not None:
+                pool.submit(following[1], following[0])
+            yield from results if results is not None else map(function, chunk)
+
+
+def _chunks(items: Iterator[T], here: Callable[[T], bool]) -> Iterator[tuple[bool, list[T]]]:
+    """Chunks of up to `CHUNK` items, as (local, items); an item to compute here is a chunk of its own."""
+    chunk: list[T] = []
+    for item in items:
+        if here(item):
+            if chunk:
+                yield False, chunk
+                chunk = []
+            yield True, [item]
+            continue
+        chunk.append(item)
+        if len(chunk) == CHUNK:
+            yield False, chunk
+            chunk = []
+    if chunk:
+        yield False, chunk
+
+
+class _Worker:
+    """The parent's end of one worker: where its tasks go, where its results come from."""
+
+    def __init__(self, pid: int, tasks: BinaryIO, results: BinaryIO) -> None:
+        self.pid = pid
+        self.tasks = tasks
+        self.results = results
+        self.alive = True
+
+    def send(self, chunk: list[T]) -> None:
+        if self.alive:
+            try:
+                self.tasks.write(pickle.dumps(chunk, pickle.HIGHEST_PROTOCOL))
+                self.tasks.flush()
+            except OSError:  # it died: its chunks are run in the parent when their turn comes
+                self.alive = False
+
+    def receive(self) -> list[R] | None:
+        """The results of its oldest chunk, or None when it failed on it or is gone."""
+        if not self.alive:
+            return None
+        try:
+            ok, results = pickle.load(self.results)
+        except Exception:  # end of file (it died) or a damaged message
+            self.alive = False
+            return None
+        return results if ok else None
+
+    def close(self) -> None:
+        for stream in (self.tasks, self.results):
+            with contextlib.suppress(OSError):
+                stream.close()
+        os.waitpid(self.pid, 0)
+
+
+class _Pool(Generic[T, R]):
+    """Workers fed round-robin, so chunk k always goes to worker k mod n and comes back in order."""
+
+    def __init__(self, function: Callable[[T], R], count: int) -> None:
+        self.workers: list[_Worker] = []
+        self.pending: deque[tuple[_Worker | None, list[T]]] = deque()
+        try:
+            for _ in range(count):
+                self.workers.append(_fork_worker(function, self.workers))
+        except OSError:  # no more processes: work with the ones there are, or none
+            pass
+        self.turn = itertools.cycle(list(self.workers))
+
+    def __enter__(self) -> _Pool[T, R]:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        for worker in self.workers:
+            worker.close()
+
+    def submit(self, chunk: list[T], local: bool = False) -> None:
+        worker = None if local else next(self.turn)
+        if worker is not None:
+            worker.send(chunk)
+        self.pending.append((worker, chunk))
+
+    def next_result(self) -> tuple[list[T], list[R] | None]:
+        """The oldest chunk and its results, or None for results when the parent must compute them."""
+        worker, chunk = self.pending.popleft()
+        return chunk, worker.receive() if worker is not None else None
+
+
+def _fork_worker(function: Callable[[T], R], siblings: list[_Worker]) -> _Worker:
+    task_read, task_write = os.pipe()
+    result_read, result_write = os.pipe()
+    pid = os.fork()
+    if pid == 0:  # the worker: keep only its own two pipe ends, so the parent's death reaches it as EOF
+        status = 0
+        try:
+            os.close(task_write)
+            os.close(result_read)
+            for sibling in siblings:
+                sibling.tasks.close()
+                sibling.results.close()
+            signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle
+            with os.fdopen(task_read, "rb") as tasks, os.fdopen(result_write, "wb") as results:
+                _serve(function, tasks, results)
+        except BaseException:
+            status = 1
+        finally:
+            os._exit(status)  # never return into the parent's code, never run its exit handlers
+    os.close(task_read)
+    os.close(result_write)
+    return _Worker(pid, os.fdopen(task_write, "wb"), os.fdopen(result_read, "rb"))
+
+
+def _serve(function: Callable[[T], R], tasks: BinaryIO, results: BinaryIO) -> None:
+    """Run chunks until the parent closes the task pipe."""
+    while True:
+        try:
+            chunk = pickle.load(tasks)
+        except EOFError:
+            return
+        try:
+            message = pickle.dumps((True, [function(item) for item in chunk]), pickle.HIGHEST_PROTOCOL)
+        except Exception:  # the parent runs this chunk again itself and meets the error there
+            message = pickle.dumps((False, None))
+        results.write(message)
+        results.flush()
