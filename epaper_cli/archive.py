@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
-import hashlib
 import os
 import re
 import time
@@ -39,6 +38,8 @@ def safe_component(name: str) -> str:
         cleaned = "_" + cleaned
     encoded = cleaned.encode("utf-8")
     if len(encoded) > _MAX_COMPONENT_BYTES:
+        import hashlib  # only for overlong names; exporting and listing never load it
+
         digest = hashlib.sha256(name.encode("utf-8")).hexdigest()[:8]
         cleaned = encoded[: _MAX_COMPONENT_BYTES - 9].decode("utf-8", "ignore") + "-" + digest
     return cleaned
@@ -112,7 +113,10 @@ class Archive:
 
     def store_raw(self, data: bytes, digest: str | None = None) -> str:
         """Keep a capture's bytes verbatim under their sha256 (pass it when known); storing twice is a no-op."""
-        digest = digest or hashlib.sha256(data).hexdigest()
+        if digest is None:
+            import hashlib
+
+            digest = hashlib.sha256(data).hexdigest()
         path = self.raw_path(digest)
         if path.exists():
             return digest

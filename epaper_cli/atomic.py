@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import contextlib
+import errno
 import os
+import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import BinaryIO
@@ -13,9 +15,7 @@ TEMP_PREFIX = ".tmp-"
 
 def write_atomic(path: Path, fill: Callable[[BinaryIO], None]) -> None:
     """Let `fill` write the file's content; the file appears complete or not at all, even if `fill` fails."""
-    import tempfile  # only writers need it
-
-    fd, temp = tempfile.mkstemp(prefix=TEMP_PREFIX, suffix=".part", dir=path.parent)
+    fd, temp = _create_temp(path)
     try:
         with os.fdopen(fd, "wb") as handle:
             fill(handle)
@@ -28,6 +28,17 @@ def write_atomic(path: Path, fill: Callable[[BinaryIO], None]) -> None:
             os.unlink(temp)
         raise
     fsync_dir(path.parent)
+
+
+def _create_temp(path: Path) -> tuple[int, str]:
+    """A new, empty temp file beside `path` that no one else can have (O_EXCL), readable by this user only."""
+    for attempt in range(100):
+        temp = os.path.join(path.parent, f"{TEMP_PREFIX}{os.getpid()}-{time.monotonic_ns()}-{attempt}.part")
+        try:
+            return os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0), 0o600), temp
+        except FileExistsError:
+            continue
+    raise FileExistsError(errno.EEXIST, "cannot create a temp file", str(path.parent))
 
 
 def can_defer_sync() -> bool:

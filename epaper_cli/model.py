@@ -7,7 +7,6 @@ body blocks in reading order.
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import re
 import unicodedata
 from dataclasses import dataclass, field
@@ -128,5 +127,7 @@ def page_sort_key(label: str) -> tuple[int, str, int, str]:
 
 def article_id(paper: str, date: dt.date, page: str, title: str) -> str:
     """Derive an article's stable id from its identity, so a corrected capture replaces the old one."""
+    import hashlib  # here, not at the top: listing and exporting never need it
+
     key = "\x1f".join([paper, date.isoformat(), page, unicodedata.normalize("NFC", title)])
     return hashlib.sha256(key.encode("utf-8")).hexdigest()[:12]

@@ -6,7 +6,6 @@ Nothing here imports the command-line layer.
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 from dataclasses import dataclass, replace
 
 from epaper_cli.model import Issue, Source
@@ -39,6 +38,8 @@ def read_bytes(data: bytes, name: str, options: ReadOptions) -> list[Issue]:
         from formats import capture
 
         issues = capture.read(decoded, name, options)
+    import hashlib  # here: exporting and listing never need it
+
     digest = hashlib.sha256(data).hexdigest()
     for issue in issues:
         for _page, article in issue.articles():

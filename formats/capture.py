@@ -13,6 +13,7 @@ from epaper_cli.errors import InputError
 from epaper_cli.model import Article, Block, Caption, Heading, Issue, Page, Person, Source, Text, article_id
 from formats import ReadOptions
 from formats.normalize import (
+    NON_ASCII_LETTER,
     clean_line,
     clean_lines,
     full_date,
@@ -60,7 +61,7 @@ _ENGLISH_HEADING_WORDS = 12
 
 _DATELINE = re.compile(
     r"^(本报讯|"
-    r"(?:本报|新华社|中新社|[\u4e00-\u9fff]{2,8}?(?:社|网|台|报))[^\s，。（(]{0,12}?"
+    rf"(?:本报|新华社|中新社|{NON_ASCII_LETTER}{{2,8}}?(?:社|网|台|报))[^\s，。（(]{{0,12}}?"
     r"[0-9一二三四五六七八九十]{1,3}月[0-9一二三四五六七八九十]{1,3}日[电讯]|"
     r"据[^\s，。（(]{2,12}?[电讯])"
     r"\s*(?:[（(]([^（）()]{1,40})[）)])?\s*(.*)$"

@@ -43,8 +43,7 @@ def _mojibake_characters() -> str:
 
 _WHITESPACE_CHARS = " \n\t\v\f\u3000\xa0"
 _CONTROL = re.compile(r"[\x01-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
-_IDEOGRAPH = re.compile(r"[\u4e00-\u9fff]")
-_MOJIBAKE_HINTS = re.compile("[鐨锛銆鍙鏄涓浜鍦鍚瑕鎴浠鏃鐢]")
+_MOJIBAKE_HINTS = "鐨锛銆鍙鏄涓浜鍦鍚瑕鎴浠鏃鐢"
 """What 的，。可是个人在后要我们时用 become when UTF-8 is read as GBK: no mojibake is without some of them."""
 
 
@@ -132,7 +131,8 @@ def _refuse_garbage(text: str, name: str) -> None:
 
 def _looks_like_mojibake(text: str) -> bool:
     """Spot UTF-8 read as GBK: its lead bytes E3–EF become rare level-2 and GBK/3 characters."""
-    if _MOJIBAKE_HINTS.search(text) is None:
+    if not any(hint in text for hint in _MOJIBAKE_HINTS):
         return False
     suspects = len(_mojibake().findall(text))
-    return suspects >= _MIN_SUSPECTS and suspects / len(_IDEOGRAPH.findall(text)) > _MOJIBAKE_SHARE
+    ideographs = sum(1 for ch in text if "\u4e00" <= ch <= "\u9fff")
+    return suspects >= _MIN_SUSPECTS and suspects / ideographs > _MOJIBAKE_SHARE

@@ -7,6 +7,7 @@ import re
 import unicodedata
 
 from epaper_cli.model import Person
+from formats.han import has_ideograph, is_ideograph
 
 # Layout spaces become ASCII spaces; zero-width characters and stray BOMs vanish.
 _SPACES: dict[int, str | None] = dict.fromkeys(map(ord, "\t\u00a0\u1680\u2000\u2001\u2002\u2003\u2004"), " ")
@@ -14,7 +15,9 @@ _SPACES.update(dict.fromkeys(map(ord, "\u2005\u2006\u2007\u2008\u2009\u200a\u202
 _SPACES.update(dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff"), None))
 _RUNS_OF_SPACE = re.compile(r" {2,}")
 
-_CJK = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0003134f]")
+NON_ASCII_LETTER = r"[^\W\d_A-Za-z]"
+"""In a pattern, a letter outside ASCII: in a Chinese capture, a Chinese character (a range of ideographs would
+be slow to compile, see `formats.han`)."""
 # A URL ends on a character a URL can end with, so a comma or bracket after it is still punctuation.
 _URL = re.compile(r"(?:(?:https?|ftp)://|www\.)[!-~]*[A-Za-z0-9/#=&_%~+-]")
 _QUOTES = frozenset("“”‘’\"'")
@@ -49,12 +52,12 @@ def _plain_spaces(text: str) -> str:
 
 def has_cjk(text: str) -> bool:
     """Tell Chinese text from Latin text: only Chinese gets full-width punctuation and space-free names."""
-    return _CJK.search(text) is not None
+    return has_ideograph(text)
 
 
 def _is_chinese(ch: str) -> bool:
     """A character that makes neighbouring ASCII punctuation Chinese: an ideograph or CJK/full-width punctuation."""
-    return _CJK.match(ch) is not None or "\u3000" <= ch <= "\u303f" or "\uff01" <= ch <= "\uff60"
+    return is_ideograph(ch) or "\u3000" <= ch <= "\u303f" or "\uff01" <= ch <= "\uff60"
 
 
 def _neighbour(text: str, index: int, step: int) -> str:
@@ -219,19 +222,17 @@ def section_name(text: str) -> str | None:
 
 # --- bylines and credits -------------------------------------------------------------------------------------
 
-_ORG = r"(?:本报|本刊|新华社|中新社|人民日报|央视|[\u4e00-\u9fff]{2,6}?(?:日报|晚报|早报|商报|报社|社|台|网))?"
+_ORG = rf"(?:本报|本刊|新华社|中新社|人民日报|央视|{NON_ASCII_LETTER}{{2,6}}?(?:日报|晚报|早报|商报|报社|社|台|网))?"
 _CORE_ROLES = (
     "全媒体记者|融媒体记者|融媒记者|特约撰稿人|特约通讯员|特约记者|见习记者|首席记者|实习记者|摄影记者|"
     "通讯员|实习生|撰稿人|评论员|记者|撰稿|摄影|编译|整理|口述|报道|供图|文/图|图/文|文图|图文"
 )
 _ROLE = re.compile(rf"{_ORG}(?:{_CORE_ROLES})")
 _LEADING_ROLE = re.compile(r"(?:文|图|摄)(?=[/:：]|$)")
-_TRAILING_SHOT = re.compile(r"(?<=[\u4e00-\u9fff·]{2})摄$")
 _SUFFIX_ROLES = frozenset({"摄", "摄影", "报道", "供图", "文/图", "图/文", "文图", "图文", "整理"})
 _BYLINE_SEPARATORS = re.compile(r"[\s、，,；;：:]+")
 _BULLETS = "■□◆◇●○◎★☆▲△▼▽►▶•·*-— "
 _WRAPPERS = re.compile(r"^[（(【\[〔](.*)[）)】\]〕]$")
-_CHINESE_NAME = re.compile(r"^[\u3400-\u9fff]{2,4}$|^[\u3400-\u9fff]{1,8}(?:[·•][\u3400-\u9fff]{1,8}){1,3}$")
 _ENGLISH_BYLINE = re.compile(r"^by\s+(.+)$", re.IGNORECASE)
 _ENGLISH_SPLIT = re.compile(r"\s*(?:,|\band\b|&)\s*")
 _ENGLISH_TAIL = re.compile(r"\s+(?:in|for|from)\s+[A-Z].*$")
@@ -320,7 +321,7 @@ def _name_tokens(word: str) -> list[tuple[str, str]]:
     word = word.strip("/:：")
     if not word:
         return []
-    if _TRAILING_SHOT.search(word):
+    if len(word) > 2 and word[-1] == "摄" and all(ch == "·" or "\u4e00" <= ch <= "\u9fff" for ch in word[-3:-1]):
         return [("name", word[:-1]), ("role", "摄")]
     return [("role", word)] if word == "摄" else [("name", word)]
 
@@ -356,13 +357,22 @@ def _assign_roles(tokens: list[tuple[str, str]]) -> list[Person] | None:
                 pending, current = [], None
             else:
                 current = text
-        elif not _CHINESE_NAME.match(text) or text in _NOT_NAMES:
+        elif not _is_chinese_name(text) or text in _NOT_NAMES:
             return None
         elif current is None:
             pending.append(text)
         else:
             people.append(Person(current, text))
     return people if people and not pending else None
+
+
+def _is_chinese_name(text: str) -> bool:
+    """Two to four Chinese characters, or a transliterated name: two to four parts joined by · or •."""
+    parts = text.replace("•", "·").split("·")
+    sizes = (2, 4) if len(parts) == 1 else (1, 8)
+    return len(parts) <= 4 and all(
+        sizes[0] <= len(part) <= sizes[1] and all("\u3400" <= ch <= "\u9fff" for ch in part) for part in parts
+    )
 
 
 def parse_editors(line: str) -> list[Person] | None:
@@ -383,7 +393,7 @@ def parse_editors(line: str) -> list[Person] | None:
             return None
         splitter = _EDITOR_SEPARATORS if has_cjk(names) else _ENGLISH_SPLIT
         tokens = _join_split_names([("name", n) for n in splitter.split(names.lstrip(":： ").strip()) if n])
-        if not all(_CHINESE_NAME.match(n) or _ENGLISH_NAME.match(n) for _kind, n in tokens):
+        if not all(_is_chinese_name(n) or _ENGLISH_NAME.match(n) for _kind, n in tokens):
             return None
         people.extend(Person(role[0], n) for _kind, n in tokens)
     return people

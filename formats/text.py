@@ -41,11 +41,11 @@ from typing import TYPE_CHECKING, BinaryIO
 
 from epaper_cli.errors import InputError
 from epaper_cli.model import Article, Block, Caption, Heading, Issue, Page, Person, Source, Text, article_id
+from formats.han import has_ideograph
 
 if TYPE_CHECKING:
     from formats import ReadOptions
 
-_CJK = re.compile("[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0003ffff]+")
 _LATIN = re.compile("[A-Za-z\u00c0-\u024f]+")
 
 
@@ -60,14 +60,20 @@ class Letters:
     @functools.cached_property
     def cjk(self) -> int:
         """How many CJK characters the texts hold."""
-        return sum(map(len, _CJK.findall(self.text)))
+        return sum(map(len, _cjk_runs().findall(self.text)))
+
+
+@functools.cache
+def _cjk_runs() -> re.Pattern[str]:
+    """Runs of Chinese characters; compiled only when a text with Latin letters needs them counted."""
+    return re.compile("[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0003ffff]+")
 
 
 def language_from(parts: Sequence[Letters], default: str = "en") -> str:
     """Chinese when the parts hold at least as many CJK characters as Latin letters; `default` when neither."""
     latin, cjk = sum(part.latin for part in parts), 0
     if not latin:
-        return "zh-CN" if any(_CJK.search(part.text) for part in parts) else default
+        return "zh-CN" if any(has_ideograph(part.text) for part in parts) else default
     for part in parts:
         cjk += part.cjk
         if cjk >= latin:
