@@ -1,11 +1,13 @@
-"""Run a function over many items in forked worker processes, results in input order.
+"""Run work in forked worker processes: a function over many items, results in input order
+(`ordered_map`), or one call alongside the caller's own work (`background`).
 
-`epaper import` uses this to read and parse captures on every core while its own process writes the archive.
-The workers are plain `os.fork()` children joined by two pipes each, with nothing else inherited: when the
-parent dies (even by SIGKILL) their task pipe reaches end-of-file and they exit, so none is ever left behind.
-They are forked before the archive is touched, so no worker holds the archive's lock. Whatever goes wrong in a
-worker (an unexpected exception, a crash), its chunk is run again in the parent, which then behaves exactly
-as it would have without workers. Where `os.fork` does not exist, everything runs in the parent.
+`epaper import` uses this to read and parse captures on every core while its own process writes the archive;
+the EPUB writer draws its cover while it writes the book. The workers are plain `os.fork()` children joined
+by pipes, with nothing else of the pool inherited: when the parent dies (even by SIGKILL) their pipes reach
+end-of-file or break and they exit, so none is ever left behind. Import workers are forked before the archive
+is touched, so none holds the archive's lock. Whatever goes wrong in a worker (an unexpected exception, a
+crash), its work is done again in the parent, which then behaves exactly as it would have without workers.
+Where `os.fork` does not exist, everything runs in the parent.
 """
 
 from __future__ import annotations
@@ -79,6 +81,53 @@ def _chunks(items: Iterator[T], here: Callable[[T], bool]) -> Iterator[tuple[boo
             chunk = []
     if chunk:
         yield False, chunk
+
+
+def background(function: Callable[[], R]) -> Callable[[], R]:
+    """Start `function()` in a forked process now; calling what this returns waits for its result.
+
+    Without `os.fork`, or when the child fails in any way, the result is computed here when it is asked for,
+    so the caller sees exactly what a plain call would give. The result must be picklable.
+    """
+    if not hasattr(os, "fork"):
+        return function
+    try:
+        read_end, write_end = os.pipe()
+    except OSError:
+        return function
+    try:
+        pid = os.fork()
+    except OSError:
+        os.close(read_end)
+        os.close(write_end)
+        return function
+    if pid == 0:  # the child: compute, send, leave without running any of the parent's code
+        status = 0
+        try:
+            os.close(read_end)
+            signal.signal(signal.SIGINT, signal.SIG_IGN)
+            try:
+                message = pickle.dumps((True, function()), pickle.HIGHEST_PROTOCOL)
+            except Exception:
+                message = pickle.dumps((False, None))
+            with os.fdopen(write_end, "wb") as out:
+                out.write(message)
+        except BaseException:
+            status = 1
+        finally:
+            os._exit(status)
+    os.close(write_end)
+
+    def result() -> R:
+        with os.fdopen(read_end, "rb") as source:
+            try:
+                ok, value = pickle.load(source)
+            except Exception:  # the child died or sent something damaged
+                ok, value = False, None
+        os.waitpid(pid, 0)
+        return value if ok else function()
+
+    return result
 
 
 class _Worker:

@@ -147,7 +147,7 @@ def _font_for(text: str) -> tuple[str, int] | None:
     if not chars:
         return None
     for face in sorted(fonts.discover(), key=_cover_rank):
-        if chars <= fonts.coverage(face):
+        if fonts.has_all(face, chars):
             return face.path, face.index
     return None
 

@@ -14,13 +14,14 @@ import io
 import os
 import re
 import uuid
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
-from importlib import resources
+from pathlib import Path
 from typing import BinaryIO, NamedTuple
 
 from epaper_cli.errors import ExportError
 from epaper_cli.model import Article, Caption, Heading, Issue, Person, block_kind
+from epaper_cli.workers import background
 from formats.cover import cover_png
 from formats.text import Letters, article_texts, language_from, page_heading
 
@@ -192,7 +193,12 @@ def book_identifier(issues: Sequence[Issue]) -> str:
 @functools.lru_cache(maxsize=1)
 def _stylesheet() -> str:
     """The shipped stylesheet (formats/epub.css)."""
-    return resources.files("formats").joinpath("epub.css").read_text(encoding="utf-8")
+    try:
+        return Path(__file__).with_name("epub.css").read_text(encoding="utf-8")
+    except OSError:  # installed inside a zip file: ask the import system
+        from importlib import resources
+
+        return resources.files("formats").joinpath("epub.css").read_text(encoding="utf-8")
 
 
 def _xhtml(doc: _Doc) -> bytes:
@@ -382,10 +388,13 @@ def _package(
     identifier: str,
     lang: str,
     files: Sequence[_File],
+    cover: Callable[[], bytes],
     guide: list[dict[str, str]],
     vertical: bool,
 ) -> bytes:
     """Package the finished documents with ebooklib: the package document (OPF) and the zip container.
+
+    The cover image is asked for last, just before the zip is written: it is being drawn meanwhile.
 
     Every item is given with its media type (ebooklib would otherwise read the system's MIME table), and the
     zip uses deflate level 1: about half the default level's time for a few percent more bytes.
@@ -410,6 +419,9 @@ def _package(
         book.set_direction("rtl")
         book.add_metadata(None, "meta", "", {"name": "primary-writing-mode", "content": "vertical-rl"})
     book.add_metadata(None, "meta", "", {"name": "cover", "content": "cover-img"})  # for EPUB 2 readers
+    cover_item = epub.EpubItem("cover-img", "cover.png", "image/png", b"")
+    cover_item.properties = ["cover-image"]
+    book.add_item(cover_item)
     spine: list[object] = []
     for file in files:
         item = epub.EpubItem(file.ident, file.href, file.media_type, file.data)
@@ -428,6 +440,7 @@ def _package(
         "epub3_pages": False,
         "compresslevel": 1,
     }
+    cover_item.content = cover()
     epub.write_epub(buffer, book, options)
     return buffer.getvalue()
 
@@ -438,6 +451,8 @@ def write(issues: Sequence[Issue], out: BinaryIO, *, vertical: bool = False) -> 
         raise ExportError("EPUB", "no issue to write")
     letters = [_letters(issue) for issue in issues]
     lang = language_from([part for mine in letters for parts in mine for part in parts], "zh-CN")
+    # The cover (fonts, drawing, PNG) is drawn in a second process while this one writes the book.
+    cover_image = background(lambda: _cover(issues, lang))
     title, identifier = book_title(issues), book_identifier(issues)
     docs: list[_Doc] = []
     toc: list[_Entry] = []
@@ -451,7 +466,6 @@ def write(issues: Sequence[Issue], out: BinaryIO, *, vertical: bool = False) -> 
     nav = _nav(toc, words["contents"], lang, docs[0].file)
     css = _stylesheet() + (_VERTICAL_CSS if vertical else "")
     files = [
-        _File("cover-img", "cover.png", "image/png", _cover(issues, lang), "cover-image"),
         _File("style", "style.css", "text/css", css.encode("utf-8")),
         _File("ncx", "toc.ncx", "application/x-dtbncx+xml", _ncx(toc, title, identifier, lang)),
         *(
@@ -464,4 +478,4 @@ def write(issues: Sequence[Issue], out: BinaryIO, *, vertical: bool = False) -> 
         {"type": "toc", "href": "nav.xhtml", "title": words["contents"]},
         {"type": "text", "href": docs[0].file, "title": words["start"]},
     ]
-    out.write(_package(issues, title, identifier, lang, files, guide, vertical))
+    out.write(_package(issues, title, identifier, lang, files, cover_image, guide, vertical))

@@ -9,6 +9,7 @@ too, so an export whose characters are all in the cached fonts never loads fontT
 from __future__ import annotations
 
 import array
+import bisect
 import contextlib
 import functools
 import hashlib
@@ -118,11 +119,89 @@ def _is_mono(family: str) -> bool:
 
 @functools.lru_cache(maxsize=1)
 def discover() -> tuple[Face, ...]:
-    """Every installed face that can set Chinese text, from fontconfig or the usual font folders."""
+    """Every installed face that can set Chinese text, from fontconfig or the usual font folders.
+
+    The answer is kept in the cache folder with a stamp of the installed fonts (see `_fonts_stamp`), so most
+    exports skip asking fontconfig, which costs a process and tens of milliseconds.
+    """
+    stamp = _fonts_stamp()
+    kept = _kept_faces(stamp)
+    if kept is not None:
+        return kept
     faces = _fontconfig(":lang=zh") if shutil.which("fc-list") else []
     if not faces:
         faces = _scan_folders(_CJK_FILE)
-    return tuple(dict.fromkeys(face for face in faces if not _is_mono(face.family)))
+    found = tuple(dict.fromkeys(face for face in faces if not _is_mono(face.family)))
+    _keep_faces(stamp, found)
+    return found
+
+
+def _fonts_stamp() -> str:
+    """A digest that changes whenever fonts are installed or removed, or fontconfig is set up differently.
+
+    Adding or removing a file changes its folder's modification time, so the times of every folder below the
+    font folders, of fontconfig's configuration folders and files, and the fontconfig environment make it.
+    """
+    parts = [CACHE_VERSION, sys.platform, shutil.which("fc-list") or "-"]
+    parts += [os.environ.get(name, "-") for name in ("FONTCONFIG_FILE", "FONTCONFIG_PATH", "XDG_DATA_HOME")]
+    config = [Path("/etc/fonts"), Path.home() / ".config/fontconfig", Path.home() / ".fonts.conf"]
+    folders = [*_font_folders(), *config]
+    while folders:
+        folder = folders.pop()
+        try:
+            parts.append(f"{folder}\t{os.stat(folder).st_mtime_ns}")
+            with os.scandir(folder) as entries:
+                folders += [Path(entry.path) for entry in entries if entry.is_dir(follow_symlinks=False)]
+        except OSError:
+            continue
+        if folder.name == "fonts" and folder.parent == Path("/etc"):
+            parts.append(f"fonts.conf\t{_mtime(folder / 'fonts.conf')}")
+    return hashlib.sha256("\n".join(sorted(parts)).encode()).hexdigest()
+
+
+def _mtime(path: Path) -> int:
+    try:
+        return os.stat(path).st_mtime_ns
+    except OSError:
+        return 0
+
+
+def _faces_path() -> Path:
+    return cache_dir() / "faces.tsv"
+
+
+def _kept_faces(stamp: str) -> tuple[Face, ...] | None:
+    """The faces found last time, if the fonts have not changed since and every file is still there."""
+    try:
+        lines = _faces_path().read_text(encoding="utf-8").split("\n")
+    except (OSError, UnicodeDecodeError):
+        return None
+    if lines[0] != f"epaper-faces {stamp}":
+        return None
+    faces = []
+    for line in lines[1:]:
+        parts = line.split("\t")
+        if len(parts) != 5 or not parts[1].isdigit() or not os.path.isfile(parts[0]):
+            return None
+        faces.append(Face(parts[0], int(parts[1]), parts[2], parts[3], parts[4] == "cff"))
+    return tuple(faces)
+
+
+def _keep_faces(stamp: str, faces: tuple[Face, ...]) -> None:
+    """Keep the faces found; a cache that cannot be written only makes the next export slower."""
+    rows = [f"{f.path}\t{f.index}\t{f.family}\t{f.style}\t{'cff' if f.cff else 'ttf'}" for f in faces]
+    if any("\n" in row or row.count("\t") != 4 for row in rows):
+        return  # a name this format cannot hold: ask fontconfig each time
+    where = _faces_path()
+    with contextlib.suppress(OSError):
+        where.parent.mkdir(parents=True, exist_ok=True)
+        handle, temp = tempfile.mkstemp(dir=where.parent, suffix=".tmp")
+        try:
+            with os.fdopen(handle, "w", encoding="utf-8") as out:
+                out.write("\n".join([f"epaper-faces {stamp}", *rows]))
+            os.replace(temp, where)
+        finally:
+            Path(temp).unlink(missing_ok=True)
 
 
 def _fontconfig(pattern: str) -> list[Face]:
@@ -237,16 +316,36 @@ def fallbacks(chars: Iterable[int], like: Face | None = None) -> list[Face]:
 def _cmap(path: str, index: int, stamp: tuple[int, int]) -> frozenset[int]:
     """The code points a face maps, read once per version of the file and kept in the cache folder, so an
     export whose characters the fonts already have need not load fontTools or parse a 20 MB font."""
-    header = _coverage_header(stamp)
-    with contextlib.suppress(OSError):
-        data = _coverage_path(path, index).read_bytes()
-        if data.startswith(header):
-            return frozenset(array.array("I", data[len(header) :]))
+    kept = _kept_codes(path, index, stamp)
+    if kept is not None:
+        return frozenset(kept)
     from fontTools.ttLib import TTFont
 
     codes = frozenset(TTFont(path, fontNumber=index, lazy=True).getBestCmap() or {})
     _keep_coverage(path, index, codes)
     return codes
+
+
+def _kept_codes(path: str, index: int, stamp: tuple[int, int]) -> array.array[int] | None:
+    """The face's code points as kept in the cache folder (sorted), or None when not kept for this version."""
+    header = _coverage_header(stamp)
+    try:
+        data = _coverage_path(path, index).read_bytes()
+    except OSError:
+        return None
+    return array.array("I", data[len(header) :]) if data.startswith(header) else None
+
+
+def has_all(face: Face, chars: Iterable[int]) -> bool:
+    """Whether the face has a glyph for every one of a few characters, without making a set of all of its own."""
+    codes = _kept_codes(face.path, face.index, _stamp(face.path))
+    if codes is None:
+        return set(chars) <= coverage(face)
+    for char in chars:
+        at = bisect.bisect_left(codes, char)
+        if at == len(codes) or codes[at] != char:
+            return False
+    return True
 
 
 def _coverage_header(stamp: tuple[int, int]) -> bytes:

@@ -9,7 +9,6 @@ import json
 import struct
 import subprocess
 import sys
-import time
 import xml.etree.ElementTree as ET
 import zipfile
 from pathlib import Path
@@ -387,14 +386,9 @@ def _big_issue() -> Issue:
     )
 
 
-def test_128_articles_are_quick() -> None:
-    issue = _big_issue()
-    _write([chinese()])  # font lookup and stylesheet loading happen once per process
-    start = time.perf_counter()
-    data = _write([issue])
-    elapsed = time.perf_counter() - start
+def test_128_articles_each_get_their_document() -> None:
+    data = _write([_big_issue()])  # how fast: bench/run.py measures it, no test times anything
     assert len(Book(data).spine()) == 2 + 1 + 8 + 128
-    assert elapsed < 2.0, f"{elapsed:.2f}s"
 
 
 def test_ebooklib_and_pillow_load_only_when_writing() -> None:

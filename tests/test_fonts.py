@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sys
 from pathlib import Path
 
@@ -184,3 +185,49 @@ def test_coverage_is_kept_in_the_cache_folder_and_read_back_without_fonttools(
     fonts._cmap.cache_clear()
     assert fonts.coverage(wqy) == covered  # a stale or broken entry is read from the font again, and rewritten
     assert kept.read_bytes().startswith(b"epaper-cmap " + fonts.CACHE_VERSION.encode())
+
+
+def test_discovery_is_kept_until_the_installed_fonts_change(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path, request: pytest.FixtureRequest
+) -> None:
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    font_folder = tmp_path / "fonts"
+    (font_folder / "noto").mkdir(parents=True)
+    song = font_folder / "noto" / "song.ttc"
+    song.write_bytes(b"not read by this test")
+    asked: list[str] = []
+
+    def fontconfig(pattern: str) -> list[fonts.Face]:
+        asked.append(pattern)
+        return [fonts.Face(str(song), 2, "Noto Serif CJK SC", "Regular", True)]
+
+    monkeypatch.setattr(fonts, "_fontconfig", fontconfig)
+    monkeypatch.setattr(fonts, "_font_folders", lambda: [font_folder])
+    monkeypatch.setattr(fonts.shutil, "which", lambda name: f"/usr/bin/{name}")
+
+    def discover() -> tuple[fonts.Face, ...]:
+        fonts.discover.cache_clear()
+        request.addfinalizer(fonts.discover.cache_clear)  # later tests see the real fonts
+        return fonts.discover()
+
+    first = discover()
+    assert first == (fonts.Face(str(song), 2, "Noto Serif CJK SC", "Regular", True),)
+    assert discover() == first and len(asked) == 1, "the second export reads the kept answer"
+    (font_folder / "noto" / "hei.otf").write_bytes(b"a font installed")
+    os.utime(font_folder / "noto", ns=(1, 1))  # whatever the clock's resolution, the folder's time changes
+    assert discover() == first and len(asked) == 2, "a font installed: fontconfig is asked again"
+    assert discover() == first and len(asked) == 2
+    song.unlink()
+    os.utime(font_folder / "noto", ns=(1, 1))  # the same time as before: only the missing file tells
+    assert discover() == first and len(asked) == 3, "a kept face whose file is gone: asked again"
+
+
+def test_has_all_agrees_with_the_coverage(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
+    face = next(iter(fonts.discover()), None)
+    if face is None:
+        pytest.skip("no Chinese font installed")
+    have = fonts.coverage(face)
+    for text in ("衢州日报", "abc 123", "衢州\U0010fffd", "\u4e00\u9fa5"):
+        chars = {ord(ch) for ch in text}
+        assert fonts.has_all(face, chars) == (chars <= have), text
