@@ -306,10 +306,12 @@ def export_command(
         if not formats:
             raise UsageError("export", "choose at least one of --epub, --pdf, --txt")
         store = open_archive(archive)
-        issue = store.load(exporting.select_issue(store, paper, parse_date(date, "--date")))
+        chosen = exporting.select_issue(store, paper, parse_date(date, "--date"))
         options = exporting.ExportOptions(font=font, page_size=page_size, vertical=vertical)
+        writers = {fmt: exporting.writer_for(fmt, options) for fmt in formats}
+        issue = store.load(chosen)
         for fmt, path in exporting.targets(issue, formats, output):
-            exporting.export([issue], fmt, path, sys.stdout.buffer, options)
+            exporting.export([issue], writers[fmt], path, sys.stdout.buffer)
             if path is not None:
                 typer.echo(str(path))
 

@@ -28,11 +28,17 @@ class ExportOptions:
 
 
 def writer_for(fmt: str, options: ExportOptions) -> Writer:
-    """The writer function for a format name; heavy libraries load only for the format asked for."""
+    """The writer function for a format name; heavy libraries load only for the format asked for.
+
+    Ask for the writers before reading the issue: the EPUB writer starts drawing its cover meanwhile.
+    """
     if fmt == "epub":
+        from formats import cover
+
+        painter = cover.painter()  # started first: it gets ready while the writer loads and the issue is read
         from formats import epub
 
-        return lambda issues, out: epub.write(issues, out, vertical=options.vertical)
+        return lambda issues, out: epub.write(issues, out, vertical=options.vertical, cover=painter)
     if fmt == "pdf":
         from formats import pdf
 
@@ -82,9 +88,8 @@ def targets(issue: Issue, formats: Sequence[str], output: str | None) -> list[tu
     return [(fmt, folder / f"{stem}.{fmt}") for fmt in formats]
 
 
-def export(issues: Sequence[Issue], fmt: str, path: Path | None, stdout: BinaryIO, options: ExportOptions) -> None:
+def export(issues: Sequence[Issue], writer: Writer, path: Path | None, stdout: BinaryIO) -> None:
     """Write one format: atomically to a file, or whole to standard output once it is complete."""
-    writer = writer_for(fmt, options)
     if path is None:
         buffer = io.BytesIO()
         writer(issues, buffer)

@@ -1,13 +1,13 @@
 """Run work in forked worker processes: a function over many items, results in input order
-(`ordered_map`), or one call alongside the caller's own work (`background`).
+(`ordered_map`), or one call alongside the caller's own work (`Helper`).
 
 `epaper import` uses this to read and parse captures on every core while its own process writes the archive;
-the EPUB writer draws its cover while it writes the book. The workers are plain `os.fork()` children joined
-by pipes, with nothing else of the pool inherited: when the parent dies (even by SIGKILL) their pipes reach
-end-of-file or break and they exit, so none is ever left behind. Import workers are forked before the archive
-is touched, so none holds the archive's lock. Whatever goes wrong in a worker (an unexpected exception, a
-crash), its work is done again in the parent, which then behaves exactly as it would have without workers.
-Where `os.fork` does not exist, everything runs in the parent.
+the EPUB writer has its cover drawn by a helper that loads the drawing library while the issue is read.
+Workers are plain `os.fork()` children joined by pipes, with nothing else of the pool inherited: when the
+parent dies (even by SIGKILL) their pipes reach end-of-file or break and they exit, so none is ever left
+behind. Import workers are forked before the archive is touched, so none holds the archive's lock. Whatever
+goes wrong in a worker (an unexpected exception, a crash), its work is done again in the parent, which then
+behaves exactly as it would have without workers. Where `os.fork` does not exist, all runs in the parent.
 """
 
 from __future__ import annotations
@@ -19,8 +19,9 @@ import pickle
 import signal
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
-from typing import BinaryIO, Generic, TypeVar
+from typing import BinaryIO, Generic, NoReturn, TypeVar
 
+A = TypeVar("A")
 T = TypeVar("T")
 R = TypeVar("R")
 
@@ -83,51 +84,86 @@ def _chunks(items: Iterator[T], here: Callable[[T], bool]) -> Iterator[tuple[boo
         yield False, chunk
 
 
-def background(function: Callable[[], R]) -> Callable[[], R]:
-    """Start `function()` in a forked process now; calling what this returns waits for its result.
+class Helper(Generic[A, R]):
+    """One call of `work(argument)` in a forked process that gets ready (`setup`) before the argument is known.
 
-    Without `os.fork`, or when the child fails in any way, the result is computed here when it is asked for,
-    so the caller sees exactly what a plain call would give. The result must be picklable.
+    The process is forked at once and runs `setup()` (loading libraries, finding files) while the caller does
+    other work; `start(argument)` hands it the argument, `result()` waits for what `work` returned. Without
+    `os.fork`, or when the process fails in any way, `result()` computes `work(argument)` here, so the caller
+    gets exactly what a plain call would give. The argument and the result must be picklable.
     """
-    if not hasattr(os, "fork"):
-        return function
-    try:
-        read_end, write_end = os.pipe()
-    except OSError:
-        return function
-    try:
-        pid = os.fork()
-    except OSError:
-        os.close(read_end)
-        os.close(write_end)
-        return function
-    if pid == 0:  # the child: compute, send, leave without running any of the parent's code
-        status = 0
+
+    def __init__(self, work: Callable[[A], R], setup: Callable[[], object] | None = None) -> None:
+        self._work = work
+        self._argument: tuple[A] | None = None
+        self._pid = 0
+        self._to_child: BinaryIO | None = None
+        self._from_child: BinaryIO | None = None
+        if not hasattr(os, "fork"):
+            return
         try:
-            os.close(read_end)
-            signal.signal(signal.SIGINT, signal.SIG_IGN)
-            try:
-                message = pickle.dumps((True, function()), pickle.HIGHEST_PROTOCOL)
-            except Exception:
-                message = pickle.dumps((False, None))
-            with os.fdopen(write_end, "wb") as out:
-                out.write(message)
-        except BaseException:
-            status = 1
-        finally:
-            os._exit(status)
-    os.close(write_end)
+            to_child = os.pipe()
+            from_child = os.pipe()
+            pid = os.fork()
+        except OSError:
+            return
+        if pid == 0:
+            os.close(to_child[1])
+            os.close(from_child[0])
+            _serve_one(work, setup, to_child[0], from_child[1])
+        os.close(to_child[0])
+        os.close(from_child[1])
+        self._pid = pid
+        self._to_child = os.fdopen(to_child[1], "wb")
+        self._from_child = os.fdopen(from_child[0], "rb")
 
-    def result() -> R:
-        with os.fdopen(read_end, "rb") as source:
+    def start(self, argument: A) -> None:
+        """Hand the process its argument; it works on it while the caller goes on."""
+        self._argument = (argument,)
+        if self._to_child is not None:
             try:
-                ok, value = pickle.load(source)
-            except Exception:  # the child died or sent something damaged
-                ok, value = False, None
-        os.waitpid(pid, 0)
-        return value if ok else function()
+                self._to_child.write(pickle.dumps(argument, pickle.HIGHEST_PROTOCOL))
+                self._to_child.close()
+            except (OSError, pickle.PicklingError):
+                pass  # it cannot be reached: result() computes it here
 
-    return result
+    def result(self) -> R:
+        """Wait for the process's result (or compute it here if the process could not give it)."""
+        if self._argument is None:
+            raise RuntimeError("Helper.result() before start()")
+        ok, value = False, None
+        if self._from_child is not None:
+            with self._from_child:
+                try:
+                    ok, value = pickle.load(self._from_child)
+                except Exception:  # it died, or sent something damaged
+                    ok = False
+            self._from_child = None
+            os.waitpid(self._pid, 0)
+        return value if ok else self._work(self._argument[0])  # type: ignore[return-value]
+
+
+def _serve_one(work: Callable[[A], R], setup: Callable[[], object] | None, source: int, sink: int) -> NoReturn:
+    """The helper process: get ready, wait for the argument, send the result, leave without running any of the
+    parent's code (its exit handlers, its buffered output)."""
+    status = 0
+    try:
+        signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle
+        if setup is not None:
+            with contextlib.suppress(Exception):  # getting ready is only a head start
+                setup()
+        with os.fdopen(source, "rb") as incoming:
+            argument = pickle.load(incoming)
+        try:
+            message = pickle.dumps((True, work(argument)), pickle.HIGHEST_PROTOCOL)
+        except Exception:  # the parent computes it again and meets the error there
+            message = pickle.dumps((False, None))
+        with os.fdopen(sink, "wb") as out:
+            out.write(message)
+    except BaseException:
+        status = 1
+    finally:
+        os._exit(status)
 
 
 class _Worker:

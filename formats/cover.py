@@ -18,6 +18,8 @@ import zlib
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
+from epaper_cli.workers import Helper
+
 if TYPE_CHECKING:
     from PIL import Image, ImageDraw, ImageFont
 
@@ -41,6 +43,28 @@ _INKS = (RED, INK, GREY)
 DETAIL_PITCH = 62
 """Baseline to baseline of the list of pages under the date."""
 FOOT_RULE = HEIGHT - 150
+
+
+Request = tuple[str, list[str], list[str]]
+"""What a cover shows: the masthead, the lines under it, the details below (see `cover_png`)."""
+
+
+def painter() -> Helper[Request, bytes]:
+    """A process that loads Pillow and opens the cover font now, and draws the cover once it is told what it
+    shows: the drawing costs the export almost nothing while the issue is read and the book written."""
+    return Helper(lambda request: cover_png(*request), setup=_get_ready)
+
+
+def _get_ready() -> None:
+    """Load Pillow and open the font most covers use, at the sizes they use."""
+    from PIL import Image, ImageDraw, ImageFont  # noqa: F401
+
+    from formats import fonts
+
+    faces = sorted(fonts.discover(), key=_cover_rank)
+    if faces:
+        for size in (230, 60, 44, 40):
+            _load(faces[0].path, faces[0].index, size)
 
 
 def cover_png(masthead: str, lines: Sequence[str], details: Sequence[str]) -> bytes:

@@ -21,8 +21,8 @@ from typing import BinaryIO, NamedTuple
 
 from epaper_cli.errors import ExportError
 from epaper_cli.model import Article, Caption, Heading, Issue, Person, block_kind
-from epaper_cli.workers import background
-from formats.cover import cover_png
+from epaper_cli.workers import Helper
+from formats.cover import Request, painter
 from formats.text import Letters, article_texts, language_from, page_heading
 
 _NONCHARACTERS = "".join(chr(plane * 0x10000 + low) for plane in range(17) for low in (0xFFFE, 0xFFFF))
@@ -355,8 +355,8 @@ def _modified() -> dt.datetime:
     return dt.datetime.now(dt.timezone.utc)
 
 
-def _cover(issues: Sequence[Issue], lang: str) -> bytes:
-    """The cover image: masthead, date (or range), counts, and the pages or issues inside."""
+def _cover(issues: Sequence[Issue], lang: str) -> Request:
+    """What the cover shows: masthead, date (or range), counts, and the pages or issues inside."""
     masthead = "、".join(dict.fromkeys(issue.paper for issue in issues))
     dates = sorted({issue.date for issue in issues})
     when = long_date(dates[0], lang) if len(dates) == 1 else f"{dates[0].isoformat()} – {dates[-1].isoformat()}"
@@ -366,7 +366,7 @@ def _cover(issues: Sequence[Issue], lang: str) -> bytes:
         details = [page_heading(page.label, page.section, lang) for page in issues[0].pages]
     else:
         details = [f"{issue.paper} {issue.date.isoformat()}" for issue in issues]
-    return cover_png(xml_safe(masthead), [when, count], [xml_safe(line) for line in details])
+    return xml_safe(masthead), [when, count], [xml_safe(line) for line in details]
 
 
 _XHTML = "application/xhtml+xml"
@@ -445,14 +445,20 @@ def _package(
     return buffer.getvalue()
 
 
-def write(issues: Sequence[Issue], out: BinaryIO, *, vertical: bool = False) -> None:
-    """Write the issues as one EPUB 3 book; with several issues, issues are the top level of its contents."""
+def write(
+    issues: Sequence[Issue], out: BinaryIO, *, vertical: bool = False, cover: Helper[Request, bytes] | None = None
+) -> None:
+    """Write the issues as one EPUB 3 book; with several issues, issues are the top level of its contents.
+
+    `cover` is a `formats.cover.painter()` started early (before the issue was read) to draw the cover.
+    """
     if not issues:
         raise ExportError("EPUB", "no issue to write")
     letters = [_letters(issue) for issue in issues]
     lang = language_from([part for mine in letters for parts in mine for part in parts], "zh-CN")
     # The cover (fonts, drawing, PNG) is drawn in a second process while this one writes the book.
-    cover_image = background(lambda: _cover(issues, lang))
+    drawing = cover if cover is not None else painter()
+    drawing.start(_cover(issues, lang))
     title, identifier = book_title(issues), book_identifier(issues)
     docs: list[_Doc] = []
     toc: list[_Entry] = []
@@ -461,8 +467,8 @@ def write(issues: Sequence[Issue], out: BinaryIO, *, vertical: bool = False) -> 
         docs += issue_docs
         toc += entry.children if len(issues) == 1 and entry.children else [entry]
     words = _words(lang)
-    cover = _Doc("cover.xhtml", words["cover"], lang, f'<div><img src="cover.png" alt="{_esc(title)}"/></div>\n')
-    cover.body_class = "cover"
+    cover_doc = _Doc("cover.xhtml", words["cover"], lang, f'<div><img src="cover.png" alt="{_esc(title)}"/></div>\n')
+    cover_doc.body_class = "cover"
     nav = _nav(toc, words["contents"], lang, docs[0].file)
     css = _stylesheet() + (_VERTICAL_CSS if vertical else "")
     files = [
@@ -470,7 +476,7 @@ def write(issues: Sequence[Issue], out: BinaryIO, *, vertical: bool = False) -> 
         _File("ncx", "toc.ncx", "application/x-dtbncx+xml", _ncx(toc, title, identifier, lang)),
         *(
             _File(doc.file.removesuffix(".xhtml"), doc.file, _XHTML, _xhtml(doc), "nav" if doc is nav else "")
-            for doc in [cover, nav, *docs]
+            for doc in [cover_doc, nav, *docs]
         ),
     ]
     guide = [
@@ -478,4 +484,4 @@ def write(issues: Sequence[Issue], out: BinaryIO, *, vertical: bool = False) -> 
         {"type": "toc", "href": "nav.xhtml", "title": words["contents"]},
         {"type": "text", "href": docs[0].file, "title": words["start"]},
     ]
-    out.write(_package(issues, title, identifier, lang, files, cover_image, guide, vertical))
+    out.write(_package(issues, title, identifier, lang, files, drawing.result, guide, vertical))
