@@ -137,3 +137,38 @@ def _alive(pid: int) -> bool:
     except OSError:
         return False
     return "\nState:\tZ" not in status
+
+
+def describe(n: int) -> tuple[str, int]:
+    return f"n={n}", os.getpid()
+
+
+@needs_fork
+def test_a_helper_computes_in_another_process_after_getting_ready() -> None:
+    ready: list[int] = []
+    helper = workers.Helper(describe, setup=lambda: ready.append(1))
+    helper.start(7)
+    text, pid = helper.result()
+    assert text == "n=7" and pid != os.getpid()
+    assert ready == [], "setup ran in the helper, not here"
+
+
+def crash(n: int) -> tuple[str, int]:
+    if os.getpid() != PARENT:
+        os._exit(9)
+    return describe(n)
+
+
+@needs_fork
+def test_a_helper_that_fails_or_dies_leaves_the_work_to_this_process() -> None:
+    def broken_setup() -> None:
+        raise OSError("no fonts")
+
+    for helper in (workers.Helper(crash), workers.Helper(describe, setup=broken_setup)):
+        helper.start(3)
+        text, _pid = helper.result()
+        assert text == "n=3"
+    failing = workers.Helper(fail_on_13)
+    failing.start(13)
+    with pytest.raises(KeyError, match="a bug"):
+        failing.result()  # the helper's own error, met again here as a plain call would meet it
