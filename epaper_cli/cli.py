@@ -305,11 +305,11 @@ def export_command(
     with errors_to_exit():
         if not formats:
             raise UsageError("export", "choose at least one of --epub, --pdf, --txt")
-        store = open_archive(archive)
-        chosen = exporting.select_issue(store, paper, parse_date(date, "--date"))
+        issue_date = parse_date(date, "--date")
         options = exporting.ExportOptions(font=font, page_size=page_size, vertical=vertical)
-        writers = {fmt: exporting.writer_for(fmt, options) for fmt in formats}
-        issue = store.load(chosen)
+        writers = {fmt: exporting.writer_for(fmt, options) for fmt in formats}  # first: see writer_for
+        store = open_archive(archive)
+        issue = store.load(exporting.select_issue(store, paper, issue_date))
         for fmt, path in exporting.targets(issue, formats, output):
             exporting.export([issue], writers[fmt], path, sys.stdout.buffer)
             if path is not None:

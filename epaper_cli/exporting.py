@@ -7,14 +7,16 @@ import io
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import BinaryIO
+from typing import TYPE_CHECKING, BinaryIO
 
-from epaper_cli.archive import Archive, safe_component
 from epaper_cli.atomic import write_atomic
 from epaper_cli.errors import ArchiveError, ExportError, UsageError
-from epaper_cli.model import Issue
 
-Writer = Callable[[Sequence[Issue], BinaryIO], None]
+if TYPE_CHECKING:  # the archive and the model load after the writers are asked for (see writer_for)
+    from epaper_cli.archive import Archive
+    from epaper_cli.model import Issue
+
+Writer = Callable[[Sequence["Issue"], BinaryIO], None]
 STDOUT = "-"
 
 
@@ -30,7 +32,7 @@ class ExportOptions:
 def writer_for(fmt: str, options: ExportOptions) -> Writer:
     """The writer function for a format name; heavy libraries load only for the format asked for.
 
-    Ask for the writers before reading the issue: the EPUB writer starts drawing its cover meanwhile.
+    Ask for the writers first, before the archive is opened: the EPUB writer's cover helper gets ready meanwhile.
     """
     if fmt == "epub":
         from formats import cover
@@ -84,6 +86,8 @@ def targets(issue: Issue, formats: Sequence[str], output: str | None) -> list[tu
     if output is not None and not Path(output).is_dir():
         return [(formats[0], Path(output))]
     folder = Path(output) if output is not None else Path.cwd()
+    from epaper_cli.archive import safe_component
+
     stem = f"{safe_component(issue.paper)}-{issue.date.isoformat()}"
     return [(fmt, folder / f"{stem}.{fmt}") for fmt in formats]
 

@@ -239,6 +239,7 @@ _LINE = re.compile(r"( *)(- )?([a-z_0-9]+):(?: (.*))?")
 _DATE_TEXT = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 _FLOW_PAIR = re.compile(r"\{role: ([^,{}\[\]]+), name: ([^,{}\[\]]+)\}")
 _DATE_KEYS = frozenset({"date", "read_on"})
+_ONE_LINE_BLOCKS = {f"{key}: |-": key for key in ("text", "heading", "caption")}
 
 
 class _NotCanonical(Exception):
@@ -306,9 +307,19 @@ def _read_sequence(lines: list[str], start: int, indent: int) -> tuple[list[Any]
     items: list[Any] = []
     index = start
     prefix = " " * indent + "- "
+    pad = " " * (indent + 4)
     while index < len(lines) - 1 and lines[index].startswith(prefix):
         rest = lines[index][len(prefix) :]
-        if rest.startswith("{"):
+        block = _ONE_LINE_BLOCKS.get(rest)
+        if block is not None and index + 2 < len(lines) and _outside_item(lines[index + 2], indent, prefix):
+            # Most items are body blocks, `- text: |-` and one line of text: read them without the general path.
+            content = lines[index + 1]
+            body = content[len(pad) :]
+            if not content.startswith(pad) or not _literal_safe(body):
+                raise _NotCanonical
+            items.append({block: body})
+            index += 2
+        elif rest.startswith("{"):
             pair = _FLOW_PAIR.fullmatch(rest)
             if pair is None or not all(_plain_safe(part) for part in pair.groups()):
                 raise _NotCanonical
@@ -318,6 +329,11 @@ def _read_sequence(lines: list[str], start: int, indent: int) -> tuple[list[Any]
             item, index = _read_mapping(lines, index, indent + 2, first_dash=True)
             items.append(item)
     return items, index
+
+
+def _outside_item(line: str, indent: int, prefix: str) -> bool:
+    """Whether a line is past a sequence item whose keys stand at `indent` + 2: the next item, or further out."""
+    return line.startswith(prefix) or len(line) - len(line.lstrip(" ")) < indent + 2
 
 
 def _read_scalar(value: str, key: str) -> Any:

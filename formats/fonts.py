@@ -12,13 +12,12 @@ import array
 import bisect
 import contextlib
 import functools
-import hashlib
 import os
 import re
 import shutil
 import subprocess
 import sys
-import tempfile
+import zlib
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -156,7 +155,14 @@ def _fonts_stamp() -> str:
             continue
         if folder.name == "fonts" and folder.parent == Path("/etc"):
             parts.append(f"fonts.conf\t{_mtime(folder / 'fonts.conf')}")
-    return hashlib.sha256("\n".join(sorted(parts)).encode()).hexdigest()
+    return _digest("\n".join(sorted(parts)))
+
+
+def _digest(text: str) -> str:
+    """A short digest for names and stamps in the cache folder (what is kept there also records the version of
+    the font it came from, so a clash only costs a re-read; zlib is loaded anyway, hashlib would cost more)."""
+    data = text.encode("utf-8", "surrogateescape")
+    return f"{zlib.crc32(data):08x}{zlib.adler32(data):08x}"
 
 
 def _mtime(path: Path) -> int:
@@ -195,6 +201,8 @@ def _keep_faces(stamp: str, faces: tuple[Face, ...]) -> None:
     where = _faces_path()
     with contextlib.suppress(OSError):
         where.parent.mkdir(parents=True, exist_ok=True)
+        import tempfile
+
         handle, temp = tempfile.mkstemp(dir=where.parent, suffix=".tmp")
         try:
             with os.fdopen(handle, "w", encoding="utf-8") as out:
@@ -358,6 +366,8 @@ def _keep_coverage(path: str, index: int, codes: Iterable[int]) -> None:
     where = _coverage_path(path, index)
     with contextlib.suppress(OSError):
         where.parent.mkdir(parents=True, exist_ok=True)
+        import tempfile
+
         handle, temp = tempfile.mkstemp(dir=where.parent, suffix=".tmp")
         try:
             with os.fdopen(handle, "wb") as out:
@@ -369,7 +379,7 @@ def _keep_coverage(path: str, index: int, codes: Iterable[int]) -> None:
 
 def _coverage_path(path: str, index: int) -> Path:
     """Where a face's code points are kept: one file per face, rewritten when the font file changes."""
-    digest = hashlib.sha256(f"{os.path.realpath(path)}|{index}".encode()).hexdigest()[:16]
+    digest = _digest(f"{os.path.realpath(path)}|{index}")
     return cache_dir() / "cmaps" / f"{Path(path).stem[:40]}-{index}-{digest}.bin"
 
 
@@ -399,6 +409,8 @@ def _cached_path(face: Face) -> Path:
     """Where the TrueType conversion of a CFF face lives: named after the source file's identity."""
     size, mtime = _stamp(face.path)
     key = f"{CACHE_VERSION}|{os.path.realpath(face.path)}|{face.index}|{size}|{mtime}"
+    import hashlib  # the converted fonts keep the names they were given when they were made
+
     digest = hashlib.sha256(key.encode()).hexdigest()[:16]
     stem = re.sub(r"[^A-Za-z0-9]+", "-", f"{face.family} {face.style}").strip("-") or "font"
     return cache_dir() / "fonts" / f"{stem}-{digest}.ttf"
@@ -572,6 +584,8 @@ def _build(source: Any, face: Face, raw: dict[str, bytes], advances: dict[str, i
 
 def _save(builder: Any, target: Path) -> Path:
     """Write the font next to its final name and rename it, so a parallel export never reads half a file."""
+    import tempfile
+
     for folder in (target.parent, Path(tempfile.gettempdir()) / f"epaper-fonts-{os.getpid()}"):
         try:
             folder.mkdir(parents=True, exist_ok=True)
