@@ -41,7 +41,7 @@ class Config:
     """Allowance for allocator noise when asking that the big import peak no higher than the small one."""
 
 
-FULL = Config(runs=5, startup_runs=20, warmup=1, issues=40, small=100, export_pages=16, export_per_page=8, budget=200.0)
+FULL = Config(runs=7, startup_runs=21, warmup=1, issues=40, small=100, export_pages=16, export_per_page=8, budget=200.0)
 QUICK = Config(
     runs=3, startup_runs=5, warmup=1, issues=4, small=100, export_pages=2, export_per_page=8, budget=10.0, min_runs=2
 )
@@ -54,6 +54,8 @@ class Sample:
     seconds: float
     max_rss: int
     """Peak resident set size in bytes."""
+    round: tuple[int, int] = (0, 0)
+    """(group, round) it was measured in: figures of one group run one after the other in each round."""
 
 
 @dataclass
@@ -131,14 +133,31 @@ class Target:
         if not theirs.ok:
             result.update(result="n/a", why=theirs.skipped or theirs.error or "no runs")
             return result
-        values = (mine.times(), theirs.times()) if self.measure == "seconds" else (mine.rss(), theirs.rss())
-        ratio = statistics.median(values[0]) / statistics.median(values[1])
+        ratio = paired_ratio(mine, theirs) if self.measure == "seconds" else None
+        if ratio is not None:
+            result["paired"] = True
+        else:
+            values = (mine.times(), theirs.times()) if self.measure == "seconds" else (mine.rss(), theirs.rss())
+            ratio = statistics.median(values[0]) / statistics.median(values[1])
         if self.bound is None:
             result.update(ratio=ratio, result="info")
         else:
             passed = ratio <= self.bound * (1 + self.tolerance)
             result.update(ratio=ratio, result="PASS" if passed else "FAIL")
         return result
+
+
+def paired_ratio(mine: Figure, theirs: Figure) -> float | None:
+    """The median of the ratios of runs made back to back in the same round, or None if they were not.
+
+    A shared machine's speed drifts by tens of percent within a minute; two commands run one after the other
+    see the same machine, so the ratio of each such pair is steadier than the ratio of two medians.
+    """
+    theirs_by_round = {sample.round: sample.seconds for sample in theirs.samples}
+    pairs = [(s.seconds, theirs_by_round.get(s.round)) for s in mine.samples]
+    if not pairs or any(other is None for _mine, other in pairs):
+        return None
+    return statistics.median(a / b for a, b in pairs if b)
 
 
 # -- running commands ------------------------------------------------------------------------------------
@@ -179,6 +198,7 @@ class Runner:
         self.work = work
         self.config = config
         self.env = {k: v for k, v in os.environ.items() if k not in ("EPAPER_ARCHIVE", "EPAPER_DEBUG")}
+        self.groups = 0
 
     def once(self, job: Job) -> Sample | None:
         """One run of a job; on failure, record why on its figure and return None."""
@@ -203,6 +223,7 @@ class Runner:
 
     def group(self, jobs: Sequence[Job], runs: int | None = None) -> None:
         """Warm up, then measure the jobs round-robin; fewer runs if the warm-up says the budget would burst."""
+        self.groups += 1
         active = [job for job in jobs if job.figure.skipped is None]
         per_round = 0.0
         for job in active:
@@ -219,12 +240,13 @@ class Runner:
             runs = max(self.config.min_runs, int(self.config.budget // per_round))
         names = ", ".join(job.figure.label for job in active)
         note(f"measuring {names}: {runs} runs (~{per_round * runs:.0f} s)")
-        for _ in range(runs):
+        for number in range(runs):
             for job in active:
                 if job.figure.error is not None:
                     continue
                 sample = self.once(job)
                 if sample is not None:
+                    sample.round = (self.groups, number)
                     job.figure.samples.append(sample)
         for job in active:
             if job.figure.error is not None:

@@ -186,7 +186,9 @@ def benchmark(config: Config, work: Path) -> tuple[dict[str, Figure], list[dict[
             mine.figure.error = setup_error
         pairs.append((mine, anchor_job(anchor_key, figure(anchor_key, f"{anchor_label} ({n_export} articles)"))))
     for mine, job in pairs:
-        runner.group([mine] if job is None else [mine, job])
+        # sub-second commands get as many runs as the start-up figures: their noise is a larger share of them
+        quick = mine.figure.key != "pdf"
+        runner.group([mine] if job is None else [mine, job], runs=config.startup_runs if quick else None)
 
     targets = [
         Target(f"import of {n_big} captures ≤ 1.3× floor", "import_big", "floor_import", 1.3),
@@ -274,13 +276,15 @@ def table(figures: dict[str, Figure], targets: list[dict[str, Any]], config: Con
                 values = f"{statistics.median(mine.times()):.3f} s / {statistics.median(theirs.times()):.3f} s"
             else:
                 values = f"{statistics.median(mine.rss()) / MIB:.1f} / {statistics.median(theirs.rss()) / MIB:.1f} MiB"
-            lines.append(f"{t['target']:<{twidth}}  {values:<34}  {t['ratio']:6.2f}×  {t['result']}")
+            paired = "*" if t.get("paired") else " "
+            lines.append(f"{t['target']:<{twidth}}  {values:<34}  {t['ratio']:6.2f}×{paired} {t['result']}")
         else:
             lines.append(f"{t['target']:<{twidth}}  {'':<34}  {'':>7}  {t['result']} ({t['why']})")
     lines.append("")
     lines.append(
         f"(medians of the runs shown, after {config.warmup} warm-up run(s); memory target allows "
-        f"{config.memory_tolerance:.0%} for allocator noise)"
+        f"{config.memory_tolerance:.0%} for allocator noise)\n"
+        "* the median of the ratios of runs made back to back: steadier than a ratio of medians on a busy machine"
     )
     return "\n".join(lines)
 

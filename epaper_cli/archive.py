@@ -13,7 +13,7 @@ import os
 import re
 import time
 import unicodedata
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO
@@ -140,6 +140,16 @@ class Archive:
         if deferred:
             self._unsynced.append(path)
         return digest
+
+    def release_unsynced(self) -> list[str]:
+        """Hand over the raw files this process wrote and has not synced (an import's worker process hands them
+        to the process that writes the issue files, which must sync them before an issue refers to them)."""
+        paths, self._unsynced = [str(path) for path in self._unsynced], []
+        return paths
+
+    def adopt_unsynced(self, paths: Iterable[str]) -> None:
+        """Take over raw files another process (or `release_unsynced`) left to sync before the next issue write."""
+        self._unsynced.extend(Path(path) for path in paths)
 
     def clean_stale_temps(self, older_than: float = 3600.0) -> None:
         """Remove temp files that interrupted raw-capture writes left behind; no write takes this long."""

@@ -109,28 +109,37 @@ def _bounded(item: Input) -> Input:
 
 @dataclass
 class Parsed:
-    """One input read and parsed: its issues and notes, or the error that stopped it."""
+    """One input read, parsed and its raw bytes kept: its issues and notes, or the error that stopped it."""
 
     name: str
-    data: bytes = b""
     issues: list[Issue] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
     error: EpaperError | None = None
+    unsynced: list[str] = field(default_factory=list)
+    """Raw files written for it and not yet synced: the process that writes the issue files syncs them first."""
 
 
-def parse_input(name: str, read: Reader, read_stdin: Callable[[int], bytes] | None = None) -> Parsed:
-    """Read one input and parse it; any failure is kept in the result (this may run in a worker process)."""
+def parse_input(
+    name: str, read: Reader, keep_raw: Archive | None = None, read_stdin: Callable[[int], bytes] | None = None
+) -> Parsed:
+    """Read one input, parse it and keep its raw bytes in `keep_raw` (none on a dry run).
+
+    Any failure is kept in the result, which is all that goes back when this runs in a worker process.
+    """
     try:
         item = read_input(name, read_stdin or sys.stdin.buffer.read)
         with warnings.catch_warnings(record=True) as caught:
             warnings.simplefilter("always")
             issues = read(item.data, item.name)
+        if issues and keep_raw is not None:  # the reader has hashed the bytes: every article's source names them
+            sources = (article.source for issue in issues for _page, article in issue.articles())
+            keep_raw.store_raw(item.data, next((source.sha256 for source in sources if source), None))
     except EpaperError as error:
         return Parsed(name, error=error)
     notes = [str(warning.message) for warning in caught]
     if not issues and not notes:
         notes.append(f"{item.name}: no article in it: skipped")
-    return Parsed(item.name, item.data, issues, notes)
+    return Parsed(item.name, issues, notes, unsynced=keep_raw.release_unsynced() if keep_raw is not None else [])
 
 
 def run_import(
@@ -146,17 +155,17 @@ def run_import(
 ) -> ImportReport:
     """Import every input, each all-or-nothing; a failed input is reported and the rest still go in.
 
-    With `jobs` > 1 the inputs are read and parsed in that many worker processes while this one writes, in
-    input order. Articles are gathered by issue, so an issue file is loaded and written once for a run of
-    captures of that issue, not once per article; only a few issues are held at a time, so memory does not
-    grow with the run.
+    With `jobs` > 1 the inputs are read, parsed and their raw bytes kept by that many worker processes while
+    this one writes the issue files, in input order. Articles are gathered by issue, so an issue file is
+    loaded and written once for a run of captures of that issue, not once per article; only a few issues are
+    held at a time, so memory does not grow with the run.
     """
     report = report if report is not None else ImportReport()
     pending: dict[tuple[str, dt.date], tuple[Issue, dict[int, str]]] = {}
     held = 0
 
     def parse(name: str) -> Parsed:
-        return parse_input(name, read, read_stdin)
+        return parse_input(name, read, None if dry_run else archive, read_stdin)
 
     # Standard input can only be read here, not in a worker.
     workers = jobs if jobs > 1 else 0
@@ -164,15 +173,10 @@ def run_import(
         if progress is not None:
             progress()
         report.notes.extend(parsed.notes)
-        try:
-            if parsed.error is not None:
-                raise parsed.error
-            if parsed.issues and not dry_run:  # the reader has hashed the bytes: every article's source names them
-                sources = (article.source for issue in parsed.issues for _page, article in issue.articles())
-                archive.store_raw(parsed.data, next((source.sha256 for source in sources if source), None))
-        except EpaperError as error:
-            report.failures.append(error)
+        if parsed.error is not None:
+            report.failures.append(parsed.error)
             continue
+        archive.adopt_unsynced(parsed.unsynced)
         for issue in parsed.issues:
             key = (issue.paper, issue.date)
             gathered, files = pending.pop(key) if key in pending else (Issue(issue.paper, issue.date, []), {})
