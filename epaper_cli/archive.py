@@ -64,8 +64,8 @@ class Archive:
     def __init__(self, root: Path) -> None:
         self.root = root
         self._lock_depth = 0
-        self._unsynced: list[Path] = []
-        self._made: set[Path] = set()
+        self._unsynced: list[str] = []
+        self._made: set[str] = set()
 
     # -- paths -------------------------------------------------------------------------------------------
 
@@ -117,13 +117,16 @@ class Archive:
             import hashlib
 
             digest = hashlib.sha256(data).hexdigest()
-        path = self.raw_path(digest)
-        if path.exists():
+        # Plain strings, not Path objects: this runs for every capture, and pathlib (before Python 3.12)
+        # interns every name it parses, which would grow with the run.
+        folder = os.path.join(self.root, RAW_DIR, digest[:2])
+        path = os.path.join(folder, digest)
+        if os.path.exists(path):
             return digest
         # No lock needed: the name is the content, so writers racing on it write the same bytes, and the
         # rename is atomic. The temp name is this process's own, so no one else's write is ever touched.
-        self._mkdir(path.parent)
-        temp = path.with_name(f"{TEMP_PREFIX}{digest}-{os.getpid()}")
+        self._mkdir(folder)
+        temp = os.path.join(folder, f"{TEMP_PREFIX}{digest}-{os.getpid()}")
         deferred = can_defer_sync()
         try:
             fd = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o644)
@@ -136,7 +139,7 @@ class Archive:
         except OSError as exc:
             with contextlib.suppress(OSError):
                 os.unlink(temp)
-            raise ArchiveError(str(path), f"cannot write: {exc.strerror or exc}") from exc
+            raise ArchiveError(path, f"cannot write: {exc.strerror or exc}") from exc
         if deferred:
             self._unsynced.append(path)
         return digest
@@ -144,12 +147,12 @@ class Archive:
     def release_unsynced(self) -> list[str]:
         """Hand over the raw files this process wrote and has not synced (an import's worker process hands them
         to the process that writes the issue files, which must sync them before an issue refers to them)."""
-        paths, self._unsynced = [str(path) for path in self._unsynced], []
+        paths, self._unsynced = self._unsynced, []
         return paths
 
     def adopt_unsynced(self, paths: Iterable[str]) -> None:
         """Take over raw files another process (or `release_unsynced`) left to sync before the next issue write."""
-        self._unsynced.extend(Path(path) for path in paths)
+        self._unsynced.extend(paths)
 
     def clean_stale_temps(self, older_than: float = 3600.0) -> None:
         """Remove temp files that interrupted raw-capture writes left behind; no write takes this long."""
@@ -201,15 +204,16 @@ class Archive:
         except OSError as exc:
             raise ArchiveError(str(path), f"cannot write: {exc.strerror or exc}") from exc
 
-    def _mkdir(self, path: Path) -> None:
+    def _mkdir(self, path: str | Path) -> None:
         """Create a folder inside the archive, with a clear error when that is impossible."""
-        if path in self._made:
+        key = os.fspath(path)
+        if key in self._made:
             return
         try:
-            path.mkdir(parents=True, exist_ok=True)
+            os.makedirs(key, exist_ok=True)
         except OSError as exc:
-            raise ArchiveError(str(path), f"cannot create folder: {exc.strerror or exc}") from exc
-        self._made.add(path)
+            raise ArchiveError(key, f"cannot create folder: {exc.strerror or exc}") from exc
+        self._made.add(key)
 
     # -- reading -----------------------------------------------------------------------------------------
 

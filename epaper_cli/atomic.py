@@ -46,7 +46,7 @@ def can_defer_sync() -> bool:
     return hasattr(os, "sync")
 
 
-def sync_files(paths: list[Path]) -> None:
+def sync_files(paths: list[str]) -> None:
     """Make files written without fsync durable: one by one when few, else one system-wide sync.
 
     Thousands of fsyncs cost far more than one sync; for a handful, a sync of every filesystem costs more.
@@ -60,14 +60,14 @@ def sync_files(paths: list[Path]) -> None:
             os.fsync(fd)
         finally:
             os.close(fd)
-    for folder in {path.parent for path in paths}:
+    for folder in {os.path.dirname(path) for path in paths}:
         fsync_dir(folder)
 
 
 _FSYNC_ONE_BY_ONE = 16
 
 
-def fsync_dir(path: Path) -> None:
+def fsync_dir(path: str | Path) -> None:
     """Make a rename durable; some platforms cannot open folders for fsync, so failures are ignored."""
     try:
         fd = os.open(path, os.O_RDONLY)
