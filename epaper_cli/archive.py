@@ -45,7 +45,7 @@ def safe_component(name: str) -> str:
     return cleaned
 
 
-@dataclass(frozen=True)
+@dataclass
 class Outcome:
     """What an import did to one article: added, replaced or unchanged."""
 

@@ -20,7 +20,7 @@ Writer = Callable[[Sequence["Issue"], BinaryIO], None]
 STDOUT = "-"
 
 
-@dataclass(frozen=True)
+@dataclass
 class ExportOptions:
     """Writer settings the command line passes through."""
 

@@ -26,7 +26,7 @@ MAX_OPEN_ISSUES = 8
 """Issues gathered at once, so captures of a few papers or days interleaved in one folder still batch well."""
 
 
-@dataclass(frozen=True)
+@dataclass
 class Input:
     """One input file's name (as the user wrote it) and its raw bytes."""
 

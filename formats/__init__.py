@@ -11,7 +11,7 @@ from dataclasses import dataclass, replace
 from epaper_cli.model import Issue, Source
 
 
-@dataclass(frozen=True)
+@dataclass
 class ReadOptions:
     """What the user told the importer: corrections (`paper`, `date`) and fill-ins (`year`)."""
 

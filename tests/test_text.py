@@ -345,3 +345,9 @@ def test_language_weighs_every_letter_once(parts: list[list[str]], default: str)
 def test_the_quick_look_for_unsafe_characters_misses_none() -> None:
     every = "".join(map(chr, range(0x110000)))
     assert all(text._SUSPECT.match(ch) for ch in text._UNSAFE.findall(every))
+
+
+@given(st.text(alphabet=st.sampled_from("aZé×ÿĀɏɐʯ中文，¿ʀ \n\U00020000xQ") | st.characters(), max_size=40))
+def test_latin_letters_are_counted_as_the_pattern_would(sample: str) -> None:
+    pattern = re.compile("[A-Za-z\u00c0-\u027f]")
+    assert text._latin_letters(sample) == len(pattern.findall(sample))
