@@ -13,7 +13,7 @@ import os
 import re
 import time
 import unicodedata
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO
@@ -186,19 +186,15 @@ class Archive:
                     except OSError as exc:
                         raise ArchiveError(str(self.root / RAW_DIR), f"cannot write: {exc.strerror or exc}") from exc
                     self._unsynced = []
-                self._write_atomic(path, schema.dump(current).encode("utf-8"))
+                self._write_atomic(path, lambda handle: schema.dump_to(current, handle))
         return outcomes
 
-    def _write_atomic(self, path: Path, data: bytes) -> None:
+    def _write_atomic(self, path: Path, fill: Callable[[BinaryIO], None]) -> None:
         """Write an archive file whole or not at all; called under the lock, so older temp files are stale."""
         self._mkdir(path.parent)
         for stale in path.parent.glob(f"{TEMP_PREFIX}*"):
             with contextlib.suppress(OSError):
                 stale.unlink()
-
-        def fill(handle: BinaryIO) -> None:
-            handle.write(data)
-
         try:
             write_atomic(path, fill)
         except OSError as exc:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import Any, BinaryIO
 
 from epaper_cli import yamltext
 from epaper_cli.errors import ArchiveError
@@ -19,6 +19,11 @@ _BLOCK_SCALAR_FROM = 40
 def dump(issue: Issue) -> str:
     """Write an issue as its archive file's text."""
     return yamltext.dump(issue_to_data(issue))
+
+
+def dump_to(issue: Issue, out: BinaryIO) -> None:
+    """Write an issue's archive file text to a binary file, a thousand lines or so at a time."""
+    yamltext.dump_to(issue_to_data(issue), lambda text: out.write(text.encode("utf-8")))
 
 
 def dump_with_pyyaml(issue: Issue) -> str:

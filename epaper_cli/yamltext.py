@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import re
+from collections.abc import Callable
 from typing import Any, NamedTuple
 
 from epaper_cli.errors import ArchiveError
@@ -101,9 +102,29 @@ def plain(text: str) -> str:
 
 def dump(data: dict[str, Any]) -> str:
     """Write plain data as PyYAML would, block style, much faster."""
-    out: list[str] = []
+    chunks: list[str] = []
+    dump_to(data, chunks.append)
+    return "".join(chunks)
+
+
+def dump_to(data: dict[str, Any], write: Callable[[str], object]) -> None:
+    """`dump`, handed to `write` a thousand lines or so at a time: a large issue's text is never whole in memory."""
+    out = _Out(write)
     _emit_mapping(data, 0, out, "")
-    return "".join(out)
+    out.spill(0)
+
+
+class _Out(list[str]):
+    """The emitted pieces, passed on joined whenever enough have gathered."""
+
+    def __init__(self, write: Callable[[str], object]) -> None:
+        super().__init__()
+        self.write = write
+
+    def spill(self, at_least: int = 1024) -> None:
+        if len(self) >= max(at_least, 1):
+            self.write("".join(self))
+            self.clear()
 
 
 def dump_with_pyyaml(data: Any) -> str:
@@ -131,7 +152,7 @@ _RESOLVED_WORDS = frozenset(
 _HEX = re.compile(r"[0-9a-f]*[a-f][0-9a-f]*")
 
 
-def _emit_mapping(data: dict[str, Any], indent: int, out: list[str], first: str) -> None:
+def _emit_mapping(data: dict[str, Any], indent: int, out: _Out, first: str) -> None:
     pad = " " * indent
     for index, (key, value) in enumerate(data.items()):
         lead = first if index == 0 else pad
@@ -153,13 +174,14 @@ def _emit_mapping(data: dict[str, Any], indent: int, out: list[str], first: str)
             out.append(f"{lead}{key}: {_scalar(value, indent)}\n")
 
 
-def _emit_sequence(items: list[Any], indent: int, out: list[str]) -> None:
+def _emit_sequence(items: list[Any], indent: int, out: _Out) -> None:
     pad = " " * indent
     for item in items:
         if isinstance(item, Flow):
             out.append(f"{pad}- {_flow(item)}\n")
         elif isinstance(item, dict) and item:
             _emit_mapping(item, indent + 2, out, pad + "- ")
+            out.spill()
         else:
             out.append(f"{pad}- {_scalar(item, indent)}\n")
 

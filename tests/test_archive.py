@@ -329,3 +329,15 @@ def test_hand_edits_never_make_the_fast_reader_misread(data: st.DataObject) -> N
     except yaml.YAMLError:
         raise AssertionError(f"the fast reader accepted text PyYAML refuses:\n{text}") from None
     assert fast == reference
+
+
+def test_a_large_issue_is_written_in_pieces_that_make_the_same_text() -> None:
+    issue = Issue("清江日报", dt.date(2025, 3, 14), [])
+    for number in range(1, 13):
+        page = Page(f"{number:02d}", "要闻", [])
+        page.articles = [make_article("清江日报", issue.date, page.label, f"第{number}版第{i}篇") for i in range(60)]
+        issue.pages.append(page)
+    pieces: list[str] = []
+    yamltext.dump_to(schema.issue_to_data(issue), pieces.append)
+    assert len(pieces) > 2, "written a thousand lines or so at a time, not whole"
+    assert "".join(pieces) == schema.dump_with_pyyaml(issue)
