@@ -396,17 +396,40 @@ def check_command(*, archive: ArchiveOption = None, json_output: JsonOption = Fa
 
 def main() -> None:
     """Console entry point: no traceback for interrupts, closed pipes or unexpected failures."""
+    code: int | str | None
     try:
         app()
+        code = 0
+    except SystemExit as done:
+        code = done.code
     except KeyboardInterrupt:
         say("epaper: interrupted")
-        sys.exit(130)
+        code = 130
     except BrokenPipeError:
-        devnull = os.open(os.devnull, os.O_WRONLY)
-        os.dup2(devnull, sys.stdout.fileno())
-        sys.exit(1)
+        code = 1
     except Exception as exc:  # a bug: still one line, with a way to get the details
         if os.environ.get("EPAPER_DEBUG"):
             raise
         say(f"epaper: internal error: {type(exc).__name__}: {exc} (set EPAPER_DEBUG=1 for details)")
-        sys.exit(1)
+        code = 1
+    _leave(code)
+
+
+def _leave(code: int | str | None) -> NoReturn:
+    """Flush the output and exit at once, without taking the interpreter down object by object.
+
+    Every file epaper writes is closed by then; what is left is freeing each object of a loaded issue and of
+    the libraries, which the operating system does in one go, and which costs a small command a tenth of
+    its time.
+    """
+    if isinstance(code, str):
+        say(code)
+        code = 1
+    for stream in (sys.stdout, sys.stderr):
+        try:
+            stream.flush()
+        except BrokenPipeError:  # the reader went away (epaper list | head): nothing more to say
+            code = code or 1
+        except (OSError, ValueError):
+            pass
+    os._exit(code or 0)

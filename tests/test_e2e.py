@@ -73,8 +73,8 @@ def test_commands_load_only_the_libraries_they_need(tmp_path: Path) -> None:
     (tmp_path / "c.txt").write_text(CAPTURE, encoding="utf-8")
     heavy = ("yaml", "ebooklib", "reportlab", "PIL", "fontTools", "formats.text", "formats.pdf", "formats.epub")
     script = (
-        "import sys\nfrom epaper_cli.cli import main\nsys.argv = sys.argv[1:]\n"
-        "try:\n    main()\nexcept SystemExit:\n    pass\n"
+        "import sys\nfrom epaper_cli.cli import app\nsys.argv = sys.argv[1:]\n"
+        "try:\n    app()\nexcept SystemExit:\n    pass\n"
         f"print(' '.join(m for m in {heavy!r} if m in sys.modules), file=sys.stderr)"
     )
 
@@ -85,3 +85,16 @@ def test_commands_load_only_the_libraries_they_need(tmp_path: Path) -> None:
     assert loaded("--help") == ""
     assert loaded("import", "-q", "--archive", "a", "c.txt") == ""  # the canonical YAML needs no PyYAML
     assert loaded("export", "--txt", "--archive", "a", "-o", "out.txt") == "formats.text"
+
+
+def test_output_is_complete_and_exit_codes_kept_by_the_quick_exit(tmp_path: Path) -> None:
+    (tmp_path / "c.txt").write_text(CAPTURE, encoding="utf-8")
+    assert run("import", "-q", "c.txt", cwd=tmp_path).returncode == 0
+    whole = run("export", "--txt", "-o", "-", cwd=tmp_path)
+    assert whole.returncode == 0 and whole.stdout.endswith(b"\n") and "江畔春耕正当时".encode() in whole.stdout
+    assert run("export", "--txt", "--paper", "无此报", cwd=tmp_path).returncode == 1
+    assert run("export", "--bogus", cwd=tmp_path).returncode == 2
+    listing = subprocess.run(
+        f"'{epaper()}' list --paper 清溪晚报 | head -c 1", shell=True, cwd=tmp_path, capture_output=True
+    )
+    assert listing.stderr == b"", "a reader that goes away early gets no traceback"

@@ -158,9 +158,9 @@ def test_a_100_mb_capture_is_refused_without_reading_it_whole(tmp_path: Path) ->
             handle.write(chunk)
     # VmHWM is this process's own peak (ru_maxrss would include the forking pytest's memory on Linux).
     script = (
-        "import re, sys\nfrom pathlib import Path\nfrom epaper_cli.cli import main\n"
+        "import re, sys\nfrom pathlib import Path\nfrom epaper_cli.cli import app\n"
         "sys.argv = ['epaper', 'import', '--archive', 'a', 'big.txt']\n"
-        "try:\n    main()\nexcept SystemExit as e:\n    code = e.code\n"
+        "try:\n    app()\nexcept SystemExit as e:\n    code = e.code\n"
         "status = Path('/proc/self/status')\n"
         "peak = re.search(r'VmHWM:\\s+(\\d+)', status.read_text()).group(1) if status.exists() else '0'\n"
         "print(code, peak, file=sys.stderr)"
