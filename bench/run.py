@@ -292,7 +292,7 @@ def table(figures: dict[str, Figure], targets: list[dict[str, Any]], config: Con
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description="Benchmark epaper against its floors and against pandoc/WeasyPrint.")
     parser.add_argument("--quick", action="store_true", help="a smoke run: small corpus, few runs (< 1 minute)")
-    parser.add_argument("--runs", type=int, help="measured runs per figure (default 5; quick 3)")
+    parser.add_argument("--runs", type=int, help="measured runs per figure (default 7; quick 3)")
     parser.add_argument("--issues", type=int, help="issues of 12×6 captures to import (default 40; quick 4)")
     parser.add_argument("--workdir", type=Path, help="where to write the corpus and archives (default: a temp folder)")
     parser.add_argument("--keep", action="store_true", help="keep the work folder")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 from typing import Any, BinaryIO
 
 from epaper_cli import yamltext
@@ -22,8 +23,10 @@ def dump(issue: Issue) -> str:
 
 
 def dump_to(issue: Issue, out: BinaryIO) -> None:
-    """Write an issue's archive file text to a binary file, a thousand lines or so at a time."""
-    yamltext.dump_to(issue_to_data(issue), lambda text: out.write(text.encode("utf-8")))
+    """Write an issue's archive file text to a binary file a few hundred lines at a time, turning one page at a
+    time into plain data: an issue of hundreds of articles is never held twice over in memory."""
+    pages = (_page_to_data(page) for page in issue.pages)
+    yamltext.dump_to(_issue_data(issue, pages), lambda text: out.write(text.encode("utf-8")))
 
 
 def dump_with_pyyaml(issue: Issue) -> str:
@@ -33,12 +36,11 @@ def dump_with_pyyaml(issue: Issue) -> str:
 
 def issue_to_data(issue: Issue) -> dict[str, Any]:
     """Turn an issue into plain data in the schema's key order, optional keys left out."""
-    return {
-        "format": FORMAT,
-        "paper": issue.paper,
-        "date": issue.date,
-        "pages": [_page_to_data(page) for page in issue.pages],
-    }
+    return _issue_data(issue, [_page_to_data(page) for page in issue.pages])
+
+
+def _issue_data(issue: Issue, pages: Iterable[dict[str, Any]]) -> dict[str, Any]:
+    return {"format": FORMAT, "paper": issue.paper, "date": issue.date, "pages": pages}
 
 
 def _page_to_data(page: Page) -> dict[str, Any]:

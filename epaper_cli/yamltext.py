@@ -10,8 +10,9 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+import itertools
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Iterator
 from typing import Any, NamedTuple
 
 from epaper_cli.errors import ArchiveError
@@ -108,7 +109,9 @@ def dump(data: dict[str, Any]) -> str:
 
 
 def dump_to(data: dict[str, Any], write: Callable[[str], object]) -> None:
-    """`dump`, handed to `write` a thousand lines or so at a time: a large issue's text is never whole in memory."""
+    """`dump`, handed to `write` a few hundred lines at a time: a large issue's text is never whole in memory.
+
+    A value may be an iterator, written as a sequence item by item as the iterator makes them."""
     out = _Out(write)
     _emit_mapping(data, 0, out, "")
     out.spill(0)
@@ -121,7 +124,7 @@ class _Out(list[str]):
         super().__init__()
         self.write = write
 
-    def spill(self, at_least: int = 1024) -> None:
+    def spill(self, at_least: int = 256) -> None:
         if len(self) >= max(at_least, 1):
             self.write("".join(self))
             self.clear()
@@ -170,11 +173,21 @@ def _emit_mapping(data: dict[str, Any], indent: int, out: _Out, first: str) -> N
             else:
                 out.append(f"{lead}{key}:\n")
                 _emit_sequence(value, indent, out)
+        elif isinstance(value, Iterator):  # a sequence made item by item as it is written (`schema.dump_to`)
+            item = next(value, _NOTHING)
+            if item is _NOTHING:
+                out.append(f"{lead}{key}: []\n")
+            else:
+                out.append(f"{lead}{key}:\n")
+                _emit_sequence(itertools.chain([item], value), indent, out)
         else:
             out.append(f"{lead}{key}: {_scalar(value, indent)}\n")
 
 
-def _emit_sequence(items: list[Any], indent: int, out: _Out) -> None:
+_NOTHING = object()
+
+
+def _emit_sequence(items: Iterable[Any], indent: int, out: _Out) -> None:
     pad = " " * indent
     for item in items:
         if isinstance(item, Flow):

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import datetime as dt
+import io
 import multiprocessing
 import os
 from pathlib import Path
+from typing import Any
 
 import pytest
 import yaml
@@ -337,7 +339,21 @@ def test_a_large_issue_is_written_in_pieces_that_make_the_same_text() -> None:
         page = Page(f"{number:02d}", "要闻", [])
         page.articles = [make_article("清江日报", issue.date, page.label, f"第{number}版第{i}篇") for i in range(60)]
         issue.pages.append(page)
-    pieces: list[str] = []
-    yamltext.dump_to(schema.issue_to_data(issue), pieces.append)
-    assert len(pieces) > 2, "written a thousand lines or so at a time, not whole"
-    assert "".join(pieces) == schema.dump_with_pyyaml(issue)
+    pieces: list[bytes] = []
+
+    class Pieces(io.BytesIO):
+        def write(self, data: Any) -> int:
+            pieces.append(bytes(data))
+            return len(data)
+
+    schema.dump_to(issue, Pieces())
+    assert len(pieces) > 12, "written a few hundred lines at a time, not whole"
+    assert b"".join(pieces).decode("utf-8") == schema.dump_with_pyyaml(issue)
+
+
+def test_an_issue_without_pages_is_written_the_same_streamed_or_whole() -> None:
+    empty = Issue("清江日报", dt.date(2025, 3, 14), [])
+    out = io.BytesIO()
+    schema.dump_to(empty, out)
+    assert out.getvalue().decode("utf-8") == schema.dump(empty) == schema.dump_with_pyyaml(empty)
+    assert "pages: []\n" in schema.dump(empty)
