@@ -13,13 +13,14 @@ behaves exactly as it would have without workers. Where `os.fork` does not exist
 from __future__ import annotations
 
 import contextlib
+import functools
 import itertools
 import os
 import pickle
 import signal
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
-from typing import BinaryIO, Generic, NoReturn, TypeVar
+from typing import BinaryIO, Generic, TypeVar
 
 A = TypeVar("A")
 T = TypeVar("T")
@@ -101,21 +102,9 @@ class Helper(Generic[A, R]):
         self._from_child: BinaryIO | None = None
         if not hasattr(os, "fork"):
             return
-        try:
-            to_child = os.pipe()
-            from_child = os.pipe()
-            pid = os.fork()
-        except OSError:
-            return
-        if pid == 0:
-            os.close(to_child[1])
-            os.close(from_child[0])
-            _serve_one(work, setup, to_child[0], from_child[1])
-        os.close(to_child[0])
-        os.close(from_child[1])
-        self._pid = pid
-        self._to_child = os.fdopen(to_child[1], "wb")
-        self._from_child = os.fdopen(from_child[0], "rb")
+        forked = _fork(lambda source, sink: _serve_one(work, setup, source, sink))
+        if forked is not None:
+            self._pid, self._to_child, self._from_child = forked
 
     def start(self, argument: A) -> None:
         """Hand the process its argument; it works on it while the caller goes on."""
@@ -143,27 +132,62 @@ class Helper(Generic[A, R]):
         return value if ok else self._work(self._argument[0])  # type: ignore[return-value]
 
 
-def _serve_one(work: Callable[[A], R], setup: Callable[[], object] | None, source: int, sink: int) -> NoReturn:
-    """The helper process: get ready, wait for the argument, send the result, leave without running any of the
-    parent's code (its exit handlers, its buffered output)."""
-    status = 0
+def _serve_one(work: Callable[[A], R], setup: Callable[[], object] | None, source: BinaryIO, sink: BinaryIO) -> None:
+    """The helper process: get ready, wait for the argument, send the result."""
+    if setup is not None:
+        with contextlib.suppress(Exception):  # getting ready is only a head start
+            setup()
+    argument = pickle.load(source)
+    sink.write(_outcome(lambda: work(argument)))
+
+
+def _outcome(compute: Callable[[], object]) -> bytes:
+    """What a worker sends back: (True, result), or (False, None) when computing or pickling it failed, so that
+    the parent computes it again itself and meets the error there, as it would have without workers."""
     try:
-        signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle
-        if setup is not None:
-            with contextlib.suppress(Exception):  # getting ready is only a head start
-                setup()
-        with os.fdopen(source, "rb") as incoming:
-            argument = pickle.load(incoming)
+        return pickle.dumps((True, compute()), pickle.HIGHEST_PROTOCOL)
+    except Exception:
+        return pickle.dumps((False, None))
+
+
+def _fork(
+    serve: Callable[[BinaryIO, BinaryIO], None], siblings: Iterable[_Worker] = ()
+) -> tuple[int, BinaryIO, BinaryIO] | None:
+    """Fork a worker joined by two pipes: it runs `serve(tasks, results)`; None when the system cannot make
+    another process.
+
+    The worker keeps only its own two pipe ends (none of its siblings'), so the parent's death, however it
+    comes, reaches it as end of file or a broken pipe; it ignores Ctrl-C, which is the parent's to handle, and
+    leaves with `os._exit`, never returning into the parent's code or running its exit handlers.
+    """
+    fds: list[int] = []
+    try:
+        fds += os.pipe()
+        fds += os.pipe()
+        pid = os.fork()
+    except OSError:
+        for fd in fds:
+            os.close(fd)
+        return None
+    task_read, task_write, result_read, result_write = fds
+    if pid == 0:
+        status = 0
         try:
-            message = pickle.dumps((True, work(argument)), pickle.HIGHEST_PROTOCOL)
-        except Exception:  # the parent computes it again and meets the error there
-            message = pickle.dumps((False, None))
-        with os.fdopen(sink, "wb") as out:
-            out.write(message)
-    except BaseException:
-        status = 1
-    finally:
-        os._exit(status)
+            os.close(task_write)
+            os.close(result_read)
+            for sibling in siblings:
+                sibling.tasks.close()
+                sibling.results.close()
+            signal.signal(signal.SIGINT, signal.SIG_IGN)
+            with os.fdopen(task_read, "rb") as tasks, os.fdopen(result_write, "wb") as results:
+                serve(tasks, results)
+        except BaseException:
+            status = 1
+        finally:
+            os._exit(status)
+    os.close(task_read)
+    os.close(result_write)
+    return pid, os.fdopen(task_write, "wb"), os.fdopen(result_read, "rb")
 
 
 class _Worker:
@@ -202,16 +226,17 @@ class _Worker:
 
 
 class _Pool(Generic[T, R]):
-    """Workers fed round-robin, so chunk k always goes to worker k mod n and comes back in order."""
+    """Workers fed in turn; each works through its chunks in the order it got them, so reading the chunks back in
+    the order they were sent gives the results in input order."""
 
     def __init__(self, function: Callable[[T], R], count: int) -> None:
         self.workers: list[_Worker] = []
         self.pending: deque[tuple[_Worker | None, list[T]]] = deque()
-        try:
-            for _ in range(count):
-                self.workers.append(_fork_worker(function, self.workers))
-        except OSError:  # no more processes: work with the ones there are, or none
-            pass
+        for _ in range(count):
+            forked = _fork(lambda tasks, results: _serve(function, tasks, results), self.workers)
+            if forked is None:  # no more processes: work with the ones there are, or none
+                break
+            self.workers.append(_Worker(*forked))
         self.turn = itertools.cycle(list(self.workers))
 
     def __enter__(self) -> _Pool[T, R]:
@@ -233,30 +258,6 @@ class _Pool(Generic[T, R]):
         return chunk, worker.receive() if worker is not None else None
 
 
-def _fork_worker(function: Callable[[T], R], siblings: list[_Worker]) -> _Worker:
-    task_read, task_write = os.pipe()
-    result_read, result_write = os.pipe()
-    pid = os.fork()
-    if pid == 0:  # the worker: keep only its own two pipe ends, so the parent's death reaches it as EOF
-        status = 0
-        try:
-            os.close(task_write)
-            os.close(result_read)
-            for sibling in siblings:
-                sibling.tasks.close()
-                sibling.results.close()
-            signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle
-            with os.fdopen(task_read, "rb") as tasks, os.fdopen(result_write, "wb") as results:
-                _serve(function, tasks, results)
-        except BaseException:
-            status = 1
-        finally:
-            os._exit(status)  # never return into the parent's code, never run its exit handlers
-    os.close(task_read)
-    os.close(result_write)
-    return _Worker(pid, os.fdopen(task_write, "wb"), os.fdopen(result_read, "rb"))
-
-
 def _serve(function: Callable[[T], R], tasks: BinaryIO, results: BinaryIO) -> None:
     """Run chunks until the parent closes the task pipe."""
     while True:
@@ -264,9 +265,9 @@ def _serve(function: Callable[[T], R], tasks: BinaryIO, results: BinaryIO) -> No
             chunk = pickle.load(tasks)
         except EOFError:
             return
-        try:
-            message = pickle.dumps((True, [function(item) for item in chunk]), pickle.HIGHEST_PROTOCOL)
-        except Exception:  # the parent runs this chunk again itself and meets the error there
-            message = pickle.dumps((False, None))
-        results.write(message)
+        results.write(_outcome(functools.partial(_run_chunk, function, chunk)))
         results.flush()
+
+
+def _run_chunk(function: Callable[[T], R], chunk: list[T]) -> list[R]:
+    return [function(item) for item in chunk]
