@@ -403,7 +403,6 @@ def main() -> None:
     except SystemExit as done:
         code = done.code
     except KeyboardInterrupt:
-        say("epaper: interrupted")
         code = 130
     except BrokenPipeError:
         code = 1
@@ -412,6 +411,8 @@ def main() -> None:
             raise
         say(f"epaper: internal error: {type(exc).__name__}: {exc} (set EPAPER_DEBUG=1 for details)")
         code = 1
+    if code == 130:  # Ctrl-C (Typer turns it into exit status 130 without a word)
+        say("epaper: interrupted")
     _leave(code)
 
 

@@ -172,3 +172,23 @@ def test_a_helper_that_fails_or_dies_leaves_the_work_to_this_process() -> None:
     failing.start(13)
     with pytest.raises(KeyError, match="a bug"):
         failing.result()  # the helper's own error, met again here as a plain call would meet it
+
+
+@needs_fork
+def test_ctrl_c_stops_a_parallel_import_with_one_line_and_a_valid_archive(tmp_path: Path) -> None:
+    write_captures(tmp_path / "in", 2000)
+    process = subprocess.Popen(
+        [epaper(), "import", "-q", "-j", "2", "--archive", "a", "in"],
+        cwd=tmp_path,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+    )
+    deadline = time.monotonic() + 30
+    while not (tmp_path / "a").exists() and time.monotonic() < deadline and process.poll() is None:
+        time.sleep(0.01)
+    process.send_signal(signal.SIGINT)
+    _out, err = process.communicate(timeout=60)
+    if process.returncode == 0:
+        pytest.skip("the import finished before Ctrl-C reached it")
+    assert (process.returncode, err) == (130, b"epaper: interrupted\n")
+    assert run("check", "--archive", "a", cwd=tmp_path).returncode == 0
