@@ -17,7 +17,7 @@ import uuid
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import BinaryIO, NamedTuple
+from typing import Any, BinaryIO, NamedTuple
 
 from epaper_cli.errors import ExportError
 from epaper_cli.model import Article, Caption, Heading, Issue, Person, block_kind
@@ -394,7 +394,7 @@ def _package(
 ) -> bytes:
     """Package the finished documents with ebooklib: the package document (OPF) and the zip container.
 
-    The cover image is asked for last, just before the zip is written: it is being drawn meanwhile.
+    The cover image is asked for last, when the zip is written up to it: it is being drawn meanwhile.
 
     Every item is given with its media type (ebooklib would otherwise read the system's MIME table), and the
     zip uses deflate level 1: about half the default level's time for a few percent more bytes.
@@ -419,9 +419,6 @@ def _package(
         book.set_direction("rtl")
         book.add_metadata(None, "meta", "", {"name": "primary-writing-mode", "content": "vertical-rl"})
     book.add_metadata(None, "meta", "", {"name": "cover", "content": "cover-img"})  # for EPUB 2 readers
-    cover_item = epub.EpubItem("cover-img", "cover.png", "image/png", b"")
-    cover_item.properties = ["cover-image"]
-    book.add_item(cover_item)
     spine: list[object] = []
     for file in files:
         item = epub.EpubItem(file.ident, file.href, file.media_type, file.data)
@@ -430,6 +427,8 @@ def _package(
         book.add_item(item)
         if file.media_type == _XHTML:
             spine.append((item, "no") if file.properties == "nav" else item)
+    # The cover image goes last and is asked for only when the zip reaches it: it is being drawn meanwhile.
+    book.add_item(_drawn_item(epub, "cover-img", "cover.png", "image/png", cover, "cover-image"))
     book.spine = spine
     book.guide = guide
     buffer = io.BytesIO()
@@ -440,9 +439,23 @@ def _package(
         "epub3_pages": False,
         "compresslevel": 1,
     }
-    cover_item.content = cover()
     epub.write_epub(buffer, book, options)
     return buffer.getvalue()
+
+
+def _drawn_item(epub: Any, ident: str, href: str, media_type: str, draw: Callable[[], bytes], properties: str) -> Any:
+    """An ebooklib item whose content is made when ebooklib first asks for it (it does so only to zip it)."""
+
+    class Drawn(epub.EpubItem):  # type: ignore[misc]
+        def get_content(self, default: bytes | None = None) -> bytes:
+            content: bytes = getattr(self, "content", b"")
+            if not content:  # ebooklib starts every item with empty content
+                content = self.content = draw()
+            return content
+
+    item = Drawn(ident, href, media_type)
+    item.properties = [properties]
+    return item
 
 
 def write(
