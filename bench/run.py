@@ -130,6 +130,11 @@ def benchmark(config: Config, work: Path) -> tuple[dict[str, Figure], list[dict[
                 lambda d: [python, str(FLOOR_IMPORT), "--archive", str(d / "archive"), str(big_dir)],
                 expect_text(f"{n_big} articles"),
             ),
+            Job(  # for information: the import on one core, as the single-process floor runs
+                figure("import_serial", f"epaper import --jobs 1 ({n_big} captures)"),
+                lambda d: [epaper, "import", "--jobs", "1", "--archive", str(d / "archive"), str(big_dir)],
+                expect_lines(n_big),
+            ),
         ]
     )
     runner.group(
@@ -192,6 +197,9 @@ def benchmark(config: Config, work: Path) -> tuple[dict[str, Figure], list[dict[
 
     targets = [
         Target(f"import of {n_big} captures ≤ 1.3× floor", "import_big", "floor_import", 1.3),
+        Target(
+            f"(info) import of {n_big} captures on one core (--jobs 1) vs floor", "import_serial", "floor_import", None
+        ),
         Target("EPUB export ≤ 0.5× pandoc", "epub", "pandoc_epub", 0.5),
         Target("PDF export ≤ 0.15× WeasyPrint", "pdf", "weasyprint", 0.15),
         Target("text export ≤ 0.5× pandoc", "txt", "pandoc_txt", 0.5),
