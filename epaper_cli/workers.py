@@ -44,14 +44,14 @@ def ordered_map(
 ) -> Iterator[R]:
     """`function(item)` for each item, in order; computed in up to `workers` forked processes.
 
-    Items for which `here(item)` is true are always computed in this process (standard input, say). Workers
-    start only when there is enough work for them (`AHEAD` chunks each), so a short run never forks. Results
-    must be picklable.
+    Items for which `here(item)` is true are always computed in this process (standard input, say). Only as
+    many workers start as there is work for (`AHEAD` chunks each), and none for less than two workers' worth,
+    so a short run never forks. Results must be picklable.
     """
     chunks = _chunks(iter(items), here or (lambda _item: False))
     first = list(itertools.islice(chunks, AHEAD * max(workers, 1)))
-    enough = workers > 1 and len(first) == AHEAD * workers
-    pool = _Pool(function, workers) if enough and hasattr(os, "fork") else None
+    workers = min(workers, len(first) // AHEAD)  # no more workers than the work keeps busy
+    pool = _Pool(function, workers) if workers > 1 and hasattr(os, "fork") else None
     if pool is None or not pool.workers:
         for _local, chunk in itertools.chain(first, chunks):
             yield from map(function, chunk)

@@ -192,3 +192,10 @@ def test_ctrl_c_stops_a_parallel_import_with_one_line_and_a_valid_archive(tmp_pa
         pytest.skip("the import finished before Ctrl-C reached it")
     assert (process.returncode, err) == (130, b"epaper: interrupted\n")
     assert run("check", "--archive", "a", cwd=tmp_path).returncode == 0
+
+
+@needs_fork
+def test_no_more_workers_start_than_the_work_keeps_busy() -> None:
+    items = range(workers.CHUNK * workers.AHEAD * 3)  # work for three workers
+    pids = {pid for _value, pid in workers.ordered_map(square_and_pid, items, 50)}
+    assert len(pids - {os.getpid()}) == 3
