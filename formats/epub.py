@@ -23,7 +23,7 @@ from epaper_cli.errors import ExportError
 from epaper_cli.model import Article, Caption, Heading, Issue, Person, block_kind
 from epaper_cli.workers import Helper
 from formats.cover import Request, painter
-from formats.text import Letters, article_texts, language_from, page_heading
+from formats.language import Letters, article_texts, language_from, page_heading
 
 _NONCHARACTERS = "".join(chr(plane * 0x10000 + low) for plane in range(17) for low in (0xFFFE, 0xFFFF))
 _XML_UNSAFE = re.compile(f"[\x00-\x08\x0b-\x1f\x7f-\x9f\ud800-\udfff\ufdd0-\ufdef{_NONCHARACTERS}]")

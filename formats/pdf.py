@@ -23,7 +23,7 @@ from reportlab.pdfgen.canvas import Canvas
 
 from epaper_cli.errors import ExportError
 from epaper_cli.model import Article, Issue, Page, block_kind, page_sort_key
-from formats import cjkwrap, fonts
+from formats import cjkwrap, fonts, truetype
 from formats.cjkwrap import Layout, Mark, PageRef, Rule, Style, TextLine
 
 PAGE_SIZES = {"a4": A4, "a5": A5, "letter": letter}
@@ -51,7 +51,7 @@ class FontSet:
         if not wanted:
             return
         for face in self._candidates(wanted):
-            found = fonts.embeddable(face, wanted, warm=face == self.face)
+            found = truetype.embeddable(face, wanted, warm=face == self.face)
             if found is None:
                 continue
             name, font = _register(*found, required=face == self.face)

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from epaper_cli.errors import ExportError
-from formats import fonts
+from formats import fonts, truetype
 
 
 def face(family: str, style: str = "Regular", cff: bool = False) -> fonts.Face:
@@ -107,7 +107,7 @@ def test_cache_folder_follows_xdg(monkeypatch: pytest.MonkeyPatch, tmp_path: Pat
 
 
 def test_common_characters_cover_ascii_and_the_level_one_hanzi() -> None:
-    common = fonts.common_chars()
+    common = truetype.common_chars()
     assert {ord("A"), ord("的"), ord("报"), ord("，"), ord("“")} <= common
     assert len(common) > 3755
 
@@ -119,7 +119,7 @@ def test_cff_glyphs_are_converted_to_a_cached_truetype_font_that_grows(
 
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
     noto = installed("Noto Serif CJK SC", cff=True)
-    found = fonts.embeddable(noto, map(ord, "衢州日报A1，"))
+    found = truetype.embeddable(noto, map(ord, "衢州日报A1，"))
     assert found is not None
     path, index = found
     assert Path(path).parent == tmp_path / "epaper" / "fonts" and index == 0
@@ -129,9 +129,9 @@ def test_cff_glyphs_are_converted_to_a_cached_truetype_font_that_grows(
     kept = [entry.name for entry in (tmp_path / "epaper" / "cmaps").iterdir()]
     assert any(name.startswith(Path(path).stem[:40]) for name in kept)  # the next export needs no fontTools
     stamp = Path(path).stat().st_mtime_ns
-    assert fonts.embeddable(noto, map(ord, "州日")) == found
+    assert truetype.embeddable(noto, map(ord, "州日")) == found
     assert Path(path).stat().st_mtime_ns == stamp  # nothing new: the cache is not rewritten
-    fonts.embeddable(noto, map(ord, "鑫"))
+    truetype.embeddable(noto, map(ord, "鑫"))
     grown = set(TTFont(path).getBestCmap())
     assert ord("鑫") in grown and ord("衢") in grown
 
@@ -141,7 +141,7 @@ def test_converted_glyphs_keep_their_advance_widths(monkeypatch: pytest.MonkeyPa
 
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
     noto = installed("Noto Serif CJK SC", cff=True)
-    found = fonts.embeddable(noto, map(ord, "中i"))
+    found = truetype.embeddable(noto, map(ord, "中i"))
     assert found is not None
     source = TTFont(noto.path, fontNumber=noto.index, lazy=True)
     converted = TTFont(found[0])
@@ -153,10 +153,10 @@ def test_converted_glyphs_keep_their_advance_widths(monkeypatch: pytest.MonkeyPa
 def test_a_face_without_the_characters_gives_nothing_to_embed(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
     noto = installed("Noto Serif CJK SC", cff=True)
-    assert fonts.embeddable(noto, [0x10FFFD]) is None
+    assert truetype.embeddable(noto, [0x10FFFD]) is None
     wqy = installed("WenQuanYi Micro Hei", cff=False)
-    assert fonts.embeddable(wqy, [0x10FFFD]) is None
-    assert fonts.embeddable(wqy, [ord("中")]) == (wqy.path, wqy.index)  # TrueType is used as it is
+    assert truetype.embeddable(wqy, [0x10FFFD]) is None
+    assert truetype.embeddable(wqy, [ord("中")]) == (wqy.path, wqy.index)  # TrueType is used as it is
 
 
 def test_fallbacks_include_fonts_fontconfig_finds_for_a_character() -> None:

@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 
 from epaper_cli.errors import InputError
 from epaper_cli.model import Article, Caption, Heading, Issue, Page, Person, Source, Text, article_id
-from formats import ReadOptions, read_bytes, text
+from formats import ReadOptions, language, read_bytes, text
 from tests.helpers import require_seed
 
 HOSTILE = [
@@ -338,8 +338,8 @@ def test_language_weighs_every_letter_once(parts: list[list[str]], default: str)
     cjk = sum(len(re.findall(_CJK_CHAR, value)) for value in texts)
     latin = sum(len(re.findall(_LATIN_CHAR, value)) for value in texts)
     expected = default if not cjk and not latin else "zh-CN" if cjk >= latin else "en"
-    assert text.language_of(texts, default) == expected
-    assert text.language_from([text.Letters(part) for part in parts], default) == expected
+    assert language.language_of(texts, default) == expected
+    assert language.language_from([language.Letters(part) for part in parts], default) == expected
 
 
 def test_the_quick_look_for_unsafe_characters_misses_none() -> None:
@@ -350,4 +350,4 @@ def test_the_quick_look_for_unsafe_characters_misses_none() -> None:
 @given(st.text(alphabet=st.sampled_from("aZé×ÿĀɏɐʯ中文，¿ʀ \n\U00020000xQ") | st.characters(), max_size=40))
 def test_latin_letters_are_counted_as_the_pattern_would(sample: str) -> None:
     pattern = re.compile("[A-Za-z\u00c0-\u027f]")
-    assert text._latin_letters(sample) == len(pattern.findall(sample))
+    assert language._latin_letters(sample) == len(pattern.findall(sample))
