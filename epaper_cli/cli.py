@@ -149,9 +149,9 @@ def import_command(
 
     Example: epaper import --archive ~/papers captures/*.txt
     """
+    from epaper_cli.formats import ReadOptions, read_bytes
     from epaper_cli.importing import ImportReport, expand_paths, run_import
     from epaper_cli.workers import available_cpus
-    from formats import ReadOptions, read_bytes
 
     with errors_to_exit():
         if year is not None and not 1800 <= year <= 2200:

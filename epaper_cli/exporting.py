@@ -35,18 +35,18 @@ def writer_for(fmt: str, options: ExportOptions) -> Writer:
     Ask for the writers first, before the archive is opened: the EPUB writer's cover helper gets ready meanwhile.
     """
     if fmt == "epub":
-        from formats import cover
+        from epaper_cli.formats import cover
 
         painter = cover.painter()  # started first: it gets ready while the writer loads and the issue is read
-        from formats import epub
+        from epaper_cli.formats import epub
 
         return lambda issues, out: epub.write(issues, out, vertical=options.vertical, cover=painter)
     if fmt == "pdf":
-        from formats import pdf
+        from epaper_cli.formats import pdf
 
         return lambda issues, out: pdf.write(issues, out, font=options.font, page_size=options.page_size)
     if fmt == "txt":
-        from formats import text
+        from epaper_cli.formats import text
 
         return text.write
     raise UsageError(fmt, "unknown export format")

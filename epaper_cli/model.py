@@ -1,9 +1,9 @@
 """The newspaper model every reader returns and every writer takes.
 
 Order is always list order: pages in the paper's page order, articles in the order they were imported,
-body blocks in reading order. The small value types (Person, Text, Heading, Caption, Source) are never changed
-in place: `dataclasses.replace` makes a changed copy. They are not declared frozen only because a frozen
-dataclass takes about a millisecond to define, paid at every start of the command.
+body blocks in reading order. The small value types (Person, Text, Heading, Caption, Source) are frozen:
+`dataclasses.replace` makes a changed copy. (Freezing costs about half a millisecond per class when the
+command starts, measured: 2.8 ms for the five, against about 100 ms for a one-capture import.)
 """
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ import unicodedata
 from dataclasses import dataclass, field
 
 
-@dataclass
+@dataclass(frozen=True)
 class Person:
     """A named contributor with the role the paper gives them (记者, 通讯员, 责任编辑 …)."""
 
@@ -22,21 +22,21 @@ class Person:
     name: str
 
 
-@dataclass
+@dataclass(frozen=True)
 class Text:
     """A body paragraph."""
 
     text: str
 
 
-@dataclass
+@dataclass(frozen=True)
 class Heading:
     """A sub-heading (小标题) inside an article."""
 
     text: str
 
 
-@dataclass
+@dataclass(frozen=True)
 class Caption:
     """A picture caption, with its credit when the paper gives one."""
 
@@ -61,7 +61,7 @@ def block_kind(block: Block) -> str:
     raise TypeError(f"not a body block: {block!r}")
 
 
-@dataclass
+@dataclass(frozen=True)
 class Source:
     """Where an article came from: the digest of the raw capture kept in the archive."""
 

@@ -1,17 +1,24 @@
-"""One module per external format: readers return the model, writers take it.
+"""The formats epaper reads and writes, as two tables (pandoc's `Readers` and `Writers`).
 
-Nothing here imports the command-line layer.
+A reader turns one input's decoded text into issues: `read(text, name, options) -> list[Issue]`; a writer
+turns issues into bytes: `write(issues, out, options) -> None`. Each format is one module named in a table;
+the rest of this folder are their helpers. Modules load only when their format is used, so a command pays
+for the formats it touches and no other. Nothing here imports the command-line layer, forks a process or
+touches the archive: that is `epaper_cli`'s work.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import importlib
+from collections.abc import Callable
 from dataclasses import dataclass, replace
+from types import ModuleType
 
 from epaper_cli.model import Issue, Source
 
 
-@dataclass
+@dataclass(frozen=True)
 class ReadOptions:
     """What the user told the importer: corrections (`paper`, `date`) and fill-ins (`year`)."""
 
@@ -22,34 +29,46 @@ class ReadOptions:
     keep_punctuation: bool = False
 
 
+@dataclass(frozen=True)
+class Reader:
+    """One input format: its module, and a cheap look at the text that says whether the module should be asked."""
+
+    name: str
+    module: str
+    may_be: Callable[[str], bool]
+    """A quick test on the decoded text; the module's own `looks_like` confirms it (the module loads only then)."""
+
+    def load(self) -> ModuleType:
+        """The format's module."""
+        return importlib.import_module(f"{__name__}.{self.module}")
+
+
+READERS: tuple[Reader, ...] = (
+    Reader("frontmatter", "frontmatter", lambda text: text.startswith("---\n")),
+    Reader("text", "text", lambda text: "\n===" in text[:400]),
+    Reader("capture", "capture", lambda text: True),
+)
+"""Tried in order; the reader-app capture reader, last, takes whatever the others do not recognise."""
+
+
+def reader_for(text: str) -> Reader:
+    """The first reader in the table that recognises the text."""
+    for reader in READERS:
+        if reader.may_be(text) and reader.load().looks_like(text):
+            return reader
+    raise AssertionError("the capture reader takes any text")  # pragma: no cover
+
+
 def read_bytes(data: bytes, name: str, options: ReadOptions) -> list[Issue]:
     """Read one input file's raw bytes into issues; every article's source points at those bytes."""
-    from formats import frontmatter
-    from formats.decode import decode
-
-    decoded = decode(data, name, options.encoding)
-    if frontmatter.looks_like(decoded):
-        issues = frontmatter.read(decoded, name, options)
-    elif "\n===" in decoded[:400] and _is_text_export(decoded):
-        from formats import text
-
-        issues = text.read(decoded, name, options)
-    else:
-        from formats import capture
-
-        issues = capture.read(decoded, name, options)
     import hashlib  # here: exporting and listing never need it
 
+    from epaper_cli.formats.decode import decode
+
+    text = decode(data, name, options.encoding)
+    issues: list[Issue] = reader_for(text).load().read(text, name, options)
     digest = hashlib.sha256(data).hexdigest()
     for issue in issues:
         for _page, article in issue.articles():
-            source = article.source or Source(sha256=digest)
-            article.source = replace(source, sha256=digest)
+            article.source = replace(article.source or Source(sha256=digest), sha256=digest)
     return issues
-
-
-def _is_text_export(decoded: str) -> bool:
-    """The plain-text export's layout (its module loads only when a file might be one)."""
-    from formats import text
-
-    return text.looks_like(decoded)

@@ -10,9 +10,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from epaper_cli.errors import InputError
-from epaper_cli.model import Article, Block, Caption, Heading, Issue, Page, Person, Source, Text, article_id
-from formats import ReadOptions
-from formats.normalize import (
+from epaper_cli.formats import ReadOptions
+from epaper_cli.formats.normalize import (
     NON_ASCII_LETTER,
     clean_line,
     clean_lines,
@@ -30,6 +29,7 @@ from formats.normalize import (
     parse_editors,
     unwrap,
 )
+from epaper_cli.model import Article, Block, Caption, Heading, Issue, Page, Person, Source, Text, article_id
 
 
 class SkippedCapture(UserWarning):
@@ -104,6 +104,11 @@ class _Body:
     dateline: str | None = None
     blocks: list[Block] = field(default_factory=list)
     editors: list[Person] = field(default_factory=list)
+
+
+def looks_like(text: str) -> bool:
+    """Any text may be a capture: this reader is the last one tried, and says why when it finds none."""
+    return True
 
 
 def read(text: str, name: str, options: ReadOptions) -> list[Issue]:

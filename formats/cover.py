@@ -23,7 +23,7 @@ from epaper_cli.workers import Helper
 if TYPE_CHECKING:
     from PIL import Image, ImageDraw, ImageFont
 
-    from formats import fonts
+    from epaper_cli.formats import fonts
 
 WIDTH, HEIGHT = 1200, 1800
 LEFT = 1
@@ -59,7 +59,7 @@ def _get_ready() -> None:
     """Load Pillow and open the font most covers use, at the sizes they use."""
     from PIL import Image, ImageDraw, ImageFont  # noqa: F401
 
-    from formats import fonts
+    from epaper_cli.formats import fonts
 
     faces = sorted(fonts.discover(), key=_cover_rank)
     if faces:
@@ -165,7 +165,7 @@ def _load(path: str, index: int, size: int) -> ImageFont.FreeTypeFont:
 def _font_for(text: str) -> tuple[str, int] | None:
     """A serif (Song) bold face that has every character of the text, from the fonts the PDF writer finds
     (fontconfig or the usual font folders), its coverage read from the fonts' cache."""
-    from formats import fonts
+    from epaper_cli.formats import fonts
 
     chars = {ord(ch) for ch in text if not ch.isspace()}
     if not chars:

@@ -20,10 +20,10 @@ from pathlib import Path
 from typing import Any, BinaryIO, NamedTuple
 
 from epaper_cli.errors import ExportError
+from epaper_cli.formats.cover import Request, painter
+from epaper_cli.formats.language import Letters, article_texts, language_from, page_heading
 from epaper_cli.model import Article, Caption, Heading, Issue, Person, block_kind
 from epaper_cli.workers import Helper
-from formats.cover import Request, painter
-from formats.language import Letters, article_texts, language_from, page_heading
 
 _NONCHARACTERS = "".join(chr(plane * 0x10000 + low) for plane in range(17) for low in (0xFFFE, 0xFFFF))
 _XML_UNSAFE = re.compile(f"[\x00-\x08\x0b-\x1f\x7f-\x9f\ud800-\udfff\ufdd0-\ufdef{_NONCHARACTERS}]")
@@ -198,7 +198,7 @@ def _stylesheet() -> str:
     except OSError:  # installed inside a zip file: ask the import system
         from importlib import resources
 
-        return resources.files("formats").joinpath("epub.css").read_text(encoding="utf-8")
+        return resources.files("epaper_cli.formats").joinpath("epub.css").read_text(encoding="utf-8")
 
 
 def _xhtml(doc: _Doc) -> bytes:

@@ -22,9 +22,9 @@ import re
 from typing import Any
 
 from epaper_cli.errors import InputError
+from epaper_cli.formats import ReadOptions
+from epaper_cli.formats.normalize import clean_line, fullwidth_punctuation, page_label, parse_byline, section_name
 from epaper_cli.model import Article, Block, Heading, Issue, Page, Source, Text, article_id
-from formats import ReadOptions
-from formats.normalize import clean_line, fullwidth_punctuation, page_label, parse_byline, section_name
 
 _FENCE = re.compile(r"^---[ \t]*$", re.MULTILINE)
 _KEYS = ("paper", "date", "page", "section", "title", "byline", "kicker", "subtitle", "dateline")
@@ -107,7 +107,7 @@ def _date(value: Any, name: str, options: ReadOptions) -> dt.date:
         return value
     if value is None:
         raise InputError(name, "the front matter has no `date:`: add one or pass --date YYYY-MM-DD")
-    from formats.normalize import full_date
+    from epaper_cli.formats.normalize import full_date
 
     parsed = full_date(str(value))
     if parsed is None:

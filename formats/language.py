@@ -7,8 +7,8 @@ import functools
 import re
 from collections.abc import Iterable, Sequence
 
+from epaper_cli.formats.han import has_ideograph
 from epaper_cli.model import Article, Issue
-from formats.han import has_ideograph
 
 _NOT_LATIN_BYTES = bytes(sorted(set(range(256)) - set(b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz")))
 _NOT_LATIN_BYTES = bytes(b for b in _NOT_LATIN_BYTES if not 0xC3 <= b <= 0xC9)

@@ -6,8 +6,8 @@ import datetime as dt
 import re
 import unicodedata
 
+from epaper_cli.formats.han import has_ideograph, is_ideograph
 from epaper_cli.model import Person
-from formats.han import has_ideograph, is_ideograph
 
 # Layout spaces become ASCII spaces; zero-width characters and stray BOMs vanish.
 _SPACES: dict[int, str | None] = dict.fromkeys(map(ord, "\t\u00a0\u1680\u2000\u2001\u2002\u2003\u2004"), " ")

@@ -22,9 +22,9 @@ from reportlab.pdfbase.ttfonts import TTFError, TTFont
 from reportlab.pdfgen.canvas import Canvas
 
 from epaper_cli.errors import ExportError
+from epaper_cli.formats import cjkwrap, fonts, truetype
+from epaper_cli.formats.cjkwrap import Layout, Mark, PageRef, Rule, Style, TextLine
 from epaper_cli.model import Article, Issue, Page, block_kind, page_sort_key
-from formats import cjkwrap, fonts, truetype
-from formats.cjkwrap import Layout, Mark, PageRef, Rule, Style, TextLine
 
 PAGE_SIZES = {"a4": A4, "a5": A5, "letter": letter}
 Role = cjkwrap.Role

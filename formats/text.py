@@ -39,11 +39,11 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, BinaryIO
 
 from epaper_cli.errors import InputError
+from epaper_cli.formats.language import issue_texts, language_of
 from epaper_cli.model import Article, Block, Caption, Heading, Issue, Page, Person, Source, Text, article_id
-from formats.language import issue_texts, language_of
 
 if TYPE_CHECKING:
-    from formats import ReadOptions
+    from epaper_cli.formats import ReadOptions
 
 
 @dataclass

@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from epaper_cli.errors import ExportError
-from formats.fonts import CACHE_VERSION, Face, cache_dir, coverage, file_coverage, keep_coverage
+from epaper_cli.formats.fonts import CACHE_VERSION, Face, cache_dir, coverage, file_coverage, keep_coverage
 
 
 def _cached_path(face: Face) -> Path:

@@ -8,11 +8,11 @@ import warnings
 import pytest
 
 from epaper_cli.errors import InputError
+from epaper_cli.formats import ReadOptions
+from epaper_cli.formats.capture import SkippedCapture, read
+from epaper_cli.formats.decode import decode
+from epaper_cli.formats.normalize import fullwidth_punctuation, infer_year, page_label, parse_byline, parse_editors
 from epaper_cli.model import Article, Caption, Heading, Issue, Person, Text, article_id, block_kind
-from formats import ReadOptions
-from formats.capture import SkippedCapture, read
-from formats.decode import decode
-from formats.normalize import fullwidth_punctuation, infer_year, page_label, parse_byline, parse_editors
 from tests.helpers import SAMPLES, SEED
 
 NBSP = "\u00a0"

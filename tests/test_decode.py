@@ -10,7 +10,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from epaper_cli.errors import InputError
-from formats.decode import decode
+from epaper_cli.formats.decode import decode
 from tests.helpers import SAMPLES, SEED
 
 CHINESE = "当前报纸名称:衢州日报\n南汉皇帝刘䶮与广州城\n日期:08-26\n"

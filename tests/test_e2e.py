@@ -71,7 +71,16 @@ def test_four_processes_importing_into_one_issue_keep_all_four(tmp_path: Path) -
 
 def test_commands_load_only_the_libraries_they_need(tmp_path: Path) -> None:
     (tmp_path / "c.txt").write_text(CAPTURE, encoding="utf-8")
-    heavy = ("yaml", "ebooklib", "reportlab", "PIL", "fontTools", "formats.text", "formats.pdf", "formats.epub")
+    heavy = (
+        "yaml",
+        "ebooklib",
+        "reportlab",
+        "PIL",
+        "fontTools",
+        "epaper_cli.formats.text",
+        "epaper_cli.formats.pdf",
+        "epaper_cli.formats.epub",
+    )
     script = (
         "import sys\nfrom epaper_cli.cli import app\nsys.argv = sys.argv[1:]\n"
         "try:\n    app()\nexcept SystemExit:\n    pass\n"
@@ -84,7 +93,7 @@ def test_commands_load_only_the_libraries_they_need(tmp_path: Path) -> None:
 
     assert loaded("--help") == ""
     assert loaded("import", "-q", "--archive", "a", "c.txt") == ""  # the canonical YAML needs no PyYAML
-    assert loaded("export", "--txt", "--archive", "a", "-o", "out.txt") == "formats.text"
+    assert loaded("export", "--txt", "--archive", "a", "-o", "out.txt") == "epaper_cli.formats.text"
 
 
 def test_output_is_complete_and_exit_codes_kept_by_the_quick_exit(tmp_path: Path) -> None:

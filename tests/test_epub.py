@@ -17,8 +17,8 @@ from typing import Any
 import pytest
 
 from epaper_cli.errors import ExportError
+from epaper_cli.formats import cover, epub
 from epaper_cli.model import Article, Caption, Heading, Issue, Page, Person, Text, article_id
-from formats import cover, epub
 from tests.helpers import ROOT, require_file, require_tool
 
 EPUBCHECK = Path("/usr/share/java/epubcheck.jar")
@@ -392,7 +392,10 @@ def test_128_articles_each_get_their_document() -> None:
 
 
 def test_ebooklib_and_pillow_load_only_when_writing() -> None:
-    code = "import sys, formats.epub, formats.text; print(sorted(m for m in ('ebooklib', 'PIL') if m in sys.modules))"
+    code = (
+        "import sys, epaper_cli.formats.epub, epaper_cli.formats.text; "
+        "print(sorted(m for m in ('ebooklib', 'PIL') if m in sys.modules))"
+    )
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, check=True)
     assert result.stdout.strip() == "[]"
 
@@ -416,7 +419,7 @@ def test_cover_lists_pages_above_its_foot_rule() -> None:
 
 
 def test_cover_font_is_a_discovered_face_that_has_every_character() -> None:
-    from formats import fonts
+    from epaper_cli.formats import fonts
 
     cover._font_for.cache_clear()
     found = cover._font_for("衢州日报")

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from epaper_cli.errors import ExportError
-from formats import fonts, truetype
+from epaper_cli.formats import fonts, truetype
 
 
 def face(family: str, style: str = "Regular", cff: bool = False) -> fonts.Face:

@@ -7,8 +7,8 @@ import datetime as dt
 import pytest
 
 from epaper_cli.errors import InputError
+from epaper_cli.formats import ReadOptions, frontmatter, read_bytes
 from epaper_cli.model import Heading, Person, Text
-from formats import ReadOptions, frontmatter, read_bytes
 
 ARTICLE = """---
 paper: 清溪晚报

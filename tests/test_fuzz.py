@@ -13,10 +13,10 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from epaper_cli.errors import EpaperError, InputError
+from epaper_cli.formats import ReadOptions, read_bytes
+from epaper_cli.formats.capture import read
+from epaper_cli.formats.decode import decode
 from epaper_cli.model import Issue
-from formats import ReadOptions, read_bytes
-from formats.capture import read
-from formats.decode import decode
 from tests.helpers import SAMPLES
 
 EXAMPLES = int(os.environ.get("EPAPER_FUZZ_EXAMPLES", "300"))

@@ -10,8 +10,8 @@ from pathlib import Path
 import pytest
 
 from epaper_cli.archive import Archive
+from epaper_cli.formats import ReadOptions, read_bytes
 from epaper_cli.importing import run_import
-from formats import ReadOptions, read_bytes
 from tests.helpers import SAMPLES
 
 CAPTURES = sorted(SAMPLES.glob("*.txt"))

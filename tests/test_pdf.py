@@ -15,8 +15,8 @@ from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
 from epaper_cli.errors import ExportError
+from epaper_cli.formats import cjkwrap, fonts, pdf
 from epaper_cli.model import Article, Caption, Heading, Issue, Page, Person, Text
-from formats import cjkwrap, fonts, pdf
 from tests.helpers import require_tool, sample_paragraphs
 
 CLOSING = "，。、；：？！”’）》〉…"

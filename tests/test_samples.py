@@ -9,9 +9,9 @@ import warnings
 
 import pytest
 
+from epaper_cli.formats.capture import SkippedCapture
+from epaper_cli.formats.decode import decode
 from epaper_cli.model import Caption, Heading, Person, Text
-from formats.capture import SkippedCapture
-from formats.decode import decode
 from tests.helpers import SAMPLES
 from tests.test_capture import kinds, read_sample
 

@@ -13,8 +13,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from epaper_cli.errors import InputError
+from epaper_cli.formats import ReadOptions, language, read_bytes, text
 from epaper_cli.model import Article, Caption, Heading, Issue, Page, Person, Source, Text, article_id
-from formats import ReadOptions, language, read_bytes, text
 from tests.helpers import require_seed
 
 HOSTILE = [
