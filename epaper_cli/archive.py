@@ -251,22 +251,6 @@ class Archive:
             for _date, path in self.issue_files(paper_dir):
                 yield path
 
-    def find_article(self, article_id: str) -> tuple[Issue, Page, Article]:
-        """Find one article by its id, reading only the issue files that mention it."""
-        needle = f"id: {article_id}"
-        for path in self.all_issue_files():
-            try:
-                text = path.read_text(encoding="utf-8")
-            except (OSError, UnicodeDecodeError):
-                continue
-            if needle not in text:
-                continue
-            issue = self.load(path)
-            for page, article in issue.articles():
-                if article.id == article_id:
-                    return issue, page, article
-        raise ArchiveError(article_id, "no article with this id in the archive (see `epaper list`)")
-
 
 def merge_article(issue: Issue, incoming_page: Page, article: Article) -> str:
     """Put one article into an issue: replace the one with its id in place, else append it to its page."""

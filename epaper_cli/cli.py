@@ -73,13 +73,10 @@ def open_archive(path: Path | None) -> "Archive":
 
 
 def parse_date(value: str | None, option: str) -> dt.date | None:
-    """Read a YYYY-MM-DD option value."""
-    if value is None:
-        return None
-    try:
-        return dt.date.fromisoformat(value.strip())
-    except ValueError:
-        raise UsageError(option, f"{value!r} is not a date: use YYYY-MM-DD") from None
+    """Read a one-day option value (YYYY-MM-DD) with the parser every command shares."""
+    from epaper_cli.dates import parse_day
+
+    return None if value is None else parse_day(value, option)
 
 
 def print_json(data: Any) -> None:
@@ -355,19 +352,26 @@ def list_command(
 
 @app.command("show")
 def show_command(
-    article_id: Annotated[str, typer.Argument(metavar="ID", help="An article id, as `epaper list` shows it.")],
+    article_id: Annotated[
+        str, typer.Argument(metavar="ID", help="An article id or a unique prefix of it (at least 6 digits), or -.")
+    ],
     *,
     archive: ArchiveOption = None,
     json_output: JsonOption = False,
 ) -> None:
     """Show one article.
 
-    Example: epaper show 5c1f0e9a2b7d
+    Example: epaper show 5c1f0e
     """
-    from epaper_cli import listing
+    from epaper_cli import listing, lookup
 
     with errors_to_exit():
-        issue, page, article = open_archive(archive).find_article(article_id.strip())
+        stdin = None if sys.stdin.isatty() else sys.stdin
+        keys = lookup.expand_keys([article_id], stdin)
+        if len(keys) != 1:
+            raise UsageError("show", "give one article id")
+        found = lookup.find(open_archive(archive), keys)[0]
+        issue, page, article = found.issue, found.page, found.article
     if json_output:
         print_json(listing.article_json(issue, page, article))
     else:
