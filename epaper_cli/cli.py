@@ -398,6 +398,34 @@ def check_command(*, archive: ArchiveOption = None, json_output: JsonOption = Fa
         raise typer.Exit(1)
 
 
+@app.command("report")
+def report_command(
+    *,
+    archive: ArchiveOption = None,
+    paper: Annotated[str | None, typer.Option(metavar="NAME", help="Only this paper.")] = None,
+    date: Annotated[
+        str | None, typer.Option(metavar="SPEC", help="Only these dates: a day, a month, a year or a range A..B.")
+    ] = None,
+    json_output: JsonOption = False,
+) -> None:
+    """Report what the archive lacks: missing dates and pages, empty, cut-off and duplicate articles.
+
+    Example: epaper report --paper 衢州日报 --date 2025-08
+    """
+    from epaper_cli.dates import parse_span
+    from epaper_cli.report import report
+
+    with errors_to_exit():
+        span = parse_span(date) if date is not None else None
+        reports = report(open_archive(archive), paper, span)
+    if json_output:
+        print_json({"papers": [found.as_json() for found in reports]})
+    else:
+        for found in reports:
+            for line in found.lines():
+                typer.echo(line)
+
+
 def main() -> None:
     """Console entry point: no traceback for interrupts, closed pipes or unexpected failures."""
     code: int | str | None

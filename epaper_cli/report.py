@@ -1,0 +1,205 @@
+"""`epaper report`: what an archive is missing, read from what it holds.
+
+Per paper: its span, issue count and publishing pattern (the weekdays it appears on, read from its issues),
+and the dates of that pattern it lacks. Per issue: gaps in each page series (01 02 04 → 03; A01–A04 B02 →
+B01) and pages a continuation marker points to that the issue lacks. Per article: an empty body, a body that
+stops mid-sentence, and the same text under two ids. Each finding is a guess a person confirms: a paper may
+skip a holiday, a series may really start at 02.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import re
+from collections import Counter, defaultdict
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+from epaper_cli.archive import Archive
+from epaper_cli.dates import DateSpan
+from epaper_cli.errors import ArchiveError
+from epaper_cli.model import Issue, Text
+
+WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
+MIN_ISSUES = 4
+"""Fewer issues than this say nothing about a pattern: the paper is reported as irregular."""
+DAY_SHARE = 0.5
+"""A weekday is a publishing day when the paper appears on at least this share of its occurrences."""
+STRAY_SHARE = 0.1
+"""More issues than this share off the publishing days make the pattern irregular."""
+DUPLICATE_MIN = 30
+"""Bodies shorter than this many characters are too short to call two articles the same text."""
+_ENDS_SENTENCE = frozenset("。！？!?…；;.:：”’」』）)】》—")
+_CLOSERS = "”’」』）)】》\"' "
+_LABEL = re.compile(r"^([A-Z]*)(\d+)$")
+
+
+@dataclass(frozen=True)
+class ArticleRef:
+    """Where an article stands: enough for a person to find it, and its id for `epaper show`."""
+
+    id: str
+    date: dt.date
+    page: str
+    title: str
+
+    def as_json(self) -> dict[str, str]:
+        return {"id": self.id, "date": self.date.isoformat(), "page": self.page, "title": self.title}
+
+
+@dataclass
+class PaperReport:
+    """The findings for one paper."""
+
+    paper: str
+    dates: list[dt.date]
+    pattern: str = "irregular"
+    days: tuple[int, ...] = ()
+    missing_dates: list[dt.date] = field(default_factory=list)
+    missing_pages: list[tuple[dt.date, list[str]]] = field(default_factory=list)
+    missing_continuations: list[tuple[ArticleRef, str]] = field(default_factory=list)
+    empty: list[ArticleRef] = field(default_factory=list)
+    cut_off: list[ArticleRef] = field(default_factory=list)
+    duplicates: list[list[ArticleRef]] = field(default_factory=list)
+
+    def as_json(self) -> dict[str, Any]:
+        """The stable JSON shape (see the README)."""
+        return {
+            "paper": self.paper,
+            "first": self.dates[0].isoformat() if self.dates else None,
+            "last": self.dates[-1].isoformat() if self.dates else None,
+            "issues": len(self.dates),
+            "pattern": self.pattern,
+            "weekdays": [WEEKDAYS[day] for day in self.days],
+            "missing_dates": [day.isoformat() for day in self.missing_dates],
+            "missing_pages": [{"date": d.isoformat(), "pages": pages} for d, pages in self.missing_pages],
+            "missing_continuations": [{**ref.as_json(), "to": page} for ref, page in self.missing_continuations],
+            "empty": [ref.as_json() for ref in self.empty],
+            "cut_off": [ref.as_json() for ref in self.cut_off],
+            "duplicates": [[ref.as_json() for ref in group] for group in self.duplicates],
+        }
+
+    def lines(self) -> Iterator[str]:
+        """The findings for a person, one per line."""
+        span = f"{self.dates[0]} – {self.dates[-1]}" if self.dates else "no issue"
+        yield f"{self.paper}\t{span}\t{len(self.dates)} issues\t{self.pattern}"
+        if self.missing_dates:
+            shown = ", ".join(day.isoformat() for day in self.missing_dates)
+            yield f"  missing dates ({len(self.missing_dates)}): {shown}"
+        for day, pages in self.missing_pages:
+            yield f"  {day}: missing pages {', '.join(pages)}"
+        for ref, page in self.missing_continuations:
+            yield f"  {ref.date}: page {page}, where {ref.id} ({ref.title}) continues, is not in the archive"
+        for ref in self.empty:
+            yield f"  {ref.date} {ref.page} {ref.id}: empty body ({ref.title})"
+        for ref in self.cut_off:
+            yield f"  {ref.date} {ref.page} {ref.id}: looks cut off ({ref.title})"
+        for group in self.duplicates:
+            yield "  same text: " + " = ".join(f"{ref.id} ({ref.date} {ref.page} {ref.title})" for ref in group)
+
+
+def report(archive: Archive, paper: str | None, span: DateSpan | None) -> list[PaperReport]:
+    """Every paper's findings (or one paper's), over the issues the date selection holds."""
+    folders = archive.paper_dirs()
+    if paper is not None:
+        folder = archive.paper_dir(paper)
+        if not folder.is_dir():
+            raise ArchiveError(paper, "no such paper in the archive (see `epaper list`)")
+        folders = [folder]
+    reports = []
+    for folder in folders:
+        files = archive.issue_files(folder)
+        if not files:
+            continue
+        all_dates = [day for day, _path in files]
+        chosen = [(day, path) for day, path in files if span is None or day in span]
+        issues = (archive.load(path) for _day, path in chosen)
+        found = paper_report(folder.name, all_dates, [day for day, _p in chosen], issues, span)
+        reports.append(found)
+    return reports
+
+
+def paper_report(
+    name: str, all_dates: list[dt.date], dates: list[dt.date], issues: Iterable[Issue], span: DateSpan | None
+) -> PaperReport:
+    """One paper's findings: the pattern from all its issues, the rest from the selected ones, read one by one."""
+    result = PaperReport(name, dates)
+    result.days, result.pattern = publishing_pattern(all_dates)
+    if result.days and dates:
+        first = max(all_dates[0], span.first) if span is not None and span.first else all_dates[0]
+        last = min(all_dates[-1], span.last) if span is not None and span.last else all_dates[-1]
+        result.missing_dates = missing_dates(set(all_dates), result.days, first, last)
+    bodies: dict[str, list[ArticleRef]] = defaultdict(list)
+    for issue in issues:
+        if paper_name := issue.paper:
+            result.paper = paper_name
+        gaps = missing_pages([page.label for page in issue.pages])
+        if gaps:
+            result.missing_pages.append((issue.date, gaps))
+        labels = {page.label for page in issue.pages}
+        for page, article in issue.articles():
+            ref = ArticleRef(article.id, issue.date, page.label, article.title)
+            for target in (getattr(article, "continued_to", None), getattr(article, "continued_from", None)):
+                if target and target not in labels:
+                    result.missing_continuations.append((ref, target))
+            texts = [block.text for block in article.body if block.text.strip()]
+            if not texts:
+                result.empty.append(ref)
+                continue
+            final = article.body[-1]
+            if isinstance(final, Text) and looks_cut_off(final.text) and not getattr(article, "continued_to", None):
+                result.cut_off.append(ref)
+            joined = "\n".join(texts)
+            if len(joined) >= DUPLICATE_MIN:
+                bodies[hashlib.sha256(" ".join(joined.split()).encode()).hexdigest()].append(ref)
+    result.duplicates = [group for group in bodies.values() if len(group) > 1]
+    return result
+
+
+def publishing_pattern(dates: list[dt.date]) -> tuple[tuple[int, ...], str]:
+    """The weekdays a paper appears on and their name (daily, weekdays, weekly on Thursday…), or irregular."""
+    if len(dates) < MIN_ISSUES:
+        return (), "irregular (too few issues to tell)"
+    occurrences = Counter((dates[0] + dt.timedelta(n)).weekday() for n in range((dates[-1] - dates[0]).days + 1))
+    present = Counter(day.weekday() for day in dates)
+    days = tuple(d for d in range(7) if occurrences[d] and present[d] / occurrences[d] >= DAY_SHARE)
+    stray = sum(count for day, count in present.items() if day not in days)
+    if not days or stray > STRAY_SHARE * len(dates):
+        return (), "irregular"
+    if days == tuple(range(7)):
+        return days, "daily"
+    if days == tuple(range(5)):
+        return days, "weekdays (Monday to Friday)"
+    if days == tuple(range(6)):
+        return days, "Monday to Saturday"
+    if len(days) == 1:
+        return days, f"weekly on {WEEKDAYS[days[0]]}"
+    return days, "on " + ", ".join(WEEKDAYS[d] for d in days)
+
+
+def missing_dates(have: set[dt.date], days: tuple[int, ...], first: dt.date, last: dt.date) -> list[dt.date]:
+    """The days of the pattern between first and last (both included) with no issue."""
+    span = (first + dt.timedelta(n) for n in range((last - first).days + 1))
+    return [day for day in span if day.weekday() in days and day not in have]
+
+
+def missing_pages(labels: list[str]) -> list[str]:
+    """Gaps in each page series: numbers from 1 to the highest, per letter prefix (01 02 04 → 03)."""
+    series: dict[str, set[int]] = defaultdict(set)
+    for label in labels:
+        match = _LABEL.match(label)
+        if match is not None:
+            series[match[1]].add(int(match[2]))
+    missing = []
+    for letters in sorted(series):
+        numbers = series[letters]
+        missing += [f"{letters}{n:02d}" for n in range(1, max(numbers) + 1) if n not in numbers]
+    return missing
+
+
+def looks_cut_off(text: str) -> bool:
+    """A last paragraph that stops without ending its sentence (no 。！？ or closing quote at its end)."""
+    core = text.rstrip(_CLOSERS) or text
+    return len(text) >= 10 and core[-1] not in _ENDS_SENTENCE and text[-1] not in _ENDS_SENTENCE
