@@ -137,7 +137,8 @@ def gbt7714_entry(ref: Reference) -> str:
     names = ref.authors
     if len(names) > MAX_GBT_AUTHORS:
         names = [*names[:MAX_GBT_AUTHORS], "et al." if ref.english else "等"]
-    who = f"{', '.join(names)}. " if names else ""
+    who = ", ".join(names)
+    who += " " if who.endswith(".") else ". " if who else ""  # `et al.` ends the list with its own full stop
     return f"{who}{ref.title}[N]. {ref.paper_name}, {ref.date.isoformat()}({ref.page_number})."
 
 
