@@ -8,6 +8,7 @@ from pathlib import Path
 from epaper_cli.archive import RAW_DIR, Archive, safe_component
 from epaper_cli.errors import ArchiveError
 from epaper_cli.model import Issue, article_id, page_sort_key
+from epaper_cli.registry import archive_problems
 
 Problem = tuple[str, str]
 
@@ -25,6 +26,7 @@ def check_archive(archive: Archive) -> list[Problem]:
             problems.append((error.what, error.why))
             continue
         problems.extend((str(path), reason) for reason in issue_problems(archive, path, issue, raw_ok))
+    problems.extend(archive_problems(archive))  # papers.yaml, the paper registry
     return problems
 
 

@@ -466,3 +466,6 @@ def _leave(code: int | str | None) -> NoReturn:
         except (OSError, ValueError):
             pass
     os._exit(code or 0)
+
+
+from epaper_cli import cli_cite  # noqa: E402, F401  (registers `epaper cite` and `epaper paper` on the app)

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from epaper_cli.archive import Archive, Outcome
 from epaper_cli.errors import EpaperError, InputError
 from epaper_cli.model import Article, Issue, Page
+from epaper_cli.registry import under_registered_name
 from epaper_cli.workers import ordered_map
 
 Reader = Callable[[bytes, str], list[Issue]]
@@ -178,6 +179,7 @@ def run_import(
             continue
         archive.adopt_unsynced(parsed.unsynced)
         for issue in parsed.issues:
+            issue = under_registered_name(archive, issue)  # an alias in papers.yaml: 衢州日報 → 衢州日报
             key = (issue.paper, issue.date)
             gathered, files = pending.pop(key) if key in pending else (Issue(issue.paper, issue.date, []), {})
             pending[key] = (gathered, files)  # most recently used last

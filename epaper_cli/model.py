@@ -115,6 +115,21 @@ class Issue:
         return [(page, article) for page in self.pages for article in page.articles]
 
 
+@dataclass(frozen=True)
+class PaperInfo:
+    """What the archive's paper registry (papers.yaml) knows of a paper beyond its issues, for citations and
+    metadata; every field is optional but the name, and holds only values that passed the registry's checks."""
+
+    name: str
+    aliases: tuple[str, ...] = ()
+    language: str | None = None
+    place: str | None = None
+    publisher: str | None = None
+    issn: str | None = None
+    cn: str | None = None
+    frequency: str | None = None
+
+
 _PAGE_LABEL = re.compile(r"^([A-Z]*)(\d+)$")
 
 
