@@ -34,32 +34,34 @@ from __future__ import annotations
 import datetime as dt
 import re
 import unicodedata
-from collections.abc import Sequence
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, BinaryIO
 
 from epaper_cli.errors import InputError
-from epaper_cli.formats.language import issue_texts, language_of
+from epaper_cli.formats.vocabulary import CHINESE, ENGLISH, Vocabulary, issue_language, vocabulary
 from epaper_cli.model import Article, Block, Caption, Heading, Issue, Page, Person, Source, Text, article_id
 
 if TYPE_CHECKING:
-    from epaper_cli.formats import ReadOptions
+    from epaper_cli.formats import ReadOptions, WriteOptions
 
 
 @dataclass
 class _Labels:
-    """The line markers of one language."""
+    """The line markers of one language: its vocabulary's field names, marked as this layout marks them."""
 
+    words: Vocabulary
     field: dict[str, str]
-    role_sep: str
+    reserved: tuple[str, str]
+    """What a page label cannot hold raw, and cannot start with, in this language's page heading."""
 
 
-_FIELDS = ("kicker", "title", "subtitle", "byline", "author", "dateline", "caption", "editor")
-_ZH_NAMES = ("引题", "标题", "副题", "署名", "作者", "电头", "图", "编辑")
-_EN_NAMES = ("Kicker", "Title", "Subtitle", "Byline", "Author", "Dateline", "Caption", "Editor")
-_ZH = _Labels({key: f"【{name}】" for key, name in zip(_FIELDS, _ZH_NAMES, strict=True)}, "：")
-_EN = _Labels({key: f"[{name}] " for key, name in zip(_FIELDS, _EN_NAMES, strict=True)}, ": ")
-_LINE_LABEL = re.compile(rf"^(?:【({'|'.join(_ZH_NAMES)})】|\[({'|'.join(_EN_NAMES)})\](?= |$) ?)")
+_ZH = _Labels(
+    vocabulary(CHINESE), {key: f"【{name}】" for key, name in vocabulary(CHINESE).fields.items()}, ("版", "Page ")
+)
+_EN = _Labels(vocabulary(ENGLISH), {key: f"[{name}] " for key, name in vocabulary(ENGLISH).fields.items()}, (":", ""))
+_ZH_NAMES, _EN_NAMES = "|".join(_ZH.words.fields.values()), "|".join(_EN.words.fields.values())
+_LINE_LABEL = re.compile(rf"^(?:【({_ZH_NAMES})】|\[({_EN_NAMES})\](?= |$) ?)")
 _FIELD_OF = {marker.strip("【】[] "): key for labels in (_ZH, _EN) for key, marker in labels.field.items()}
 
 PARAGRAPH_INDENT = "\u3000\u3000"
@@ -170,30 +172,24 @@ def _width(text: str) -> int:
     return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
 
 
-def dumps(issues: Sequence[Issue]) -> str:
+def dumps(issues: Iterable[Issue]) -> str:
     """Lay out issues as text; `write` encodes it."""
-    lines: list[str] = []
-    for issue in issues:
-        zh = language_of(issue_texts(issue)).startswith("zh")
-        labels = _ZH if zh else _EN
-        if lines:
-            lines += ["", ""]
-        heading = f"{_enc(issue.paper)} {issue.date.isoformat()}"
-        lines += [heading, "=" * max(3, _width(heading))]
-        for page in issue.pages:
-            if zh:
-                heading = _enc(page.label, "版", "Page ") + "版"
-                if page.section is not None:
-                    heading += " " + _enc(page.section)
-            else:
-                heading = "Page " + _enc(page.label, ":")
-                if page.section is not None:
-                    heading += ": " + _enc(page.section)
-            lines += ["", "", heading, "-" * max(3, _width(heading))]
-            for number, article in enumerate(page.articles):
-                lines += ["", ""] if number else [""]
-                lines += _article_lines(article, labels)
-    return "\n".join(lines) + "\n"
+    return "\n\n\n".join(map(_issue_text, issues)) + "\n"
+
+
+def _issue_text(issue: Issue) -> str:
+    """One issue: its heading, then each page's heading and articles, in the issue's language."""
+    labels = _ZH if issue_language(issue) == CHINESE else _EN
+    heading = f"{_enc(issue.paper)} {issue.date.isoformat()}"
+    lines = [heading, "=" * max(3, _width(heading))]
+    for page in issue.pages:
+        section = None if page.section is None else _enc(page.section)
+        heading = labels.words.page_heading(_enc(page.label, *labels.reserved), section)
+        lines += ["", "", heading, "-" * max(3, _width(heading))]
+        for number, article in enumerate(page.articles):
+            lines += ["", ""] if number else [""]
+            lines += _article_lines(article, labels)
+    return "\n".join(lines)
 
 
 def _article_lines(article: Article, labels: _Labels) -> list[str]:
@@ -207,7 +203,7 @@ def _article_lines(article: Article, labels: _Labels) -> list[str]:
     if article.authors != derive_authors(article.byline):
         if not article.authors:
             lines.append(mark["author"].rstrip())
-        lines += [_person_line(mark["author"], person, labels.role_sep) for person in article.authors]
+        lines += [_person_line(mark["author"], person, labels.words.role_sep) for person in article.authors]
     if article.dateline is not None:
         lines.append(f"{mark['dateline']}{_enc(article.dateline)}")
     for block in article.body:
@@ -220,7 +216,7 @@ def _article_lines(article: Article, labels: _Labels) -> list[str]:
             lines.append(PARAGRAPH_INDENT + _enc(block.text))
     if article.editors:
         lines.append("")
-        lines += [_person_line(mark["editor"], person, labels.role_sep) for person in article.editors]
+        lines += [_person_line(mark["editor"], person, labels.words.role_sep) for person in article.editors]
     return lines
 
 
@@ -229,9 +225,10 @@ def _person_line(marker: str, person: Person, sep: str) -> str:
     return f"{marker}{_enc(person.role, sep.strip())}{sep}{_enc(person.name)}"
 
 
-def write(issues: Sequence[Issue], out: BinaryIO) -> None:
-    """Write issues as UTF-8 text that people read and `epaper import` reads back."""
-    out.write(dumps(issues).encode("utf-8"))
+def write(issues: Iterable[Issue], out: BinaryIO, options: WriteOptions | None = None) -> None:
+    """Write issues as UTF-8 text that people read and `epaper import` reads back, an issue at a time."""
+    for number, issue in enumerate(issues):
+        out.write((("\n\n" if number else "") + _issue_text(issue) + "\n").encode("utf-8"))
 
 
 def _first_lines(text: str) -> list[str]:
@@ -391,7 +388,7 @@ class _Reader:
             if key == "author" and not draft.authors:
                 return
             raise self.fail(number, f"an empty {key} line")
-        sep = (_ZH if zh else _EN).role_sep
+        sep = (_ZH if zh else _EN).words.role_sep
         role, found, name = value.partition(sep)
         if not found:
             raise self.fail(number, f"a {key} line is `role{sep}name`")

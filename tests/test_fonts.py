@@ -1,4 +1,5 @@
-"""Font discovery, face choice in collections, and the cached CFF → TrueType conversion."""
+"""Font discovery, face choice in collections, the cached CFF → TrueType conversion, and the fonts the
+writers are handed (`SystemFonts`)."""
 
 from __future__ import annotations
 
@@ -8,8 +9,9 @@ from pathlib import Path
 
 import pytest
 
+from epaper_cli import fontcache, fonts, truetype
 from epaper_cli.errors import ExportError
-from epaper_cli.formats import fonts, truetype
+from epaper_cli.formats.typefaces import FontFile
 
 
 def face(family: str, style: str = "Regular", cff: bool = False) -> fonts.Face:
@@ -103,7 +105,7 @@ def test_no_font_at_all_says_how_to_get_one(monkeypatch: pytest.MonkeyPatch) -> 
 @pytest.mark.skipif(sys.platform in ("darwin", "win32"), reason="XDG applies to Linux and BSD")
 def test_cache_folder_follows_xdg(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
-    assert fonts.cache_dir() == tmp_path / "epaper"
+    assert fontcache.cache_dir() == tmp_path / "epaper"
 
 
 def test_common_characters_cover_ascii_and_the_level_one_hanzi() -> None:
@@ -121,7 +123,7 @@ def test_cff_glyphs_are_converted_to_a_cached_truetype_font_that_grows(
     noto = installed("Noto Serif CJK SC", cff=True)
     found = truetype.embeddable(noto, map(ord, "衢州日报A1，"))
     assert found is not None
-    path, index = found
+    path, index = found.path, found.index
     assert Path(path).parent == tmp_path / "epaper" / "fonts" and index == 0
     converted = TTFont(path)
     assert "glyf" in converted and "CFF " not in converted
@@ -144,7 +146,7 @@ def test_converted_glyphs_keep_their_advance_widths(monkeypatch: pytest.MonkeyPa
     found = truetype.embeddable(noto, map(ord, "中i"))
     assert found is not None
     source = TTFont(noto.path, fontNumber=noto.index, lazy=True)
-    converted = TTFont(found[0])
+    converted = TTFont(found.path)
     for char in "中i":
         name, converted_name = source.getBestCmap()[ord(char)], converted.getBestCmap()[ord(char)]
         assert converted["hmtx"][converted_name][0] == source["hmtx"][name][0]
@@ -156,7 +158,7 @@ def test_a_face_without_the_characters_gives_nothing_to_embed(monkeypatch: pytes
     assert truetype.embeddable(noto, [0x10FFFD]) is None
     wqy = installed("WenQuanYi Micro Hei", cff=False)
     assert truetype.embeddable(wqy, [0x10FFFD]) is None
-    assert truetype.embeddable(wqy, [ord("中")]) == (wqy.path, wqy.index)  # TrueType is used as it is
+    assert truetype.embeddable(wqy, [ord("中")]) == wqy  # TrueType is used as it is
 
 
 def test_fallbacks_include_fonts_fontconfig_finds_for_a_character() -> None:
@@ -173,18 +175,18 @@ def test_coverage_is_kept_in_the_cache_folder_and_read_back_without_fonttools(
 
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
     wqy = installed("WenQuanYi Micro Hei", cff=False)
-    fonts._cmap.cache_clear()
-    covered = fonts.coverage(wqy)
+    fontcache._cmap.cache_clear()
+    covered = fontcache.coverage(wqy)
     assert ord("中") in covered
     [kept] = (tmp_path / "epaper" / "cmaps").iterdir()
-    fonts._cmap.cache_clear()
+    fontcache._cmap.cache_clear()
     with monkeypatch.context() as patch:
         patch.setattr(fontTools.ttLib, "TTFont", None)  # a warm export never loads a font with fontTools
-        assert fonts.coverage(wqy) == covered
+        assert fontcache.coverage(wqy) == covered
     kept.write_bytes(b"epaper-cmap 0 stale")
-    fonts._cmap.cache_clear()
-    assert fonts.coverage(wqy) == covered  # a stale or broken entry is read from the font again, and rewritten
-    assert kept.read_bytes().startswith(b"epaper-cmap " + fonts.CACHE_VERSION.encode())
+    fontcache._cmap.cache_clear()
+    assert fontcache.coverage(wqy) == covered  # a stale or broken entry is read from the font again, and rewritten
+    assert kept.read_bytes().startswith(b"epaper-cmap " + fontcache.CACHE_VERSION.encode())
 
 
 def test_discovery_is_kept_until_the_installed_fonts_change(
@@ -227,7 +229,37 @@ def test_has_all_agrees_with_the_coverage(monkeypatch: pytest.MonkeyPatch, tmp_p
     face = next(iter(fonts.discover()), None)
     if face is None:
         pytest.skip("no Chinese font installed")
-    have = fonts.coverage(face)
+    have = fontcache.coverage(face)
     for text in ("衢州日报", "abc 123", "衢州\U0010fffd", "\u4e00\u9fa5"):
         chars = {ord(ch) for ch in text}
-        assert fonts.has_all(face, chars) == (chars <= have), text
+        assert fontcache.has_all(face, chars) == (chars <= have), text
+
+
+def test_the_writers_get_the_installed_faces_through_the_fonts_interface() -> None:
+    if not fonts.discover():
+        pytest.skip("no Chinese font installed")
+    system = fonts.SystemFonts()
+    body, heading = system.text_faces()
+    assert isinstance(body, FontFile) and (body, heading) == fonts.choose(None)
+    assert "--font PATH" in system.hint and "fonts-noto-cjk" in system.hint
+    assert "--font PATH with a font that has them" in fonts.SystemFonts(body.path).hint
+    assert list(system.fallbacks(frozenset({ord("中")}), body))
+
+
+def test_the_cover_face_is_a_bold_song_face_that_has_every_character() -> None:
+    system = fonts.SystemFonts()
+    found = system.cover_face(frozenset(map(ord, "衢州日报")))
+    if not fonts.discover():
+        assert found is None
+        return
+    assert isinstance(found, fonts.Face)
+    assert {ord(c) for c in "衢州日报"} <= fontcache.coverage(found)
+    if any(face.kind == "serif" and face.weight == 700 for face in fonts.discover()):
+        assert (found.kind, found.weight) == ("serif", 700)
+    assert system.cover_face(frozenset({0x10FFFD})) is None  # no face has it: the cover keeps its design, no text
+    assert system.cover_face(frozenset()) is None
+
+
+def test_a_face_not_found_here_is_embedded_as_it_is() -> None:
+    other = FontFile("/fonts/given.ttf", 0)
+    assert fonts.SystemFonts().embeddable(other, frozenset({ord("中")}), main=True) == other
