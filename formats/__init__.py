@@ -12,7 +12,8 @@ YAML header), `text` (plain text, read and written), `epub`, `pdf`. Every other 
   `han` (telling Chinese characters apart);
 - of the writers: `vocabulary` (an issue's language and every label the writers print), `typefaces` (how
   the writers are given fonts), `epub_*` (the EPUB's documents, package and cover), `pdf_*` (the PDF's line
-  breaking, page make-up, fonts and composite-font embedding).
+  breaking, page make-up, fonts and composite-font embedding);
+- of the text format, both ways: `text_escapes` (how a value that would not read back is written).
 """
 
 from __future__ import annotations

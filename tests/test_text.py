@@ -12,7 +12,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from epaper_cli.errors import InputError
-from epaper_cli.formats import ReadOptions, read_bytes, text
+from epaper_cli.formats import ReadOptions, read_bytes, text, text_escapes
 from epaper_cli.model import Article, Caption, Heading, Issue, Page, Person, Source, Text, article_id
 from tests.helpers import require_seed
 
@@ -327,4 +327,4 @@ def test_damaged_exports_read_or_fail_cleanly(issue: Issue, where: int, junk: st
 
 def test_the_quick_look_for_unsafe_characters_misses_none() -> None:
     every = "".join(map(chr, range(0x110000)))
-    assert all(text._SUSPECT.match(ch) for ch in text._UNSAFE.findall(every))
+    assert all(text_escapes._SUSPECT.match(ch) for ch in text_escapes._UNSAFE.findall(every))
