@@ -15,7 +15,7 @@ from typing import Any
 
 from epaper_cli.errors import ExportError
 from epaper_cli.fontcache import CACHE_VERSION, cache_dir, coverage, file_coverage, keep_coverage
-from epaper_cli.fonts import Face
+from epaper_cli.fontfinder import Face
 from epaper_cli.formats.typefaces import FontFile
 
 

@@ -16,7 +16,7 @@ from typing import Any
 
 import pytest
 
-from epaper_cli import fontcache, fonts
+from epaper_cli import fontcache, fontfinder, fonts
 from epaper_cli.errors import ExportError
 from epaper_cli.formats import WriteOptions, epub, epub_cover, epub_xhtml
 from epaper_cli.formats.typefaces import FontFile
@@ -449,7 +449,7 @@ class NamedFonts:
 
 def installed_truetype() -> FontFile:
     """An installed TrueType face that has the cover's text, or skip."""
-    for face in fonts.discover():
+    for face in fontfinder.discover():
         if not face.cff and fontcache.has_all(face, map(ord, "衢州日报年月日星期二共版篇要闻民生副刊")):
             return face
     pytest.skip("no TrueType Chinese font is installed")

@@ -14,7 +14,7 @@ import pytest
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
-from epaper_cli import fontcache, fonts
+from epaper_cli import fontcache, fontfinder, fonts
 from epaper_cli.errors import ExportError
 from epaper_cli.formats import WriteOptions, pdf, pdf_linebreak, pdf_makeup
 from epaper_cli.model import Article, Caption, Heading, Issue, Page, Person, Text
@@ -90,9 +90,9 @@ def font_cache(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPath
         yield folder
 
 
-def find_face(family: str, cff: bool) -> fonts.Face:
+def find_face(family: str, cff: bool) -> fontfinder.Face:
     """An installed face of a family, or skip."""
-    for face in fonts.discover():
+    for face in fontfinder.discover():
         if face.family.startswith(family) and face.cff == cff:
             return face
     pytest.skip(f"{family} is not installed")
@@ -199,7 +199,7 @@ def test_header_names_the_section_of_the_page_and_pages_are_numbered(chinese_pdf
 
 def test_discovered_fonts_are_a_song_body_and_a_hei_heading(tmp_path: Path) -> None:
     find_face("Noto Serif CJK SC", cff=True)
-    body, heading = fonts.choose(None)
+    body, heading = fontfinder.choose(None)
     path = write([chinese_issue()], tmp_path, "auto.pdf")
     listed = subprocess.run([require_tool("pdffonts"), str(path)], capture_output=True, text=True).stdout
     assert body.family == "Noto Serif CJK SC" and "NotoSerifCJKsc-Regular" in listed

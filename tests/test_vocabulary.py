@@ -14,7 +14,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from epaper_cli import fonts
+from epaper_cli import fontfinder, fonts
 from epaper_cli.formats import WriteOptions, epub, pdf, text, vocabulary
 from epaper_cli.model import Article, Issue, Page, Person, Text
 from tests.helpers import require_tool
@@ -74,7 +74,7 @@ def test_an_english_issue_gets_the_same_page_heading_in_every_writer() -> None:
 def test_the_pdf_prints_the_same_labels(tmp_path: Path) -> None:
     from pypdf import PdfReader
 
-    if not fonts.discover():
+    if not fontfinder.discover():
         pytest.skip("no Chinese font installed")
     path = tmp_path / "metro.pdf"
     with path.open("wb") as out:
