@@ -59,7 +59,7 @@ def cover_png(masthead: str, lines: Sequence[str], details: Sequence[str], fonts
             face, details = fonts.cover_face(_chars(masthead, *lines)), []
     if face is not None:
         _letter(draw, face, masthead, lines, details)
-    out = io.BytesIO()
+    out = io.BytesIO()  # compress_type is zlib's strategy: Pillow's PNG writer reads it, its manual leaves it out
     image.save(out, "PNG", compress_level=6, compress_type=zlib.Z_RLE)
     return out.getvalue()
 
