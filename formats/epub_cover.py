@@ -59,8 +59,9 @@ def cover_png(masthead: str, lines: Sequence[str], details: Sequence[str], fonts
             face, details = fonts.cover_face(_chars(masthead, *lines)), []
     if face is not None:
         _letter(draw, face, masthead, lines, details)
-    out = io.BytesIO()  # compress_type is zlib's strategy: Pillow's PNG writer reads it, its manual leaves it out
-    image.save(out, "PNG", compress_level=6, compress_type=zlib.Z_RLE)
+    out = io.BytesIO()
+    out.name = "cover.png"  # Pillow picks its PNG writer by the name, and loads no other (a format name loads five)
+    image.save(out, compress_level=6, compress_type=zlib.Z_RLE)  # compress_type: zlib's strategy, not in its manual
     return out.getvalue()
 
 

@@ -488,3 +488,13 @@ def test_the_cover_is_drawn_in_the_writers_process_with_the_face_it_is_given(mon
     bare = io.BytesIO()
     epub.write([chinese()], bare, WriteOptions(NamedFonts(None)))
     assert _ink(Book(bare.getvalue()).read("cover.png")) == 0, "no face: the design without the text"
+
+
+def test_the_cover_loads_only_pillows_png_writer() -> None:
+    code = (
+        "import sys\nfrom epaper_cli.formats import epub_cover\n"
+        "png = epub_cover.cover_png('衢州日报', ['2025年8月26日'], [], None)\n"
+        "print(png[:4] == b'\\x89PNG', sorted(m for m in sys.modules if m.endswith('ImagePlugin')))"
+    )
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, check=True)
+    assert result.stdout.strip() == "True ['PIL.PngImagePlugin']"
