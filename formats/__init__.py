@@ -99,7 +99,8 @@ class WriteOptions:
 
 @dataclass(frozen=True)
 class Writer:
-    """One output format: its module, the extension of its files, and whether what it writes is binary."""
+    """One output format: its module, the extension of its files, and whether what it writes is binary (bytes
+    a terminal should not be sent)."""
 
     name: str
     module: str
