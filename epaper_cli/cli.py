@@ -298,19 +298,14 @@ def export_command(
     """
     from epaper_cli import exporting
 
-    formats = [name for name, wanted in (("epub", epub), ("pdf", pdf), ("txt", txt)) if wanted]
+    formats = [name for name, wanted in (("epub", epub), ("pdf", pdf), ("text", txt)) if wanted]
     with errors_to_exit():
         if not formats:
             raise UsageError("export", "choose at least one of --epub, --pdf, --txt")
         issue_date = parse_date(date, "--date")
-        options = exporting.ExportOptions(font=font, page_size=page_size, vertical=vertical)
-        writers = {fmt: exporting.writer_for(fmt, options) for fmt in formats}  # first: see writer_for
-        store = open_archive(archive)
-        issue = store.load(exporting.select_issue(store, paper, issue_date))
-        for fmt, path in exporting.targets(issue, formats, output):
-            exporting.export([issue], writers[fmt], path, sys.stdout.buffer)
-            if path is not None:
-                typer.echo(str(path))
+        options = exporting.ExportOptions(formats, output, font, page_size, vertical)
+        for path in exporting.run(open_archive(archive), paper, issue_date, options, sys.stdout.buffer):
+            typer.echo(str(path))
 
 
 # -- list, show, check ---------------------------------------------------------------------------------

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
-from collections.abc import Callable, Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, BinaryIO
@@ -12,44 +12,42 @@ from typing import TYPE_CHECKING, BinaryIO
 from epaper_cli.atomic import write_atomic
 from epaper_cli.errors import ArchiveError, ExportError, UsageError
 
-if TYPE_CHECKING:  # the archive and the model load after the writers are asked for (see writer_for)
+if TYPE_CHECKING:
     from epaper_cli.archive import Archive
+    from epaper_cli.formats import WriteOptions, Writer
     from epaper_cli.model import Issue
 
-Writer = Callable[[Sequence["Issue"], BinaryIO], None]
 STDOUT = "-"
 
 
-@dataclass
+@dataclass(frozen=True)
 class ExportOptions:
-    """Writer settings the command line passes through."""
+    """What the command line asked for: the formats by name, where they go, and the writers' settings."""
 
+    formats: Sequence[str]
+    output: str | None = None
     font: str | None = None
     page_size: str = "A4"
     vertical: bool = False
 
 
-def writer_for(fmt: str, options: ExportOptions) -> Writer:
-    """The writer function for a format name; heavy libraries load only for the format asked for.
+def run(
+    archive: Archive, paper: str | None, date: dt.date | None, options: ExportOptions, stdout: BinaryIO
+) -> Iterator[Path]:
+    """Export one issue of the archive in every format asked for; yields each file once it is written."""
+    from epaper_cli import formats
+    from epaper_cli.fonts import SystemFonts
 
-    Ask for the writers first, before the archive is opened: the EPUB writer's cover helper gets ready meanwhile.
-    """
-    if fmt == "epub":
-        from epaper_cli.formats import cover
-
-        painter = cover.painter()  # started first: it gets ready while the writer loads and the issue is read
-        from epaper_cli.formats import epub
-
-        return lambda issues, out: epub.write(issues, out, vertical=options.vertical, cover=painter)
-    if fmt == "pdf":
-        from epaper_cli.formats import pdf
-
-        return lambda issues, out: pdf.write(issues, out, font=options.font, page_size=options.page_size)
-    if fmt == "txt":
-        from epaper_cli.formats import text
-
-        return text.write
-    raise UsageError(fmt, "unknown export format")
+    issue = archive.load(select_issue(archive, paper, date))
+    try:
+        writers = [formats.writer_named(name) for name in options.formats]
+    except KeyError as error:
+        raise UsageError(str(error.args[0]), "unknown export format") from None
+    settings = formats.WriteOptions(SystemFonts(options.font), options.page_size, options.vertical)
+    for writer, path in targets(issue, writers, options.output):
+        export([issue], writer, settings, path, stdout)
+        if path is not None:
+            yield path
 
 
 def select_issue(archive: Archive, paper: str | None, date: dt.date | None) -> Path:
@@ -77,32 +75,33 @@ def select_issue(archive: Archive, paper: str | None, date: dt.date | None) -> P
     return issues[-1][1]
 
 
-def targets(issue: Issue, formats: Sequence[str], output: str | None) -> list[tuple[str, Path | None]]:
+def targets(issue: Issue, writers: Sequence[Writer], output: str | None) -> list[tuple[Writer, Path | None]]:
     """Where each format goes: a named file, a folder (default names), or standard output (None)."""
-    if output is not None and (output == STDOUT or not Path(output).is_dir()) and len(formats) != 1:
+    if output is not None and (output == STDOUT or not Path(output).is_dir()) and len(writers) != 1:
         raise UsageError("-o", "a file or - takes exactly one format; give a folder for several")
     if output == STDOUT:
-        return [(formats[0], None)]
+        return [(writers[0], None)]
     if output is not None and not Path(output).is_dir():
-        return [(formats[0], Path(output))]
+        return [(writers[0], Path(output))]
     folder = Path(output) if output is not None else Path.cwd()
     from epaper_cli.archive import safe_component
 
     stem = f"{safe_component(issue.paper)}-{issue.date.isoformat()}"
-    return [(fmt, folder / f"{stem}.{fmt}") for fmt in formats]
+    return [(writer, folder / f"{stem}.{writer.extension}") for writer in writers]
 
 
-def export(issues: Sequence[Issue], writer: Writer, path: Path | None, stdout: BinaryIO) -> None:
+def export(issues: Sequence[Issue], writer: Writer, options: WriteOptions, path: Path | None, stdout: BinaryIO) -> None:
     """Write one format: atomically to a file, or whole to standard output once it is complete."""
+    write = writer.load().write
     if path is None:
         buffer = io.BytesIO()
-        writer(issues, buffer)
+        write(issues, buffer, options)
         stdout.write(buffer.getvalue())
         stdout.flush()
         return
     if not path.parent.is_dir():
         raise ExportError(str(path), "the folder does not exist")
     try:
-        write_atomic(path, lambda handle: writer(issues, handle))
+        write_atomic(path, lambda handle: write(issues, handle, options))
     except OSError as exc:
         raise ExportError(str(path), f"cannot write: {exc.strerror or exc}") from exc

@@ -1,10 +1,19 @@
 """The formats epaper reads and writes, as two tables (pandoc's `Readers` and `Writers`).
 
 A reader turns one input's decoded text into issues: `read(text, name, options) -> list[Issue]`; a writer
-turns issues into bytes: `write(issues, out, options) -> None`. Each format is one module named in a table;
-the rest of this folder are their helpers. Modules load only when their format is used, so a command pays
-for the formats it touches and no other. Nothing here imports the command-line layer, forks a process or
-touches the archive: that is `epaper_cli`'s work.
+turns issues into bytes: `write(issues, out, options) -> None`. Modules load only when their format is used,
+so a command pays for the formats it touches and no other. Nothing here imports the command-line layer,
+forks a process, keeps a cache or touches the archive: that is `epaper_cli`'s work.
+
+The formats, each one module named in a table: `capture` (reader-app captures), `frontmatter` (text with a
+YAML header), `text` (plain text, read and written), `epub`, `pdf`. Every other module is a helper:
+
+- of the readers: `decode` (bytes to text), `normalize` (spaces, punctuation, dates, page labels, bylines),
+  `han` (telling Chinese characters apart);
+- of the writers: `vocabulary` (an issue's language and every label the writers print), `typefaces` (how
+  the writers are given fonts), `epub_*` (the EPUB's documents, package and cover), `pdf_*` (the PDF's line
+  breaking, page make-up, fonts and composite-font embedding);
+- of the text format, both ways: `text_escapes` (how a value that would not read back is written).
 """
 
 from __future__ import annotations
@@ -14,8 +23,12 @@ import importlib
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from types import ModuleType
+from typing import TYPE_CHECKING
 
 from epaper_cli.model import Issue, Source
+
+if TYPE_CHECKING:
+    from epaper_cli.formats.typefaces import Fonts
 
 
 @dataclass(frozen=True)
@@ -72,3 +85,44 @@ def read_bytes(data: bytes, name: str, options: ReadOptions) -> list[Issue]:
         for _page, article in issue.articles():
             article.source = replace(article.source or Source(sha256=digest), sha256=digest)
     return issues
+
+
+@dataclass(frozen=True)
+class WriteOptions:
+    """What the user told the exporter; each writer reads what concerns it."""
+
+    fonts: Fonts | None = None
+    """Where the PDF and the EPUB cover get their fonts (see `typefaces`); without it the cover has no text."""
+    page_size: str = "A4"
+    vertical: bool = False
+
+
+@dataclass(frozen=True)
+class Writer:
+    """One output format: its module, the extension of its files, and whether what it writes is binary (bytes
+    a terminal should not be sent)."""
+
+    name: str
+    module: str
+    extension: str
+    description: str
+    binary: bool
+
+    def load(self) -> ModuleType:
+        """The format's module; it has `write(issues, out, options)`."""
+        return importlib.import_module(f"{__name__}.{self.module}")
+
+
+WRITERS: tuple[Writer, ...] = (
+    Writer("epub", "epub", "epub", "EPUB 3 e-book", binary=True),
+    Writer("pdf", "pdf", "pdf", "print-ready PDF", binary=True),
+    Writer("text", "text", "txt", "plain UTF-8 text", binary=False),
+)
+
+
+def writer_named(name: str) -> Writer:
+    """The writer of a format name; KeyError names it when there is none."""
+    for writer in WRITERS:
+        if writer.name == name:
+            return writer
+    raise KeyError(name)

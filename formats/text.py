@@ -34,32 +34,35 @@ from __future__ import annotations
 import datetime as dt
 import re
 import unicodedata
-from collections.abc import Sequence
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, BinaryIO
 
 from epaper_cli.errors import InputError
-from epaper_cli.formats.language import issue_texts, language_of
+from epaper_cli.formats.text_escapes import escape, unescape
+from epaper_cli.formats.vocabulary import CHINESE, ENGLISH, Vocabulary, issue_language, vocabulary
 from epaper_cli.model import Article, Block, Caption, Heading, Issue, Page, Person, Source, Text, article_id
 
 if TYPE_CHECKING:
-    from epaper_cli.formats import ReadOptions
+    from epaper_cli.formats import ReadOptions, WriteOptions
 
 
 @dataclass
 class _Labels:
-    """The line markers of one language."""
+    """The line markers of one language: its vocabulary's field names, marked as this layout marks them."""
 
+    words: Vocabulary
     field: dict[str, str]
-    role_sep: str
+    reserved: tuple[str, str]
+    """What a page label cannot hold raw, and cannot start with, in this language's page heading."""
 
 
-_FIELDS = ("kicker", "title", "subtitle", "byline", "author", "dateline", "caption", "editor")
-_ZH_NAMES = ("引题", "标题", "副题", "署名", "作者", "电头", "图", "编辑")
-_EN_NAMES = ("Kicker", "Title", "Subtitle", "Byline", "Author", "Dateline", "Caption", "Editor")
-_ZH = _Labels({key: f"【{name}】" for key, name in zip(_FIELDS, _ZH_NAMES, strict=True)}, "：")
-_EN = _Labels({key: f"[{name}] " for key, name in zip(_FIELDS, _EN_NAMES, strict=True)}, ": ")
-_LINE_LABEL = re.compile(rf"^(?:【({'|'.join(_ZH_NAMES)})】|\[({'|'.join(_EN_NAMES)})\](?= |$) ?)")
+_ZH = _Labels(
+    vocabulary(CHINESE), {key: f"【{name}】" for key, name in vocabulary(CHINESE).fields.items()}, ("版", "Page ")
+)
+_EN = _Labels(vocabulary(ENGLISH), {key: f"[{name}] " for key, name in vocabulary(ENGLISH).fields.items()}, (":", ""))
+_ZH_NAMES, _EN_NAMES = "|".join(_ZH.words.fields.values()), "|".join(_EN.words.fields.values())
+_LINE_LABEL = re.compile(rf"^(?:【({_ZH_NAMES})】|\[({_EN_NAMES})\](?= |$) ?)")
 _FIELD_OF = {marker.strip("【】[] "): key for labels in (_ZH, _EN) for key, marker in labels.field.items()}
 
 PARAGRAPH_INDENT = "\u3000\u3000"
@@ -67,81 +70,6 @@ HEADING_MARK = "## "
 _ISSUE_LINE = re.compile(r"^(.*) (\d{4}-\d{2}-\d{2})$")
 _ISSUE_RULE = re.compile(r"^={3,}$")
 _PAGE_RULE = re.compile(r"^-{3,}$")
-
-# Characters that never appear raw in a value: controls, format characters (but ZWNJ/ZWJ), line and
-# paragraph separators, surrogates, U+FFFD (the decoder counts it as damage).
-_UNSAFE = re.compile(
-    "[\x00-\x1f\x7f-\x9f\u00ad\u0600-\u0605\u061c\u06dd\u070f\u0890\u0891\u08e2\u180e\u200b\u200e\u200f"
-    "\u2028-\u202e\u2060-\u2064\u2066-\u206f\ud800-\udfff\ufeff\ufff9-\ufffb\ufffd"
-    "\U000110bd\U000110cd\U00013430-\U0001343f\U0001bca0-\U0001bca3\U0001d173-\U0001d17a"
-    "\U000e0001\U000e0020-\U000e007f]"
-)
-_SUSPECT = re.compile(_UNSAFE.pattern.partition("\U000110bd")[0] + "\U00010000-\U0010ffff]")
-"""A first look for `_UNSAFE`, twice as quick: its BMP characters and all beyond (tested one by one in it)."""
-_SIMPLE_ESCAPES = {"\\": "\\\\", "\n": "\\n", "\t": "\\t", "\r": "\\r"}
-_ESCAPE = re.compile(r"\\(?:([\\ntr])|u([0-9a-fA-F]{4})|U([0-9a-fA-F]{8}))")
-_UNESCAPE = {"\\": "\\", "n": "\n", "t": "\t", "r": "\r"}
-
-
-def _enc(value: str, reserved: str = "", forbidden_prefix: str = "") -> str:
-    """Write a value raw when it reads back unchanged, else after a backslash with escapes."""
-    if not (
-        value == ""
-        or value[0] == "\\"
-        or value[0].isspace()
-        or value[-1].isspace()
-        or unicodedata.category(value[0])[0] == "M"
-        or (forbidden_prefix and value.startswith(forbidden_prefix))
-        or (_SUSPECT.search(value) and _UNSAFE.search(value))
-        or (reserved and any(ch in value for ch in reserved))
-        or not unicodedata.is_normalized("NFC", value)
-    ):
-        return value
-    all_non_ascii = not unicodedata.is_normalized("NFC", value)
-    last = len(value) - 1
-    out = ["\\"]
-    for i, ch in enumerate(value):
-        if ch in _SIMPLE_ESCAPES:
-            out.append(_SIMPLE_ESCAPES[ch])
-        elif (
-            (all_non_ascii and ord(ch) > 0x7E)
-            or ((i == 0 or i == last) and ch.isspace())
-            or ch in reserved
-            or _UNSAFE.match(ch)
-            or unicodedata.category(ch)[0] == "M"
-        ):
-            code = ord(ch)
-            out.append(f"\\u{code:04x}" if code <= 0xFFFF else f"\\U{code:08x}")
-        else:
-            out.append(ch)
-    return "".join(out)
-
-
-def _dec(value: str) -> str:
-    """Undo `_enc`; a malformed escape is a ValueError the reader turns into an InputError."""
-    if not value.startswith("\\"):
-        return value
-    out: list[str] = []
-    pos = 1
-    while True:
-        nxt = value.find("\\", pos)
-        if nxt < 0:
-            out.append(value[pos:])
-            return "".join(out)
-        out.append(value[pos:nxt])
-        match = _ESCAPE.match(value, nxt)
-        if match is None:
-            raise ValueError(f"bad escape {value[nxt : nxt + 2]!r}")
-        simple, short, long = match.groups()
-        if simple:
-            out.append(_UNESCAPE[simple])
-        else:
-            code = int(short or long, 16)
-            if code > 0x10FFFF:
-                raise ValueError(f"bad escape {match.group(0)!r}")
-            out.append(chr(code))
-        pos = match.end()
-
 
 _ROLES = frozenset(
     {
@@ -170,68 +98,63 @@ def _width(text: str) -> int:
     return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
 
 
-def dumps(issues: Sequence[Issue]) -> str:
+def dumps(issues: Iterable[Issue]) -> str:
     """Lay out issues as text; `write` encodes it."""
-    lines: list[str] = []
-    for issue in issues:
-        zh = language_of(issue_texts(issue)).startswith("zh")
-        labels = _ZH if zh else _EN
-        if lines:
-            lines += ["", ""]
-        heading = f"{_enc(issue.paper)} {issue.date.isoformat()}"
-        lines += [heading, "=" * max(3, _width(heading))]
-        for page in issue.pages:
-            if zh:
-                heading = _enc(page.label, "版", "Page ") + "版"
-                if page.section is not None:
-                    heading += " " + _enc(page.section)
-            else:
-                heading = "Page " + _enc(page.label, ":")
-                if page.section is not None:
-                    heading += ": " + _enc(page.section)
-            lines += ["", "", heading, "-" * max(3, _width(heading))]
-            for number, article in enumerate(page.articles):
-                lines += ["", ""] if number else [""]
-                lines += _article_lines(article, labels)
-    return "\n".join(lines) + "\n"
+    return "\n\n\n".join(map(_issue_text, issues)) + "\n"
+
+
+def _issue_text(issue: Issue) -> str:
+    """One issue: its heading, then each page's heading and articles, in the issue's language."""
+    labels = _ZH if issue_language(issue) == CHINESE else _EN
+    heading = f"{escape(issue.paper)} {issue.date.isoformat()}"
+    lines = [heading, "=" * max(3, _width(heading))]
+    for page in issue.pages:
+        section = None if page.section is None else escape(page.section)
+        heading = labels.words.page_heading(escape(page.label, *labels.reserved), section)
+        lines += ["", "", heading, "-" * max(3, _width(heading))]
+        for number, article in enumerate(page.articles):
+            lines += ["", ""] if number else [""]
+            lines += _article_lines(article, labels)
+    return "\n".join(lines)
 
 
 def _article_lines(article: Article, labels: _Labels) -> list[str]:
     """One article: its heading fields, then its body blocks, then its editors."""
     mark = labels.field
-    lines = [f"{mark['kicker']}{_enc(article.kicker)}"] if article.kicker is not None else []
-    lines.append(f"{mark['title']}{_enc(article.title)}")
+    lines = [f"{mark['kicker']}{escape(article.kicker)}"] if article.kicker is not None else []
+    lines.append(f"{mark['title']}{escape(article.title)}")
     for key, value in (("subtitle", article.subtitle), ("byline", article.byline)):
         if value is not None:
-            lines.append(f"{mark[key]}{_enc(value)}")
+            lines.append(f"{mark[key]}{escape(value)}")
     if article.authors != derive_authors(article.byline):
         if not article.authors:
             lines.append(mark["author"].rstrip())
-        lines += [_person_line(mark["author"], person, labels.role_sep) for person in article.authors]
+        lines += [_person_line(mark["author"], person, labels.words.role_sep) for person in article.authors]
     if article.dateline is not None:
-        lines.append(f"{mark['dateline']}{_enc(article.dateline)}")
+        lines.append(f"{mark['dateline']}{escape(article.dateline)}")
     for block in article.body:
         lines.append("")
         if isinstance(block, Heading):
-            lines.append(HEADING_MARK + _enc(block.text))
+            lines.append(HEADING_MARK + escape(block.text))
         elif isinstance(block, Caption):
-            lines.append(mark["caption"] + _enc(block.text))
+            lines.append(mark["caption"] + escape(block.text))
         else:
-            lines.append(PARAGRAPH_INDENT + _enc(block.text))
+            lines.append(PARAGRAPH_INDENT + escape(block.text))
     if article.editors:
         lines.append("")
-        lines += [_person_line(mark["editor"], person, labels.role_sep) for person in article.editors]
+        lines += [_person_line(mark["editor"], person, labels.words.role_sep) for person in article.editors]
     return lines
 
 
 def _person_line(marker: str, person: Person, sep: str) -> str:
     """`【编辑】责任编辑：李华`: the role cannot hold the separator raw, so the first one splits."""
-    return f"{marker}{_enc(person.role, sep.strip())}{sep}{_enc(person.name)}"
+    return f"{marker}{escape(person.role, sep.strip())}{sep}{escape(person.name)}"
 
 
-def write(issues: Sequence[Issue], out: BinaryIO) -> None:
-    """Write issues as UTF-8 text that people read and `epaper import` reads back."""
-    out.write(dumps(issues).encode("utf-8"))
+def write(issues: Iterable[Issue], out: BinaryIO, options: WriteOptions | None = None) -> None:
+    """Write issues as UTF-8 text that people read and `epaper import` reads back, an issue at a time."""
+    for number, issue in enumerate(issues):
+        out.write((("\n\n" if number else "") + _issue_text(issue) + "\n").encode("utf-8"))
 
 
 def _first_lines(text: str) -> list[str]:
@@ -312,7 +235,7 @@ class _Reader:
             date = dt.date.fromisoformat(match.group(2))
         except ValueError:
             raise self.fail(number, f"no such date: {match.group(2)}") from None
-        self.issues.append(Issue(paper=_dec(match.group(1)), date=date))
+        self.issues.append(Issue(paper=unescape(match.group(1)), date=date))
         self.page = None
 
     def start_page(self, line: str, number: int) -> None:
@@ -324,12 +247,12 @@ class _Reader:
             label, sep, section = line[5:].partition(":")
             if sep and not section.startswith(" "):
                 raise self.fail(number, "a page heading is `Page <label>: <section>`")
-            page = Page(_dec(label), _dec(section[1:]) if sep else None)
+            page = Page(unescape(label), unescape(section[1:]) if sep else None)
         else:
             label, sep, section = line.partition("版")
             if not sep or (section and not section.startswith(" ")):
                 raise self.fail(number, "a page heading is `<label>版 <section>`")
-            page = Page(_dec(label), _dec(section[1:]) if section else None)
+            page = Page(unescape(label), unescape(section[1:]) if section else None)
         self.issues[-1].pages.append(page)
         self.page = page
 
@@ -340,10 +263,10 @@ class _Reader:
         if self.page is None:
             raise self.fail(number, "text before any page heading (`03版 民生` underlined with `-`)")
         if line[0].isspace():
-            self.block(Text(_dec(line.lstrip())), number)
+            self.block(Text(unescape(line.lstrip())), number)
             return
         if line.startswith(HEADING_MARK):
-            self.block(Heading(_dec(line[len(HEADING_MARK) :])), number)
+            self.block(Heading(unescape(line[len(HEADING_MARK) :])), number)
             return
         match = _LINE_LABEL.match(line)
         if match is None:
@@ -353,7 +276,7 @@ class _Reader:
         if key in ("kicker", "title"):
             self.title_field(key, value, number)
         elif key == "caption":
-            self.block(Caption(_dec(value)), number)
+            self.block(Caption(unescape(value)), number)
         else:
             draft = self.titled(number)
             if key in ("author", "editor"):
@@ -361,7 +284,7 @@ class _Reader:
             elif key in draft.fields:
                 raise self.fail(number, f"a second {key} for one article")
             else:
-                draft.fields[key] = _dec(value)
+                draft.fields[key] = unescape(value)
 
     def title_field(self, key: str, value: str, number: int) -> None:
         """A kicker starts a new article; a title does too, unless it completes a kicker."""
@@ -371,7 +294,7 @@ class _Reader:
                 raise self.fail(number, "a kicker with no title after it")
             self.finish_article()
             draft = self.draft = _Draft(number)
-        draft.fields[key] = _dec(value)
+        draft.fields[key] = unescape(value)
 
     def titled(self, number: int) -> _Draft:
         """The current article, which must have its title by now."""
@@ -391,13 +314,13 @@ class _Reader:
             if key == "author" and not draft.authors:
                 return
             raise self.fail(number, f"an empty {key} line")
-        sep = (_ZH if zh else _EN).role_sep
+        sep = (_ZH if zh else _EN).words.role_sep
         role, found, name = value.partition(sep)
         if not found:
             raise self.fail(number, f"a {key} line is `role{sep}name`")
         people = draft.authors if key == "author" else draft.editors
         assert people is not None
-        people.append(Person(_dec(role), _dec(name)))
+        people.append(Person(unescape(role), unescape(name)))
 
     def finish_article(self) -> None:
         """Turn the draft into an article on the current page."""

@@ -80,6 +80,8 @@ def test_commands_load_only_the_libraries_they_need(tmp_path: Path) -> None:
         "epaper_cli.formats.text",
         "epaper_cli.formats.pdf",
         "epaper_cli.formats.epub",
+        "epaper_cli.fontfinder",
+        "epaper_cli.fontcache",
     )
     script = (
         "import sys\nfrom epaper_cli.cli import app\nsys.argv = sys.argv[1:]\n"

@@ -1,4 +1,5 @@
-"""Font discovery, face choice in collections, and the cached CFF → TrueType conversion."""
+"""Font discovery, face choice in collections, the cached CFF → TrueType conversion, and the fonts the
+writers are handed (`SystemFonts`)."""
 
 from __future__ import annotations
 
@@ -8,18 +9,19 @@ from pathlib import Path
 
 import pytest
 
+from epaper_cli import fontcache, fontfinder, fonts, truetype
 from epaper_cli.errors import ExportError
-from epaper_cli.formats import fonts, truetype
+from epaper_cli.formats.typefaces import FontFile
 
 
-def face(family: str, style: str = "Regular", cff: bool = False) -> fonts.Face:
+def face(family: str, style: str = "Regular", cff: bool = False) -> fontfinder.Face:
     """A face that exists only as metadata: ranking needs no font file."""
-    return fonts.Face("/fonts/x.ttc", 0, family, style, cff)
+    return fontfinder.Face("/fonts/x.ttc", 0, family, style, cff)
 
 
-def installed(family: str, cff: bool) -> fonts.Face:
+def installed(family: str, cff: bool) -> fontfinder.Face:
     """An installed face of a family, or skip."""
-    for found in fonts.discover():
+    for found in fontfinder.discover():
         if found.family.startswith(family) and found.cff == cff:
             return found
     pytest.skip(f"{family} is not installed")
@@ -75,35 +77,35 @@ def test_weights_from_style_names() -> None:
 
 def test_a_collection_opens_at_its_simplified_chinese_face() -> None:
     noto = installed("Noto Serif CJK", cff=True)
-    chosen = fonts.open_face(noto.path)
+    chosen = fontfinder.open_face(noto.path)
     assert chosen.family == "Noto Serif CJK SC" and chosen.cff
 
 
 def test_wenquanyi_opens_at_the_proportional_face() -> None:
     wqy = installed("WenQuanYi Micro Hei", cff=False)
-    chosen = fonts.open_face(wqy.path)
+    chosen = fontfinder.open_face(wqy.path)
     assert chosen.family == "WenQuanYi Micro Hei" and not chosen.cff
 
 
 def test_a_missing_or_broken_font_file_is_an_export_error(tmp_path: Path) -> None:
     with pytest.raises(ExportError, match=r"not found.*--font"):
-        fonts.open_face(str(tmp_path / "missing.ttf"))
+        fontfinder.open_face(str(tmp_path / "missing.ttf"))
     junk = tmp_path / "junk.ttf"
     junk.write_bytes(b"this is not a font")
     with pytest.raises(ExportError, match="not a font file"):
-        fonts.open_face(str(junk))
+        fontfinder.open_face(str(junk))
 
 
 def test_no_font_at_all_says_how_to_get_one(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(fonts, "discover", lambda: ())
+    monkeypatch.setattr(fontfinder, "discover", lambda: ())
     with pytest.raises(ExportError, match=r"fonts-noto-cjk.*--font PATH"):
-        fonts.choose(None)
+        fontfinder.choose(None)
 
 
 @pytest.mark.skipif(sys.platform in ("darwin", "win32"), reason="XDG applies to Linux and BSD")
 def test_cache_folder_follows_xdg(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
-    assert fonts.cache_dir() == tmp_path / "epaper"
+    assert fontcache.cache_dir() == tmp_path / "epaper"
 
 
 def test_common_characters_cover_ascii_and_the_level_one_hanzi() -> None:
@@ -121,7 +123,7 @@ def test_cff_glyphs_are_converted_to_a_cached_truetype_font_that_grows(
     noto = installed("Noto Serif CJK SC", cff=True)
     found = truetype.embeddable(noto, map(ord, "衢州日报A1，"))
     assert found is not None
-    path, index = found
+    path, index = found.path, found.index
     assert Path(path).parent == tmp_path / "epaper" / "fonts" and index == 0
     converted = TTFont(path)
     assert "glyf" in converted and "CFF " not in converted
@@ -144,7 +146,7 @@ def test_converted_glyphs_keep_their_advance_widths(monkeypatch: pytest.MonkeyPa
     found = truetype.embeddable(noto, map(ord, "中i"))
     assert found is not None
     source = TTFont(noto.path, fontNumber=noto.index, lazy=True)
-    converted = TTFont(found[0])
+    converted = TTFont(found.path)
     for char in "中i":
         name, converted_name = source.getBestCmap()[ord(char)], converted.getBestCmap()[ord(char)]
         assert converted["hmtx"][converted_name][0] == source["hmtx"][name][0]
@@ -156,14 +158,14 @@ def test_a_face_without_the_characters_gives_nothing_to_embed(monkeypatch: pytes
     assert truetype.embeddable(noto, [0x10FFFD]) is None
     wqy = installed("WenQuanYi Micro Hei", cff=False)
     assert truetype.embeddable(wqy, [0x10FFFD]) is None
-    assert truetype.embeddable(wqy, [ord("中")]) == (wqy.path, wqy.index)  # TrueType is used as it is
+    assert truetype.embeddable(wqy, [ord("中")]) == wqy  # TrueType is used as it is
 
 
 def test_fallbacks_include_fonts_fontconfig_finds_for_a_character() -> None:
-    if not fonts.discover():
+    if not fontfinder.discover():
         pytest.skip("no Chinese font installed")
-    candidates = fonts.fallbacks([ord("中")])
-    assert candidates and all(isinstance(c, fonts.Face) for c in candidates)
+    candidates = fontfinder.fallbacks([ord("中")])
+    assert candidates and all(isinstance(c, fontfinder.Face) for c in candidates)
 
 
 def test_coverage_is_kept_in_the_cache_folder_and_read_back_without_fonttools(
@@ -173,18 +175,18 @@ def test_coverage_is_kept_in_the_cache_folder_and_read_back_without_fonttools(
 
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
     wqy = installed("WenQuanYi Micro Hei", cff=False)
-    fonts._cmap.cache_clear()
-    covered = fonts.coverage(wqy)
+    fontcache._cmap.cache_clear()
+    covered = fontcache.coverage(wqy)
     assert ord("中") in covered
     [kept] = (tmp_path / "epaper" / "cmaps").iterdir()
-    fonts._cmap.cache_clear()
+    fontcache._cmap.cache_clear()
     with monkeypatch.context() as patch:
         patch.setattr(fontTools.ttLib, "TTFont", None)  # a warm export never loads a font with fontTools
-        assert fonts.coverage(wqy) == covered
+        assert fontcache.coverage(wqy) == covered
     kept.write_bytes(b"epaper-cmap 0 stale")
-    fonts._cmap.cache_clear()
-    assert fonts.coverage(wqy) == covered  # a stale or broken entry is read from the font again, and rewritten
-    assert kept.read_bytes().startswith(b"epaper-cmap " + fonts.CACHE_VERSION.encode())
+    fontcache._cmap.cache_clear()
+    assert fontcache.coverage(wqy) == covered  # a stale or broken entry is read from the font again, and rewritten
+    assert kept.read_bytes().startswith(b"epaper-cmap " + fontcache.CACHE_VERSION.encode())
 
 
 def test_discovery_is_kept_until_the_installed_fonts_change(
@@ -197,21 +199,21 @@ def test_discovery_is_kept_until_the_installed_fonts_change(
     song.write_bytes(b"not read by this test")
     asked: list[str] = []
 
-    def fontconfig(pattern: str) -> list[fonts.Face]:
+    def fontconfig(pattern: str) -> list[fontfinder.Face]:
         asked.append(pattern)
-        return [fonts.Face(str(song), 2, "Noto Serif CJK SC", "Regular", True)]
+        return [fontfinder.Face(str(song), 2, "Noto Serif CJK SC", "Regular", True)]
 
-    monkeypatch.setattr(fonts, "_fontconfig", fontconfig)
-    monkeypatch.setattr(fonts, "_font_folders", lambda: [font_folder])
-    monkeypatch.setattr(fonts.shutil, "which", lambda name: f"/usr/bin/{name}")
+    monkeypatch.setattr(fontfinder, "_fontconfig", fontconfig)
+    monkeypatch.setattr(fontfinder, "_font_folders", lambda: [font_folder])
+    monkeypatch.setattr(fontfinder, "_fc_list", lambda: "/usr/bin/fc-list")
 
-    def discover() -> tuple[fonts.Face, ...]:
-        fonts.discover.cache_clear()
-        request.addfinalizer(fonts.discover.cache_clear)  # later tests see the real fonts
-        return fonts.discover()
+    def discover() -> tuple[fontfinder.Face, ...]:
+        fontfinder.discover.cache_clear()
+        request.addfinalizer(fontfinder.discover.cache_clear)  # later tests see the real fonts
+        return fontfinder.discover()
 
     first = discover()
-    assert first == (fonts.Face(str(song), 2, "Noto Serif CJK SC", "Regular", True),)
+    assert first == (fontfinder.Face(str(song), 2, "Noto Serif CJK SC", "Regular", True),)
     assert discover() == first and len(asked) == 1, "the second export reads the kept answer"
     (font_folder / "noto" / "hei.otf").write_bytes(b"a font installed")
     os.utime(font_folder / "noto", ns=(1, 1))  # whatever the clock's resolution, the folder's time changes
@@ -224,10 +226,40 @@ def test_discovery_is_kept_until_the_installed_fonts_change(
 
 def test_has_all_agrees_with_the_coverage(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
-    face = next(iter(fonts.discover()), None)
+    face = next(iter(fontfinder.discover()), None)
     if face is None:
         pytest.skip("no Chinese font installed")
-    have = fonts.coverage(face)
+    have = fontcache.coverage(face)
     for text in ("衢州日报", "abc 123", "衢州\U0010fffd", "\u4e00\u9fa5"):
         chars = {ord(ch) for ch in text}
-        assert fonts.has_all(face, chars) == (chars <= have), text
+        assert fontcache.has_all(face, chars) == (chars <= have), text
+
+
+def test_the_writers_get_the_installed_faces_through_the_fonts_interface() -> None:
+    if not fontfinder.discover():
+        pytest.skip("no Chinese font installed")
+    system = fonts.SystemFonts()
+    body, heading = system.text_faces()
+    assert isinstance(body, FontFile) and (body, heading) == fontfinder.choose(None)
+    assert "--font PATH" in system.hint and "fonts-noto-cjk" in system.hint
+    assert "--font PATH with a font that has them" in fonts.SystemFonts(body.path).hint
+    assert list(system.fallbacks(frozenset({ord("中")}), body))
+
+
+def test_the_cover_face_is_a_bold_song_face_that_has_every_character() -> None:
+    system = fonts.SystemFonts()
+    found = system.cover_face(frozenset(map(ord, "衢州日报")))
+    if not fontfinder.discover():
+        assert found is None
+        return
+    assert isinstance(found, fontfinder.Face)
+    assert {ord(c) for c in "衢州日报"} <= fontcache.coverage(found)
+    if any(face.kind == "serif" and face.weight == 700 for face in fontfinder.discover()):
+        assert (found.kind, found.weight) == ("serif", 700)
+    assert system.cover_face(frozenset({0x10FFFD})) is None  # no face has it: the cover keeps its design, no text
+    assert system.cover_face(frozenset()) is None
+
+
+def test_a_face_not_found_here_is_embedded_as_it_is() -> None:
+    other = FontFile("/fonts/given.ttf", 0)
+    assert fonts.SystemFonts().embeddable(other, frozenset({ord("中")}), main=True) == other

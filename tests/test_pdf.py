@@ -14,8 +14,9 @@ import pytest
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
+from epaper_cli import fontcache, fontfinder, fonts
 from epaper_cli.errors import ExportError
-from epaper_cli.formats import cjkwrap, fonts, pdf
+from epaper_cli.formats import WriteOptions, pdf, pdf_linebreak, pdf_makeup
 from epaper_cli.model import Article, Caption, Heading, Issue, Page, Person, Text
 from tests.helpers import require_tool, sample_paragraphs
 
@@ -89,9 +90,9 @@ def font_cache(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPath
         yield folder
 
 
-def find_face(family: str, cff: bool) -> fonts.Face:
+def find_face(family: str, cff: bool) -> fontfinder.Face:
     """An installed face of a family, or skip."""
-    for face in fonts.discover():
+    for face in fontfinder.discover():
         if face.family.startswith(family) and face.cff == cff:
             return face
     pytest.skip(f"{family} is not installed")
@@ -103,11 +104,16 @@ FONTS = {
 }
 
 
-def write(issues: list[Issue], tmp: Path, name: str, **options: str | None) -> Path:
+def options(font: str | None = None, page_size: str = "A4") -> WriteOptions:
+    """The writer's options as `epaper export` gives them: the installed fonts, or the font file named."""
+    return WriteOptions(fonts.SystemFonts(font), page_size)
+
+
+def write(issues: list[Issue], tmp: Path, name: str, font: str | None = None, page_size: str = "A4") -> Path:
     """Write issues to a file and return its path."""
     path = tmp / name
     with path.open("wb") as out:
-        pdf.write(issues, out, **options)  # type: ignore[arg-type]
+        pdf.write(issues, out, options(font, page_size))
     return path
 
 
@@ -193,7 +199,7 @@ def test_header_names_the_section_of_the_page_and_pages_are_numbered(chinese_pdf
 
 def test_discovered_fonts_are_a_song_body_and_a_hei_heading(tmp_path: Path) -> None:
     find_face("Noto Serif CJK SC", cff=True)
-    body, heading = fonts.choose(None)
+    body, heading = fontfinder.choose(None)
     path = write([chinese_issue()], tmp_path, "auto.pdf")
     listed = subprocess.run([require_tool("pdffonts"), str(path)], capture_output=True, text=True).stdout
     assert body.family == "Noto Serif CJK SC" and "NotoSerifCJKsc-Regular" in listed
@@ -235,25 +241,25 @@ def test_page_sizes(tmp_path: Path, name: str, width: float) -> None:
 
 def test_unknown_page_size_is_an_export_error() -> None:
     with pytest.raises(ExportError, match="A4, A5 or letter"):
-        pdf.write([english_issue()], io.BytesIO(), page_size="B5")
+        pdf.write([english_issue()], io.BytesIO(), options(page_size="B5"))
 
 
 def test_missing_font_file_is_an_export_error(tmp_path: Path) -> None:
     with pytest.raises(ExportError, match="font file not found"):
-        pdf.write([english_issue()], io.BytesIO(), font=str(tmp_path / "nope.ttf"))
+        pdf.write([english_issue()], io.BytesIO(), options(str(tmp_path / "nope.ttf")))
 
 
 def test_a_character_no_font_has_is_named_not_dropped() -> None:
     issue = english_issue()
     issue.pages[0].articles[0].body.append(Text("private \U0010fffd use"))
     with pytest.raises(ExportError, match="U\\+10FFFD"):
-        pdf.write([issue], io.BytesIO(), font=FONTS["wqy-ttf"]())
+        pdf.write([issue], io.BytesIO(), options(FONTS["wqy-ttf"]()))
 
 
 def test_a_character_the_main_font_lacks_is_set_in_a_fallback(tmp_path: Path) -> None:
     wqy = find_face("WenQuanYi Micro Hei", cff=False)
     noto = find_face("Noto Serif CJK SC", cff=True)
-    rare = next(chr(c) for c in sorted(fonts.coverage(noto) - fonts.coverage(wqy)) if 0x4E00 <= c <= 0x9FFF)
+    rare = next(chr(c) for c in sorted(fontcache.coverage(noto) - fontcache.coverage(wqy)) if 0x4E00 <= c <= 0x9FFF)
     issue = chinese_issue()
     issue.pages[0].articles[0].body.append(Text(f"生僻字{rare}在这里"))
     path = write([issue], tmp_path, "fallback.pdf", font=wqy.path)
@@ -289,37 +295,37 @@ def one_em(text: str) -> float:
 
 
 def test_closing_punctuation_pulls_the_character_before_it_down() -> None:
-    assert cjkwrap.break_text("一二三四五，六七", one_em, 5) == ["一二三四", "五，六七"]
+    assert pdf_linebreak.break_text("一二三四五，六七", one_em, 5) == ["一二三四", "五，六七"]
 
 
 def test_opening_punctuation_moves_to_the_next_line() -> None:
-    assert cjkwrap.break_text("一二三四《五六》", one_em, 5) == ["一二三四", "《五六》"]
+    assert pdf_linebreak.break_text("一二三四《五六》", one_em, 5) == ["一二三四", "《五六》"]
 
 
 def test_ellipsis_and_dash_pairs_stay_together() -> None:
-    assert cjkwrap.break_text("一二三四……五", one_em, 5) == ["一二三", "四……五"]
-    assert cjkwrap.break_text("一二三四——五", one_em, 5) == ["一二三四", "——五"]
+    assert pdf_linebreak.break_text("一二三四……五", one_em, 5) == ["一二三", "四……五"]
+    assert pdf_linebreak.break_text("一二三四——五", one_em, 5) == ["一二三四", "——五"]
 
 
 def test_latin_words_and_numbers_are_not_broken() -> None:
-    assert cjkwrap.break_text("在2025年增长3.5%的GDP数据", one_em, 8) == ["在2025年增长", "3.5%的GDP", "数据"]
-    assert cjkwrap.break_text("一二三四 Beijing Daily 五六", one_em, 10) == ["一二三四", "Beijing", "Daily 五六"]
+    assert pdf_linebreak.break_text("在2025年增长3.5%的GDP数据", one_em, 8) == ["在2025年增长", "3.5%的GDP", "数据"]
+    assert pdf_linebreak.break_text("一二三四 Beijing Daily 五六", one_em, 10) == ["一二三四", "Beijing", "Daily 五六"]
 
 
 def test_spaces_break_english_and_vanish_at_line_ends() -> None:
-    assert cjkwrap.break_text("the quick brown fox", one_em, 10) == ["the quick", "brown fox"]
+    assert pdf_linebreak.break_text("the quick brown fox", one_em, 10) == ["the quick", "brown fox"]
 
 
 def test_a_word_longer_than_the_line_is_cut_as_a_last_resort() -> None:
-    assert cjkwrap.break_text("https://example.com/abc", one_em, 10) == ["https://ex", "ample.com/", "abc"]
+    assert pdf_linebreak.break_text("https://example.com/abc", one_em, 10) == ["https://ex", "ample.com/", "abc"]
 
 
 def test_a_run_of_punctuation_wider_than_the_line_is_broken_rather_than_overflowing() -> None:
-    assert cjkwrap.break_text("一" + "…" * 12 + "二", one_em, 5) == ["一…………", "……………", "………二"]
+    assert pdf_linebreak.break_text("一" + "…" * 12 + "二", one_em, 5) == ["一…………", "……………", "………二"]
 
 
 def test_invisible_characters_take_no_room() -> None:
-    assert cjkwrap.break_text("一\u200b二\ufeff三", one_em, 3) == ["一二三"]
+    assert pdf_linebreak.break_text("一\u200b二\ufeff三", one_em, 3) == ["一二三"]
 
 
 CJK_PIECES = list("中文报纸版面记者通讯员") + list("，。、；：？！”’）》“‘（《…—") + ["abc", "2025"]
@@ -330,13 +336,13 @@ CJK_PIECES = list("中文报纸版面记者通讯员") + list("，。、；：�
 def test_breaks_keep_every_character_and_obey_kinsoku(pieces: list[str], width: int) -> None:
     text = "".join(pieces)
     assume(max(sum(len(unit) for unit, _kind in box) for box in reference_glue(text)) <= width)
-    lines = cjkwrap.break_text(text, one_em, width)
+    lines = pdf_linebreak.break_text(text, one_em, width)
     assert "".join(lines) == text
     start = 0
     for line in lines[:-1]:
         start += len(line)
-        assert text[start] not in cjkwrap.NO_LINE_START, lines
-        assert text[start - 1] not in cjkwrap.NO_LINE_END, lines
+        assert text[start] not in pdf_linebreak.NO_LINE_START, lines
+        assert text[start - 1] not in pdf_linebreak.NO_LINE_END, lines
         assert not (text[start] == text[start - 1] and text[start] in "—…"), lines
 
 
@@ -344,7 +350,7 @@ def test_breaks_keep_every_character_and_obey_kinsoku(pieces: list[str], width: 
 @given(st.lists(st.sampled_from([*CJK_PIECES, " ", "word"]), min_size=1, max_size=60), st.integers(4, 20))
 def test_spaces_only_disappear_at_line_ends(pieces: list[str], width: int) -> None:
     text = "".join(pieces)
-    lines = cjkwrap.break_text(text, one_em, width)
+    lines = pdf_linebreak.break_text(text, one_em, width)
     assert "".join(lines).replace(" ", "") == text.replace(" ", "")
     assert all(line == line.strip(" ") and line for line in lines)
 
@@ -368,19 +374,20 @@ def reference_glue(text: str) -> list[list[Unit]]:
             opening = []
             continue
         last = boxes[-1] if boxes else None
-        joins = unit[0][0] in cjkwrap.NO_LINE_START or (unit[0] in "—…" and last is not None and last[-1][0] == unit[0])
+        pair = unit[0] in "—…" and last is not None and last[-1][0] == unit[0]
+        joins = unit[0][0] in pdf_linebreak.NO_LINE_START or pair
         if joins and not opening and last is not None and last[0][1] != "space":
             last.append(unit)
             continue
         box, opening = [*opening, unit], []
-        if unit[0][-1] in cjkwrap.NO_LINE_END:
+        if unit[0][-1] in pdf_linebreak.NO_LINE_END:
             opening = box
         else:
             boxes.append(box)
     return boxes + ([opening] if opening else [])
 
 
-def reference_break(text: str, measure: cjkwrap.Measure, first: float, rest: float) -> list[str]:
+def reference_break(text: str, measure: pdf_linebreak.Measure, first: float, rest: float) -> list[str]:
     """Fill lines box by box; split a box wider than any line into units; cut a word wider than the line."""
     lines: list[str] = []
     line: list[Unit] = []
@@ -427,7 +434,7 @@ def test_the_breaker_agrees_with_the_unit_by_unit_greedy_fill(pieces: list[str],
     if indent:  # a word cut on an indented first line is cut to the first line's width in the old breaker only
         assume(all(len(box[0][0]) <= width - indent for box in reference_glue(text) if box[0][1] == "word"))
     expected = reference_break(text, spaced_em, width - indent, width)
-    assert cjkwrap.break_text(text, spaced_em, width - indent, width) == expected
+    assert pdf_linebreak.break_text(text, spaced_em, width - indent, width) == expected
 
 
 # -- page make-up ------------------------------------------------------------------------------------
@@ -452,8 +459,8 @@ class OneEmFonts:
 @given(st.lists(st.integers(min_value=1, max_value=12), min_size=1, max_size=40))
 def test_no_paragraph_leaves_a_lone_line_at_the_foot_or_head_of_a_sheet(line_counts: list[int]) -> None:
     fonts_ = OneEmFonts()
-    layout = cjkwrap.Layout((300.0, 300.0), 10.0, {"body": fonts_, "head": fonts_})
-    style = cjkwrap.Style("body", 10.0, 17.5)
+    layout = pdf_makeup.Layout((300.0, 300.0), 10.0, {"body": fonts_, "head": fonts_})
+    style = pdf_makeup.Style("body", 10.0, 17.5)
     per_line = int(layout.measure // 10)
     layout.new_sheet("header")
     for count in line_counts:
@@ -465,7 +472,7 @@ def test_no_paragraph_leaves_a_lone_line_at_the_foot_or_head_of_a_sheet(line_cou
         if count > 1:
             assert min(placed) >= 2 or len(placed) == 1, placed
     for sheet in layout.sheets:
-        assert all(isinstance(op, cjkwrap.TextLine) and op.y > layout.bottom for op in sheet.ops)
+        assert all(isinstance(op, pdf_makeup.TextLine) and op.y > layout.bottom for op in sheet.ops)
 
 
 def test_english_lines_stay_inside_the_margins(tmp_path: Path) -> None:

@@ -5,7 +5,6 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import io
-import re
 import unicodedata
 
 import pytest
@@ -13,7 +12,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from epaper_cli.errors import InputError
-from epaper_cli.formats import ReadOptions, language, read_bytes, text
+from epaper_cli.formats import ReadOptions, read_bytes, text, text_escapes
 from epaper_cli.model import Article, Caption, Heading, Issue, Page, Person, Source, Text, article_id
 from tests.helpers import require_seed
 
@@ -326,28 +325,6 @@ def test_damaged_exports_read_or_fail_cleanly(issue: Issue, where: int, junk: st
         assert error.what == "damaged.txt"
 
 
-_CJK_CHAR = "[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0003ffff]"
-_LATIN_CHAR = "[A-Za-z\u00c0-\u024f]"
-_MIXED = st.text(alphabet=st.sampled_from("衢州日报㐀豈𠀀 Aaé,。1\n\u3000"), max_size=12)
-
-
-@settings(max_examples=300, deadline=None)
-@given(st.lists(st.lists(_MIXED, max_size=4), max_size=4), st.sampled_from(["en", "zh-CN"]))
-def test_language_weighs_every_letter_once(parts: list[list[str]], default: str) -> None:
-    texts = [value for part in parts for value in part]
-    cjk = sum(len(re.findall(_CJK_CHAR, value)) for value in texts)
-    latin = sum(len(re.findall(_LATIN_CHAR, value)) for value in texts)
-    expected = default if not cjk and not latin else "zh-CN" if cjk >= latin else "en"
-    assert language.language_of(texts, default) == expected
-    assert language.language_from([language.Letters(part) for part in parts], default) == expected
-
-
 def test_the_quick_look_for_unsafe_characters_misses_none() -> None:
     every = "".join(map(chr, range(0x110000)))
-    assert all(text._SUSPECT.match(ch) for ch in text._UNSAFE.findall(every))
-
-
-@given(st.text(alphabet=st.sampled_from("aZé×ÿĀɏɐʯ中文，¿ʀ \n\U00020000xQ") | st.characters(), max_size=40))
-def test_latin_letters_are_counted_as_the_pattern_would(sample: str) -> None:
-    pattern = re.compile("[A-Za-z\u00c0-\u027f]")
-    assert language._latin_letters(sample) == len(pattern.findall(sample))
+    assert all(text_escapes._SUSPECT.match(ch) for ch in text_escapes._UNSAFE.findall(every))

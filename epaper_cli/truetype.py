@@ -14,7 +14,9 @@ from pathlib import Path
 from typing import Any
 
 from epaper_cli.errors import ExportError
-from epaper_cli.formats.fonts import CACHE_VERSION, Face, cache_dir, coverage, file_coverage, keep_coverage
+from epaper_cli.fontcache import CACHE_VERSION, cache_dir, coverage, file_coverage, keep_coverage
+from epaper_cli.fontfinder import Face
+from epaper_cli.formats.typefaces import FontFile
 
 
 def _cached_path(face: Face) -> Path:
@@ -42,7 +44,7 @@ def common_chars() -> frozenset[int]:
     return frozenset(chars)
 
 
-def embeddable(face: Face, chars: Iterable[int], *, warm: bool = False) -> tuple[str, int] | None:
+def embeddable(face: Face, chars: Iterable[int], *, warm: bool = False) -> FontFile | None:
     """A TrueType file and face index reportlab can embed, with every one of `chars` the face has; None if none.
 
     CFF faces are converted glyph by glyph into a cached TrueType font that grows as new characters turn up;
@@ -50,7 +52,7 @@ def embeddable(face: Face, chars: Iterable[int], *, warm: bool = False) -> tuple
     """
     wanted = set(chars)
     if not face.cff:
-        return (face.path, face.index) if wanted & coverage(face) else None
+        return face if wanted & coverage(face) else None
     target = _cached_path(face)
     with _cache_lock(target):
         have = file_coverage(str(target), 0) if target.exists() else frozenset()
@@ -61,7 +63,7 @@ def embeddable(face: Face, chars: Iterable[int], *, warm: bool = False) -> tuple
             target = _convert(face, todo, target)
             have = have | todo
             keep_coverage(str(target), 0, have)  # so the next export reads it without fontTools
-    return (str(target), 0) if wanted & have else None
+    return FontFile(str(target), 0) if wanted & have else None
 
 
 @contextlib.contextmanager

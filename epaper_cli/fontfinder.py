@@ -1,31 +1,25 @@
-"""Chinese fonts for the writers: find them, rank them, and read which characters each has.
+"""Chinese fonts on this system: find the installed faces, rank them, and choose the writers' faces.
 
-The installed faces and each face's characters are kept in the user's cache folder, so an export whose
-characters are all in known fonts neither runs fontconfig nor loads fontTools. Making a CFF face embeddable
-in a PDF is `formats.truetype`.
+The installed faces are kept in the user's cache folder (`faces.tsv`) and asked of fontconfig again only when
+fonts are installed or removed; what each face covers is kept there too (`fontcache`), and CFF faces are
+made embeddable in a PDF by `truetype`. The writers reach all of it through `fonts.SystemFonts`.
 """
 
 from __future__ import annotations
 
-import array
-import bisect
-import contextlib
 import functools
 import os
 import re
-import shutil
-import subprocess
 import sys
-import zlib
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
 
 from epaper_cli.errors import ExportError
-
-CACHE_VERSION = "1"
-INSTALL_HINT = "install a Chinese font (e.g. `apt install fonts-noto-cjk`) or pass --font PATH (or set EPAPER_FONT)"
+from epaper_cli.fontcache import CACHE_VERSION, cache_dir, digest, has_all, keep, mtime
+from epaper_cli.fonts import INSTALL_HINT
+from epaper_cli.formats.typefaces import FontFile
 
 _SUFFIXES = (".ttf", ".ttc", ".otf", ".otc")
 _CJK_FILE = re.compile(
@@ -52,11 +46,9 @@ _PREFERRED = (
 
 
 @dataclass(frozen=True)
-class Face:
+class Face(FontFile):
     """One face of a font file (a .ttc holds several), with what its name table says about it."""
 
-    path: str
-    index: int
     family: str
     style: str
     cff: bool
@@ -110,6 +102,13 @@ class Face:
         return (kind, self.region, abs(self.weight - target), known, self.path, self.index)
 
 
+def _fc_list() -> str | None:
+    """fontconfig's `fc-list`, when installed (shutil loads only here: a text export never needs it)."""
+    import shutil
+
+    return shutil.which("fc-list")
+
+
 def _is_mono(family: str) -> bool:
     """Monospaced CJK faces set Latin text at full width: fine for code, wrong for a newspaper."""
     return "mono" in family.lower() or "等宽" in family
@@ -126,7 +125,7 @@ def discover() -> tuple[Face, ...]:
     kept = _kept_faces(stamp)
     if kept is not None:
         return kept
-    faces = _fontconfig(":lang=zh") if shutil.which("fc-list") else []
+    faces = _fontconfig(":lang=zh") if _fc_list() else []
     if not faces:
         faces = _scan_folders(_CJK_FILE)
     found = tuple(dict.fromkeys(face for face in faces if not _is_mono(face.family)))
@@ -140,7 +139,7 @@ def _fonts_stamp() -> str:
     Adding or removing a file changes its folder's modification time, so the times of every folder below the
     font folders, of fontconfig's configuration folders and files, and the fontconfig environment make it.
     """
-    parts = [CACHE_VERSION, sys.platform, shutil.which("fc-list") or "-"]
+    parts = [CACHE_VERSION, sys.platform, _fc_list() or "-"]
     parts += [os.environ.get(name, "-") for name in ("FONTCONFIG_FILE", "FONTCONFIG_PATH", "XDG_DATA_HOME")]
     config = [Path("/etc/fonts"), Path.home() / ".config/fontconfig", Path.home() / ".fonts.conf"]
     folders = [*_font_folders(), *config]
@@ -153,22 +152,8 @@ def _fonts_stamp() -> str:
         except OSError:
             continue
         if folder.name == "fonts" and folder.parent == Path("/etc"):
-            parts.append(f"fonts.conf\t{_mtime(folder / 'fonts.conf')}")
-    return _digest("\n".join(sorted(parts)))
-
-
-def _digest(text: str) -> str:
-    """A short digest for names and stamps in the cache folder (what is kept there also records the version of
-    the font it came from, so a clash only costs a re-read; zlib is loaded anyway, hashlib would cost more)."""
-    data = text.encode("utf-8", "surrogateescape")
-    return f"{zlib.crc32(data):08x}{zlib.adler32(data):08x}"
-
-
-def _mtime(path: Path) -> int:
-    try:
-        return os.stat(path).st_mtime_ns
-    except OSError:
-        return 0
+            parts.append(f"fonts.conf\t{mtime(folder / 'fonts.conf')}")
+    return digest("\n".join(sorted(parts)))
 
 
 def _faces_path() -> Path:
@@ -197,22 +182,13 @@ def _keep_faces(stamp: str, faces: tuple[Face, ...]) -> None:
     rows = [f"{f.path}\t{f.index}\t{f.family}\t{f.style}\t{'cff' if f.cff else 'ttf'}" for f in faces]
     if any("\n" in row or row.count("\t") != 4 for row in rows):
         return  # a name this format cannot hold: ask fontconfig each time
-    where = _faces_path()
-    with contextlib.suppress(OSError):
-        where.parent.mkdir(parents=True, exist_ok=True)
-        import tempfile
-
-        handle, temp = tempfile.mkstemp(dir=where.parent, suffix=".tmp")
-        try:
-            with os.fdopen(handle, "w", encoding="utf-8") as out:
-                out.write("\n".join([f"epaper-faces {stamp}", *rows]))
-            os.replace(temp, where)
-        finally:
-            Path(temp).unlink(missing_ok=True)
+    keep(_faces_path(), "\n".join([f"epaper-faces {stamp}", *rows]).encode("utf-8"))
 
 
 def _fontconfig(pattern: str) -> list[Face]:
     """Ask fontconfig for the faces matching a pattern (a language, or a set of characters)."""
+    import subprocess  # here: only a cold start or a fallback font asks fontconfig
+
     fmt = "%{file}\\t%{index}\\t%{family[0]}\\t%{style[0]}\\t%{fontformat}\\n"
     try:
         result = subprocess.run(
@@ -311,7 +287,7 @@ def fallbacks(chars: Iterable[int], like: Face | None = None) -> list[Face]:
     """Faces that may have characters the main font lacks: Chinese faces most like it, then fontconfig's picks."""
     want: Literal["serif", "sans"] = "sans" if like is not None and like.kind == "sans" else "serif"
     faces = sorted(discover(), key=lambda face: face.rank(want))
-    if shutil.which("fc-list"):
+    if _fc_list():
         for code in sorted(chars)[:16]:
             faces.extend(sorted(_fontconfig(f":charset={code:x}"), key=lambda face: face.rank(want)))
     else:
@@ -319,91 +295,17 @@ def fallbacks(chars: Iterable[int], like: Face | None = None) -> list[Face]:
     return list(dict.fromkeys(faces))
 
 
-@functools.lru_cache(maxsize=64)
-def _cmap(path: str, index: int, stamp: tuple[int, int]) -> frozenset[int]:
-    """The code points a face maps, read once per version of the file and kept in the cache folder, so an
-    export whose characters the fonts already have need not load fontTools or parse a 20 MB font."""
-    kept = _kept_codes(path, index, stamp)
-    if kept is not None:
-        return frozenset(kept)
-    from fontTools.ttLib import TTFont
-
-    codes = frozenset(TTFont(path, fontNumber=index, lazy=True).getBestCmap() or {})
-    keep_coverage(path, index, codes)
-    return codes
-
-
-def _kept_codes(path: str, index: int, stamp: tuple[int, int]) -> array.array[int] | None:
-    """The face's code points as kept in the cache folder (sorted), or None when not kept for this version."""
-    header = _coverage_header(stamp)
-    try:
-        data = _coverage_path(path, index).read_bytes()
-    except OSError:
+def cover_face(chars: frozenset[int]) -> Face | None:
+    """A serif (Song) bold face that has every one of the characters, from the installed faces."""
+    if not chars:
         return None
-    return array.array("I", data[len(header) :]) if data.startswith(header) else None
+    for face in sorted(discover(), key=_cover_rank):
+        if has_all(face, chars):
+            return face
+    return None
 
 
-def has_all(face: Face, chars: Iterable[int]) -> bool:
-    """Whether the face has a glyph for every one of a few characters, without making a set of all of its own."""
-    codes = _kept_codes(face.path, face.index, _stamp(face.path))
-    if codes is None:
-        return set(chars) <= coverage(face)
-    for char in chars:
-        at = bisect.bisect_left(codes, char)
-        if at == len(codes) or codes[at] != char:
-            return False
-    return True
-
-
-def _coverage_header(stamp: tuple[int, int]) -> bytes:
-    """What a kept coverage starts with: the version of the font file it was read from."""
-    return f"epaper-cmap {CACHE_VERSION} {stamp[0]} {stamp[1]} {sys.byteorder}\n".encode()
-
-
-def keep_coverage(path: str, index: int, codes: Iterable[int]) -> None:
-    """Keep a face's code points in the cache folder; a cache that cannot be written is only slower."""
-    where = _coverage_path(path, index)
-    with contextlib.suppress(OSError):
-        where.parent.mkdir(parents=True, exist_ok=True)
-        import tempfile
-
-        handle, temp = tempfile.mkstemp(dir=where.parent, suffix=".tmp")
-        try:
-            with os.fdopen(handle, "wb") as out:
-                out.write(_coverage_header(_stamp(path)) + array.array("I", sorted(codes)).tobytes())
-            os.replace(temp, where)
-        finally:
-            Path(temp).unlink(missing_ok=True)
-
-
-def _coverage_path(path: str, index: int) -> Path:
-    """Where a face's code points are kept: one file per face, rewritten when the font file changes."""
-    digest = _digest(f"{os.path.realpath(path)}|{index}")
-    return cache_dir() / "cmaps" / f"{Path(path).stem[:40]}-{index}-{digest}.bin"
-
-
-def _stamp(path: str) -> tuple[int, int]:
-    """A file's size and modification time: changes whenever the file does."""
-    stat = os.stat(path)
-    return stat.st_size, stat.st_mtime_ns
-
-
-def coverage(face: Face) -> frozenset[int]:
-    """Every character the face has a glyph for."""
-    return file_coverage(face.path, face.index)
-
-
-def file_coverage(path: str, index: int) -> frozenset[int]:
-    """Every character the face at `index` of a font file has a glyph for (kept in the cache folder)."""
-    return _cmap(path, index, _stamp(path))
-
-
-def cache_dir() -> Path:
-    """The per-user cache folder the platform expects (XDG on Linux, Caches on macOS, LOCALAPPDATA on Windows)."""
-    if sys.platform == "darwin":
-        return Path.home() / "Library/Caches/epaper"
-    if sys.platform == "win32":
-        local = os.environ.get("LOCALAPPDATA") or str(Path.home() / "AppData/Local")
-        return Path(local) / "epaper" / "Cache"
-    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
-    return Path(base) / "epaper"
+def _cover_rank(face: Face) -> tuple[bool, int, int, str, int]:
+    """For the cover: Song faces for Simplified Chinese first, bold before regular, then by path for a stable
+    choice."""
+    return (face.kind != "serif", face.region, abs(face.weight - 700), face.path, face.index)
