@@ -20,7 +20,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from epaper_cli.formats.han import has_ideograph
-from epaper_cli.formats.language import article_texts, language_of
+from epaper_cli.formats.vocabulary import article_texts, language_of
 from epaper_cli.model import Article, PaperInfo
 
 MAX_GBT_AUTHORS = 3
