@@ -11,24 +11,20 @@ from dataclasses import dataclass, field
 
 from epaper_cli.errors import InputError
 from epaper_cli.formats import ReadOptions
-from epaper_cli.formats.normalize import (
-    NON_ASCII_LETTER,
-    clean_line,
-    clean_lines,
+from epaper_cli.formats.credits import parse_byline, parse_editors, unwrap
+from epaper_cli.formats.han import NON_ASCII_LETTER
+from epaper_cli.formats.issuedates import (
     full_date,
-    fullwidth_punctuation,
-    has_cjk,
     has_year,
     infer_year,
     is_read_date,
     is_weekday,
     make_date,
     month_day,
-    page_label,
-    parse_byline,
-    parse_editors,
-    unwrap,
 )
+from epaper_cli.formats.pagelabels import page_label
+from epaper_cli.formats.punctuation import fullwidth_punctuation
+from epaper_cli.formats.spacing import clean_line, clean_lines, has_cjk
 from epaper_cli.model import Article, Block, Caption, Heading, Issue, Page, Person, Source, Text, article_id
 
 

@@ -20,3 +20,8 @@ def is_ideograph(ch: str) -> bool:
 def has_ideograph(text: str) -> bool:
     """Whether the text holds a Chinese character (quick for Chinese text: the first one ends the search)."""
     return not text.isascii() and any(map(is_ideograph, text))
+
+
+NON_ASCII_LETTER = r"[^\W\d_A-Za-z]"
+"""In a pattern, a letter outside ASCII: in a Chinese capture, a Chinese character (a range of ideographs would
+be slow to compile, see above)."""

@@ -10,8 +10,11 @@ import pytest
 from epaper_cli.errors import InputError
 from epaper_cli.formats import ReadOptions
 from epaper_cli.formats.capture import SkippedCapture, read
+from epaper_cli.formats.credits import parse_byline, parse_editors
 from epaper_cli.formats.decode import decode
-from epaper_cli.formats.normalize import fullwidth_punctuation, infer_year, page_label, parse_byline, parse_editors
+from epaper_cli.formats.issuedates import infer_year
+from epaper_cli.formats.pagelabels import page_label
+from epaper_cli.formats.punctuation import fullwidth_punctuation
 from epaper_cli.model import Article, Caption, Heading, Issue, Person, Text, article_id, block_kind
 from tests.helpers import SAMPLES, SEED
 

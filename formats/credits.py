@@ -1,0 +1,185 @@
+"""Credits: bylines (记者 X 通讯员 Y, By Jane Doe) and editor lines (责任编辑：X 校对：Y) read into people."""
+
+from __future__ import annotations
+
+import re
+
+from epaper_cli.formats.han import NON_ASCII_LETTER
+from epaper_cli.formats.spacing import clean_line, has_cjk
+from epaper_cli.model import Person
+
+_ORG = rf"(?:本报|本刊|新华社|中新社|人民日报|央视|{NON_ASCII_LETTER}{{2,6}}?(?:日报|晚报|早报|商报|报社|社|台|网))?"
+_CORE_ROLES = (
+    "全媒体记者|融媒体记者|融媒记者|特约撰稿人|特约通讯员|特约记者|见习记者|首席记者|实习记者|摄影记者|"
+    "通讯员|实习生|撰稿人|评论员|记者|撰稿|摄影|编译|整理|口述|报道|供图|文/图|图/文|文图|图文"
+)
+_ROLE = re.compile(rf"{_ORG}(?:{_CORE_ROLES})")
+_LEADING_ROLE = re.compile(r"(?:文|图|摄)(?=[/:：]|$)")
+_SUFFIX_ROLES = frozenset({"摄", "摄影", "报道", "供图", "文/图", "图/文", "文图", "图文", "整理"})
+_BYLINE_SEPARATORS = re.compile(r"[\s、，,；;：:]+")
+_BULLETS = "■□◆◇●○◎★☆▲△▼▽►▶•·*-— "
+_WRAPPERS = re.compile(r"^[（(【\[〔](.*)[）)】\]〕]$")
+_ENGLISH_BYLINE = re.compile(r"^by\s+(.+)$", re.IGNORECASE)
+_ENGLISH_SPLIT = re.compile(r"\s*(?:,|\band\b|&)\s*")
+_ENGLISH_TAIL = re.compile(r"\s+(?:in|for|from)\s+[A-Z].*$")
+_ENGLISH_NAME = re.compile(r"^[A-Z][\w'.-]*(?: [A-Z][\w'.-]*){0,3}$")
+_BYLINE_MAX = 60
+# Words that follow 记者 in headings and sentences (记者手记, 记者获悉) and are never names.
+_NOT_NAMES = frozenset(
+    {"手记", "观察", "调查", "获悉", "了解", "发现", "走访", "探访", "体验", "日记", "笔记", "札记"}
+    | {"视角", "连线", "直击", "来信", "专访", "感言", "随笔", "评论", "现场", "在线"}
+)
+
+_EDITOR_ROLE = re.compile(
+    r"(?:本版|本期)?(?:责任编辑|值班编辑|见习编辑|美术编辑|责编|编辑|美编|校对|审校|审读|审核|版式|组版|排版|制图|"
+    r"签发|终审|一审|二审|三审|初审|复审|主编|统筹|策划|监制|视觉|设计)|(?:copy )?editors?|edited by",
+    re.IGNORECASE,
+)
+_EDITOR_SEPARATORS = re.compile(r"[\s、，,；;]+")
+
+
+def unwrap(text: str) -> str:
+    """Drop bullets and one pair of enclosing brackets that papers put around credits (■ 记者 X, （记者 X）)."""
+    text = text.lstrip(_BULLETS).strip()
+    match = _WRAPPERS.match(text)
+    return match[1].strip() if match else text
+
+
+def parse_byline(line: str) -> tuple[str, list[Person]] | None:
+    """Read a byline into its text and people; None unless the line is only role words and short names."""
+    if len(line) > _BYLINE_MAX * 2:
+        return None
+    text = unwrap(clean_line(line))
+    if not text or len(text) > _BYLINE_MAX or any(ch in text for ch in "。！？!?…"):
+        return None
+    english = _ENGLISH_BYLINE.match(text)
+    if english and not has_cjk(text):
+        return _english_byline(text, english[1])
+    people = _assign_roles(_byline_tokens(text))
+    if people is None:
+        return None
+    words = _join_split_names([("name", word) for word in text.split()])
+    return " ".join(word for _kind, word in words), people
+
+
+def _english_byline(text: str, names: str) -> tuple[str, list[Person]] | None:
+    """Read `By Jane Doe and John Smith in Beijing`."""
+    parts = [part for part in _ENGLISH_SPLIT.split(_ENGLISH_TAIL.sub("", names)) if part]
+    if not parts or not all(_ENGLISH_NAME.match(part) for part in parts):
+        return None
+    return text, [Person("By", part) for part in parts]
+
+
+def _byline_tokens(text: str) -> list[tuple[str, str]]:
+    """Split a Chinese byline into ('role', …) and ('name', …) tokens, rejoining names split by a layout space."""
+    tokens: list[tuple[str, str]] = []
+    for word in _BYLINE_SEPARATORS.split(text):
+        if word:
+            tokens.extend(_word_tokens(word))
+    return _join_split_names(tokens)
+
+
+def _word_tokens(word: str) -> list[tuple[str, str]]:
+    """Cut one space-free word into roles and names (记者毛慧娟, 周牧摄, 文/图)."""
+    tokens: list[tuple[str, str]] = []
+    leading = _ROLE.match(word) or _LEADING_ROLE.match(word)
+    if leading:
+        tokens.append(("role", leading[0]))
+        word = word[leading.end() :].lstrip("/:：")
+    start = 0
+    position = 0
+    while position < len(word):
+        role = _ROLE.match(word, position)
+        if role is None or role.end() == position:
+            position += 1
+            continue
+        if position > start:
+            tokens.extend(_name_tokens(word[start:position]))
+        tokens.append(("role", role[0]))
+        position = start = role.end()
+    if start < len(word):
+        tokens.extend(_name_tokens(word[start:]))
+    return tokens
+
+
+def _name_tokens(word: str) -> list[tuple[str, str]]:
+    """A name, splitting off a glued photo credit (周牧摄 → 周牧, 摄)."""
+    word = word.strip("/:：")
+    if not word:
+        return []
+    if len(word) > 2 and word[-1] == "摄" and all(ch == "·" or "\u4e00" <= ch <= "\u9fff" for ch in word[-3:-1]):
+        return [("name", word[:-1]), ("role", "摄")]
+    return [("role", word)] if word == "摄" else [("name", word)]
+
+
+def _join_split_names(tokens: list[tuple[str, str]]) -> list[tuple[str, str]]:
+    """Rejoin a two-character name that the layout split with a space (曾  强 → 曾强)."""
+    joined: list[tuple[str, str]] = []
+    for kind, text in tokens:
+        previous = joined[-1] if joined else None
+        if (
+            kind == "name"
+            and len(text) == 1
+            and previous is not None
+            and previous[0] == "name"
+            and len(previous[1]) == 1
+            and has_cjk(text + previous[1])
+        ):
+            joined[-1] = ("name", previous[1] + text)
+        else:
+            joined.append((kind, text))
+    return joined
+
+
+def _assign_roles(tokens: list[tuple[str, str]]) -> list[Person] | None:
+    """A role word applies to every name after it; a trailing 摄/报道 applies to the names before it."""
+    people: list[Person] = []
+    pending: list[str] = []
+    current: str | None = None
+    for kind, text in tokens:
+        if kind == "role":
+            if pending and text in _SUFFIX_ROLES:
+                people.extend(Person(text, name) for name in pending)
+                pending, current = [], None
+            else:
+                current = text
+        elif not _is_chinese_name(text) or text in _NOT_NAMES:
+            return None
+        elif current is None:
+            pending.append(text)
+        else:
+            people.append(Person(current, text))
+    return people if people and not pending else None
+
+
+def _is_chinese_name(text: str) -> bool:
+    """Two to four Chinese characters, or a transliterated name: two to four parts joined by · or •."""
+    parts = text.replace("•", "·").split("·")
+    sizes = (2, 4) if len(parts) == 1 else (1, 8)
+    return len(parts) <= 4 and all(
+        sizes[0] <= len(part) <= sizes[1] and all("\u3400" <= ch <= "\u9fff" for ch in part) for part in parts
+    )
+
+
+def parse_editors(line: str) -> list[Person] | None:
+    """Read an editor line (责任编辑：李华, 责编：X 校对：Y); None unless the whole line is such credits."""
+    if len(line) > _BYLINE_MAX * 2:
+        return None
+    text = unwrap(clean_line(line))
+    if len(text) > _BYLINE_MAX:
+        return None
+    roles = list(_EDITOR_ROLE.finditer(text))
+    if not roles or roles[0].start() != 0:
+        return None
+    people: list[Person] = []
+    for role, following in zip(roles, [*roles[1:], None], strict=True):
+        end = following.start() if following else len(text)
+        names = text[role.end() : end]
+        if not names.startswith((":", "：")) and not names.startswith(" ") and names:
+            return None
+        splitter = _EDITOR_SEPARATORS if has_cjk(names) else _ENGLISH_SPLIT
+        tokens = _join_split_names([("name", n) for n in splitter.split(names.lstrip(":： ").strip()) if n])
+        if not all(_is_chinese_name(n) or _ENGLISH_NAME.match(n) for _kind, n in tokens):
+            return None
+        people.extend(Person(role[0], n) for _kind, n in tokens)
+    return people
