@@ -14,6 +14,7 @@ Layout (Chinese labels for Chinese issues, English labels for English ones; the 
     【副题】subtitle
     【署名】byline
     【电头】dateline
+    【上接】01           (continued from page 01; 【下转】03 continued on page 03)
 
     (two U+3000) paragraph
 
@@ -54,9 +55,11 @@ class _Labels:
     role_sep: str
 
 
-_FIELDS = ("kicker", "title", "subtitle", "byline", "author", "dateline", "caption", "editor")
-_ZH_NAMES = ("引题", "标题", "副题", "署名", "作者", "电头", "图", "编辑")
-_EN_NAMES = ("Kicker", "Title", "Subtitle", "Byline", "Author", "Dateline", "Caption", "Editor")
+_FIELDS = ("kicker", "title", "subtitle", "byline", "author", "dateline", "from", "to", "caption", "editor")
+_ZH_NAMES = ("引题", "标题", "副题", "署名", "作者", "电头", "上接", "下转", "图", "编辑")
+_EN_NAMES = (
+    "Kicker", "Title", "Subtitle", "Byline", "Author", "Dateline", "Continued from", "Continued on", "Caption", "Editor"
+)  # fmt: skip
 _ZH = _Labels({key: f"【{name}】" for key, name in zip(_FIELDS, _ZH_NAMES, strict=True)}, "：")
 _EN = _Labels({key: f"[{name}] " for key, name in zip(_FIELDS, _EN_NAMES, strict=True)}, ": ")
 _LINE_LABEL = re.compile(rf"^(?:【({'|'.join(_ZH_NAMES)})】|\[({'|'.join(_EN_NAMES)})\](?= |$) ?)")
@@ -208,8 +211,9 @@ def _article_lines(article: Article, labels: _Labels) -> list[str]:
         if not article.authors:
             lines.append(mark["author"].rstrip())
         lines += [_person_line(mark["author"], person, labels.role_sep) for person in article.authors]
-    if article.dateline is not None:
-        lines.append(f"{mark['dateline']}{_enc(article.dateline)}")
+    for key, value in (("dateline", article.dateline), ("from", article.continued_from), ("to", article.continued_to)):
+        if value is not None:
+            lines.append(f"{mark[key]}{_enc(value)}")
     for block in article.body:
         lines.append("")
         if isinstance(block, Heading):
@@ -419,6 +423,8 @@ class _Reader:
                 dateline=fields.get("dateline"),
                 body=draft.body,
                 editors=draft.editors,
+                continued_from=fields.get("from"),
+                continued_to=fields.get("to"),
             )
         )
 
@@ -432,6 +438,6 @@ def read(text: str, name: str, options: ReadOptions) -> list[Issue]:
         if options.date is not None:
             issue.date = options.date
         for page, article in issue.articles():
-            article.id = article_id(issue.paper, issue.date, page.label, article.title)
+            article.id = article_id(issue.paper, issue.date, page.label, article.title, article.body)
             article.source = Source(sha256="")
     return issues
