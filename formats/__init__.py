@@ -27,6 +27,8 @@ class ReadOptions:
     year: int | None = None
     encoding: str | None = None
     keep_punctuation: bool = False
+    plain_body: bool = False
+    """Every body line a paragraph as captured: no sub-headings, captions, bylines or markers taken out of it."""
 
 
 @dataclass(frozen=True)

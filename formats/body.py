@@ -1,55 +1,95 @@
-"""An article's body taken apart: byline, dateline and editors out of the text; paragraphs, headings, captions."""
+"""An article's body taken apart: the page furniture around the text (bylines, datelines, editor lines,
+continuation markers, end marks) out of it, the rest into paragraphs, sub-headings and captions."""
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
 
-from epaper_cli.formats.credits import parse_byline, parse_editors, unwrap
+from epaper_cli.formats.blocks import SENTENCE_END, blocks
+from epaper_cli.formats.credits import is_chinese_name, parse_byline, parse_editors
 from epaper_cli.formats.han import NON_ASCII_LETTER
+from epaper_cli.formats.pagelabels import page_label
 from epaper_cli.formats.spacing import has_cjk
-from epaper_cli.model import Block, Caption, Heading, Person, Text
+from epaper_cli.model import Block, Person, Text
 
-SENTENCE_END = frozenset("。！？!?…；;：:，,、.")
-"""Characters that end a sentence or a clause: a line ending in one is prose, never a heading or a name."""
-_CLOSERS = "”’\"'）)】」』》〉 "
-_HEADING_MAX = 30
-_ENGLISH_HEADING_MAX = 80
-_ENGLISH_HEADING_WORDS = 12
+__all__ = ["SENTENCE_END", "Body", "opens_body", "read_body"]
 
+_L = NON_ASCII_LETTER
 _DATELINE = re.compile(
-    r"^(本报讯|"
-    rf"(?:本报|新华社|中新社|{NON_ASCII_LETTER}{{2,8}}?(?:社|网|台|报))[^\s，。（(]{{0,12}}?"
-    r"[0-9一二三四五六七八九十]{1,3}月[0-9一二三四五六七八九十]{1,3}日[电讯]|"
-    r"据[^\s，。（(]{2,12}?[电讯])"
+    r"^(?:[【\[〔]\s*)?("
+    r"本[报報][讯訊]|"
+    rf"{_L}{{2,10}}?(?:[报報]|[网網]|台|社)[讯訊]|"
+    rf"(?:本[报報]|新[华華]社|中新社|{_L}{{2,8}}?(?:社|[网網]|台|[报報]))[^\s，。（(]{{0,12}}?"
+    r"[0-9一二三四五六七八九十]{1,3}月[0-9一二三四五六七八九十]{1,3}日[电讯電訊]|"
+    r"[据據][^\s，。（(]{2,12}?[电讯電訊])"
+    r"(?:\s*[】\]〕])?"
     r"\s*(?:[（(]([^（）()]{1,40})[）)])?\s*(.*)$"
 )
+"""A Chinese dateline opening the first paragraph: 本报讯, 江城日报讯, 【星島日報訊】, 新华社北京8月25日电."""
+_INLINE_CREDIT = re.compile(r"^([^：:，,。（(]{2,40}?)(?:报道|報道|報導|报导)?[：:，,]\s*(.*)$")
+"""A byline set in the text after the dateline: 江城日报讯 记者林知远、通讯员郑宣报道：…"""
+_REPORTED_FROM = re.compile(
+    rf"^[〔［\[（(【]?\s*([记記]者[^／/〕］\]）)】。，]{{2,30}}?)\s*[／/]\s*({_L}{{2,8}}?(?:報導|報道|报道|报导))"
+    r"\s*[〕］\]）)】]?\s*(.*)$"
+)
+"""Taiwan's byline and dateline in one: 記者鄭雅文／高雄報導."""
 _ENGLISH_DATELINE = re.compile(
     r"^([A-Z][A-Z .'-]{2,30}(?:, [A-Z][a-z]{2,8}\.? [0-9]{1,2})?(?: \([^)]{1,30}\))?) ?(?:--|—|–) ?(.+)$"
 )
-_BRACKETED = re.compile(r"^[（(]([^（）()]{1,30})[）)]$")
-_SOURCE_NOTE = re.compile(r"^(?:据|来源|综合|转载|摘编|摘自|新华社|中新社)|[电讯]$")
-_CAPTION_START = re.compile(r"^(?:[▲△▼▽]|图为|(?:上|下|左|右|本)图[：:为]|图[①-⑩0-9一二三四五六七八九十]+)")
-_CAPTION_CREDIT = re.compile(r"[（(][^（）()]{0,30}(?:摄|摄影|供图|提供|资料图片?|图片来源[^（）()]*)[）)]$")
-_ENGLISH_CREDIT = re.compile(r"[(\[](?:photos?|photograph|file photo|image)\b[^()\[\]]{0,40}[)\]]$", re.IGNORECASE)
-_CREDIT_WORDS = 5
-_CLOSING_BRACKETS = ("）", ")", "]")
+_ENGLISH_PLACE = re.compile(r"^By .+? in ([A-Z][\w'.-]*(?: [A-Z][\w'.-]*){0,3})$")
+_EMAILS = re.compile(r"^(?:[\w.+-]+@[\w-]+(?:\.[\w-]+)+[\s,;]*)+$")
+_CONTACT = re.compile(r"^(?:contact|e-?mail|write to)\b[^@]{0,40}?[\w.+-]+@[\w-]+(?:\.[\w-]+)+\.?$", re.IGNORECASE)
+_BRACKETED = re.compile(r"^[（(]([^（）()]{1,60})[）)]$")
+_NOTE_MAX = 30
+"""A bracketed last line longer than this is a byline or a paragraph, never a source note."""
+_AUTHOR_NOTE = re.compile(
+    r"^[（(]\s*(作者(?:[：:]\s*([^，,；;（）()]{2,30}?))?\s*(?:(?:[，,；;]|(?=[系为為是])).{0,80}?)?)[）)]$"
+)
+_SOURCE_NOTE = re.compile(r"^(?:据|據|来源|來源|综合|綜合|转载|轉載|摘编|摘編|摘自|新华社|新華社|中新社)|[电讯電訊]$")
+_SOURCE_WORD = ("来源", "來源")
+_MARKER_PAGE = r"(?:第\s*)?([A-Za-z]{0,3}\s*[0-9]{1,3}|[一二三四五六七八九十]{1,3})\s*(?:版|面)?"
+_CONTINUED = (
+    rf"[（(]\s*(?:(下[转轉]|[转轉]至?|[续續]见|[续續]見)|(上接|[紧緊]接|接|承))\s*{_MARKER_PAGE}\s*[）)]|"
+    r"\(?\s*(?:continued|cont'd)\s+(?:(on)|(from))\s+page\s+([A-Z]?[0-9]{1,3})\s*\)?"
+)
+_CONTINUED_AT_END = re.compile(rf"\s*(?:{_CONTINUED})\s*$", re.IGNORECASE)
+_CONTINUED_AT_START = re.compile(rf"^\s*(?:{_CONTINUED})\s*", re.IGNORECASE)
+_MARKER_SPAN = 28
+"""Characters at either end of a paragraph where a continuation marker is looked for."""
+_END_MARK = re.compile(r"^(?:[（(]\s*(?:完|全文完|END)\s*[）)]|[—-]{1,2}\s*完\s*[—-]{1,2})$", re.IGNORECASE)
+_TRAILING_END_MARK = re.compile(r"\s*[（(](?:完|全文完)[）)]$")
+_PHOTO_CREDIT_END = ("摄", "攝", "摄影", "攝影")
 
 
 @dataclass
 class Body:
-    """An article body taken apart: credits and dateline separated from the blocks."""
+    """An article body taken apart: credits, dateline and continuation pages separated from the blocks."""
 
     byline: str | None = None
     authors: list[Person] = field(default_factory=list)
     dateline: str | None = None
     blocks: list[Block] = field(default_factory=list)
     editors: list[Person] = field(default_factory=list)
+    continued_from: str | None = None
+    continued_to: str | None = None
+
+    def add_byline(self, text: str, people: list[Person]) -> None:
+        """Take a byline, or add a second credit (an author's note) to the one already taken."""
+        if self.byline is None:
+            self.byline = text
+        else:
+            self.byline += f"（{text}）" if has_cjk(text) else f" {text}"
+        names = {person.name for person in self.authors}
+        self.authors += [person for person in people if person.name not in names]
 
 
-def read_body(paragraphs: list[str]) -> Body:
-    """Separate credits, byline and dateline from the paragraphs, then tell paragraphs, headings and captions apart."""
+def read_body(paragraphs: list[str], plain: bool = False) -> Body:
+    """Separate the furniture from the paragraphs, then tell paragraphs, headings and captions apart."""
     body = Body()
+    if plain:
+        body.blocks = [Text(paragraph) for paragraph in paragraphs]
+        return body
     kept: list[str] = []
     for paragraph in paragraphs:
         editors = parse_editors(paragraph)
@@ -57,29 +97,70 @@ def read_body(paragraphs: list[str]) -> Body:
             kept.append(paragraph)
         else:
             body.editors.extend(editors)
+    kept = _take_continuations(kept, body)
     kept = _take_byline(kept, body)
     kept = _take_dateline(kept, body)
-    kept = _take_closing_note(kept, body)
-    body.blocks = [_block(paragraph) for paragraph in kept]
+    kept = _take_closing_notes(kept, body)
+    body.blocks = blocks(kept)
     return body
 
 
+def opens_body(line: str) -> bool:
+    """Whether a line can only be the start of an article's body: a byline, or a dateline with its credit."""
+    return parse_byline(line) is not None or _REPORTED_FROM.match(line) is not None or _DATELINE.match(line) is not None
+
+
+def _take_continuations(paragraphs: list[str], body: Body) -> list[str]:
+    """`（下转第三版）` at the end of a paragraph and `（上接第一版）` at its start, or on a line of their own."""
+    kept: list[str] = []
+    for paragraph in paragraphs:
+        for pattern, where in ((_CONTINUED_AT_START, 0), (_CONTINUED_AT_END, -1)):
+            span = paragraph[:_MARKER_SPAN] if where == 0 else paragraph[-_MARKER_SPAN:]
+            match = pattern.search(span)
+            if match is None:
+                continue
+            onward, _back, number, on, _from, english_number = match.groups()
+            page = page_label(f"{number or english_number}版")
+            if page is None:
+                continue
+            if onward or on:
+                body.continued_to = body.continued_to or page[0]
+            else:
+                body.continued_from = body.continued_from or page[0]
+            cut = len(paragraph) - len(span) + match.start() if where == -1 else match.end()
+            paragraph = paragraph[:cut] if where == -1 else paragraph[cut:]
+        if paragraph:
+            kept.append(paragraph)
+    return kept
+
+
 def _take_byline(paragraphs: list[str], body: Body) -> list[str]:
-    """The byline: the first lines when they are made only of role words and names."""
-    bylines: list[str] = []
-    while paragraphs and len(bylines) < 2:
-        byline = parse_byline(paragraphs[0])
-        if byline is None:
+    """The byline: the first lines when they are only role words and names (an e-mail line and an author's note
+    may follow); `By Jane Doe in Harbin` also gives the dateline."""
+    lines = 0
+    while paragraphs and lines < 2:
+        first = paragraphs[0]
+        byline = parse_byline(first)
+        if byline is not None:
+            body.byline = byline[0] if body.byline is None else f"{body.byline} {byline[0]}"
+            body.authors.extend(byline[1])
+            place = _ENGLISH_PLACE.match(byline[0])
+            if place is not None and body.dateline is None:
+                body.dateline = place[1]
+            lines += 1
+        elif body.byline is not None and _EMAILS.match(first):
+            body.byline += f" {first}"
+        elif (note := _author_note(first)) is not None:
+            body.add_byline(*note)
+        else:
             break
-        bylines.append(byline[0])
-        body.authors.extend(byline[1])
         paragraphs = paragraphs[1:]
-    body.byline = " ".join(bylines) or None
     return paragraphs
 
 
 def _take_dateline(paragraphs: list[str], body: Body) -> list[str]:
-    """A dateline opening the first paragraph (本报讯, 新华社北京8月25日电（记者 X）); the rest stays a paragraph."""
+    """A dateline opening the first paragraph (本报讯, 新华社北京8月25日电（记者 X）), perhaps with the byline after it
+    (江城日报讯 记者林知远报道：); the rest stays a paragraph."""
     if not paragraphs:
         return paragraphs
     first = paragraphs[0]
@@ -91,6 +172,10 @@ def _take_dateline(paragraphs: list[str], body: Body) -> list[str]:
             body.byline, body.authors = byline[0], byline[1]
         elif credit:
             dateline = f"{dateline}（{credit}）" if has_cjk(dateline) else f"{dateline} ({credit})"
+        rest = _take_inline_credit(rest, body)
+    elif (reported := _REPORTED_FROM.match(first)) is not None and (byline := parse_byline(reported[1])) is not None:
+        body.add_byline(*byline)
+        dateline, rest = reported[2], reported[3]
     else:
         english = _ENGLISH_DATELINE.match(first)
         if english is None:
@@ -101,56 +186,78 @@ def _take_dateline(paragraphs: list[str], body: Body) -> list[str]:
     return [rest, *paragraphs[1:]] if rest else paragraphs[1:]
 
 
-def _take_closing_note(paragraphs: list[str], body: Body) -> list[str]:
-    """A bracketed last line: the byline (（记者 X）) or, when there is no other, the dateline (（据新华社）)."""
-    if not paragraphs:
-        return paragraphs
-    match = _BRACKETED.match(paragraphs[-1])
+def _take_inline_credit(rest: str, body: Body) -> str:
+    """`记者林知远、通讯员郑宣报道：` right after a dateline: the byline, out of the paragraph."""
+    match = _INLINE_CREDIT.match(rest)
     if match is None:
-        return paragraphs
-    note = match[1].strip()
-    byline = parse_byline(note)
-    if byline is not None and body.byline is None and not note.endswith("摄"):
-        body.byline, body.authors = byline[0], byline[1]
-        return paragraphs[:-1]
-    if body.dateline is None and byline is None and _SOURCE_NOTE.search(note):
-        body.dateline = note
-        return paragraphs[:-1]
+        return rest
+    byline = parse_byline(match[1])
+    if byline is None:
+        return rest
+    body.add_byline(*byline)
+    return match[2]
+
+
+def _take_closing_notes(paragraphs: list[str], body: Body) -> list[str]:
+    """The furniture at the end, last line first: end marks (（完）), a byline or an author's note, a source note,
+    a repeat of the dateline, an e-mail to write to."""
+    while paragraphs:
+        last = paragraphs[-1]
+        if _END_MARK.match(last):
+            paragraphs = paragraphs[:-1]
+            continue
+        if last.endswith(("）", ")")) and _TRAILING_END_MARK.search(last):
+            paragraphs = [*paragraphs[:-1], _TRAILING_END_MARK.sub("", last)]
+            continue
+        if not _take_closing_note(last, body):
+            break
+        paragraphs = paragraphs[:-1]
     return paragraphs
 
 
-def _block(paragraph: str) -> Block:
-    """One body line as a caption, a sub-heading or a paragraph."""
-    if _is_caption(paragraph):
-        return Caption(paragraph)
-    return Heading(paragraph) if _is_heading(paragraph) else Text(paragraph)
-
-
-def _is_caption(paragraph: str) -> bool:
-    """A picture caption: it opens like one (图为, ▲) or ends in a photo credit (新华社记者 周牧摄, （记者 X 摄）)."""
-    if _CAPTION_START.match(paragraph):
+def _take_closing_note(last: str, body: Body) -> bool:
+    """Whether the last line is furniture, taken into the byline, authors or dateline (or dropped as a repeat)."""
+    note = _author_note(last)
+    if note is not None:
+        body.add_byline(*note)
         return True
-    # Both credit patterns end the line with a bracket: test that before searching the whole paragraph.
-    if paragraph.endswith(_CLOSING_BRACKETS) and (
-        _CAPTION_CREDIT.search(paragraph) or _ENGLISH_CREDIT.search(paragraph)
-    ):
-        return True
-    if not paragraph.endswith(("摄", "摄影")):
-        return False
-    words = unwrap(paragraph).split()
-    for size in range(1, min(_CREDIT_WORDS, len(words)) + 1):
-        if parse_byline(" ".join(words[-size:])) is not None:
+    bracketed = _BRACKETED.match(last)
+    if bracketed is None:
+        if _CONTACT.match(last) and body.byline is not None:
+            body.byline += f" {last}"
             return True
-    return False
+        byline = parse_byline(last) if body.byline is None and not last.endswith(_PHOTO_CREDIT_END) else None
+        if byline is not None:
+            body.byline, body.authors = byline[0], byline[1]
+        return byline is not None
+    note_text = bracketed[1].strip()
+    byline = parse_byline(note_text)
+    if byline is not None and body.byline is None and not note_text.endswith(_PHOTO_CREDIT_END):
+        body.byline, body.authors = byline[0], byline[1]
+        return True
+    if byline is not None or len(note_text) > _NOTE_MAX or not _SOURCE_NOTE.search(note_text):
+        return False
+    if body.dateline is None:
+        body.dateline = note_text
+        return True
+    return _same_dateline(note_text, body.dateline) or note_text.startswith(_SOURCE_WORD)
 
 
-def _is_heading(paragraph: str) -> bool:
-    """A sub-heading is a short line with no sentence-ending punctuation; bracketed notes are paragraphs."""
-    if _BRACKETED.match(paragraph):
-        return False
-    core = paragraph.rstrip(_CLOSERS)
-    if not core or core[-1] in SENTENCE_END:
-        return False
-    if has_cjk(paragraph):
-        return len(paragraph) <= _HEADING_MAX
-    return len(paragraph) <= _ENGLISH_HEADING_MAX and len(paragraph.split()) <= _ENGLISH_HEADING_WORDS
+def _same_dateline(note: str, dateline: str) -> bool:
+    """A bracketed last line that repeats the dateline (（新华社杭州8月25日电）, （据新华社杭州8月25日电）)."""
+    note = note.lstrip("据據").replace(" ", "")
+    dateline = dateline.lstrip("据據").replace(" ", "")
+    return note == dateline or dateline.startswith(note)
+
+
+def _author_note(line: str) -> tuple[str, list[Person]] | None:
+    """`（作者：张晓岚，系江城大学教授）` or `（作者系江城大学教授）`: the note, and the authors it names."""
+    if not line.startswith(("（", "(")) or "作者" not in line[:4]:
+        return None
+    match = _AUTHOR_NOTE.match(line)
+    if match is None:
+        return None
+    names = re.split(r"[、\s]+", match[2].strip()) if match[2] else []
+    if not all(is_chinese_name(name) for name in names):
+        return None
+    return match[1].strip(), [Person("作者", name) for name in names]

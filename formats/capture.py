@@ -33,13 +33,17 @@ class SkippedCapture(UserWarning):
     """A capture with no article (only a credit line, or an advertisement): skipped rather than failed."""
 
 
-_LABEL_NAMES = ("当前报纸名称", "报纸名称", "出版日期", "日期", "字号", "版面", "版次")
+_LABEL_NAMES = (
+    *("当前报纸名称", "报纸名称", "出版日期", "日期", "字号", "版面", "版次"),
+    *("當前報紙名稱", "報紙名稱", "字號"),
+)
+"""Label names, simplified and traditional (Hong Kong, Taiwan and Macau papers' apps)."""
 # Label names may carry a layout space between their characters (日 期：08-26).
 _LABEL = re.compile(rf"^({'|'.join(' ?'.join(name) for name in _LABEL_NAMES)})\s*[:：]\s*(.*)$")
-_PAPER_LABELS = frozenset({"当前报纸名称", "报纸名称"})
+_PAPER_LABELS = frozenset({"当前报纸名称", "报纸名称", "當前報紙名稱", "報紙名稱"})
 _DATE_LABELS = frozenset({"出版日期", "日期"})
 _PAGE_LABELS = frozenset({"版面", "版次"})
-_NAVIGATION = re.compile(r"^(?:上一[篇版页]|下一[篇版页]|\s)+$")
+_NAVIGATION = re.compile(r"^(?:上一[篇版页頁]|下一[篇版页頁]|\s)+$")
 _LATIN = re.compile(r"[A-Za-z]")
 _HEADER_KINDS = frozenset({"paper", "read", "weekday"})
 _HEADER_LINE_MAX = 40
@@ -47,7 +51,9 @@ _DIGITS = frozenset("0123456789０１２３４５６７８９")
 _WEEKDAY_MAX = 10
 _APP_NAME_MAX = 24
 
-_ADVERT = re.compile(r"^(?:广\s*告|公益广告|分类广告|广告专版|advertisement|advertising)$", re.IGNORECASE)
+_ADVERT = re.compile(
+    r"^(?:[广廣]\s*告|公益[广廣]告|分[类類][广廣]告|[广廣]告[专專]版|advertisement|advertising)$", re.IGNORECASE
+)
 
 
 @dataclass
@@ -128,7 +134,9 @@ def _capture_starts(lines: list[str], name: str) -> list[int]:
         if any(_is_label(line) for line in preamble):
             starts.insert(0, content[0])
         elif not starts:
-            raise InputError(name, "no capture found: expected reader-app text with 当前报纸名称, 日期 and 版面 lines")
+            raise InputError(
+                name, "no capture found: expected reader-app text with 当前报纸名称, 日期 and 版面 lines, or a web page"
+            )
         else:
             warnings.warn(f"{name}: text before the first capture ignored", SkippedCapture, stacklevel=3)
     return starts
@@ -217,10 +225,11 @@ def _read_capture(lines: list[str], name: str, where: str, options: ReadOptions)
     if page is None:
         what = "no 版面 line" if labels.page is None else f"cannot read the page in 版面 line {labels.page!r}"
         raise InputError(name, f"{where}{what}: expected e.g. 版面:03版:要闻")
-    body = read_body([fix(line) for line in lines[body_start:] if line and not _NAVIGATION.match(line)])
+    paragraphs = [fix(line) for line in lines[body_start:] if line and not _NAVIGATION.match(line)]
+    body = read_body(paragraphs, options.plain_body)
     article = Article(
         title=title,
-        id=article_id(paper, date, page[0], title),
+        id=article_id(paper, date, page[0], title, body.blocks),
         kicker=kicker,
         subtitle=subtitle,
         byline=body.byline,
@@ -228,6 +237,8 @@ def _read_capture(lines: list[str], name: str, where: str, options: ReadOptions)
         dateline=body.dateline,
         body=body.blocks,
         editors=body.editors,
+        continued_from=body.continued_from,
+        continued_to=body.continued_to,
         source=Source(sha256="", reader=header.app, read_on=header.read_on),
     )
     return Issue(paper=paper, date=date, pages=[Page(label=page[0], section=page[1], articles=[article])])

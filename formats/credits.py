@@ -8,21 +8,36 @@ from epaper_cli.formats.han import NON_ASCII_LETTER
 from epaper_cli.formats.spacing import clean_line, has_cjk
 from epaper_cli.model import Person
 
-_ORG = rf"(?:本报|本刊|新华社|中新社|人民日报|央视|{NON_ASCII_LETTER}{{2,6}}?(?:日报|晚报|早报|商报|报社|社|台|网))?"
+_ORG_NAME = (
+    rf"(?:本[报報]|本刊|新[华華]社|中新社|人民日[报報]|央[视視]|"
+    rf"{NON_ASCII_LETTER}{{2,6}}?(?:[日晚早商][报報]|[报報]社|[报報]|社|台|[网網]|客[户戶]端))"
+)
+_ORG = rf"(?:{_ORG_NAME}(?:[·・]{_ORG_NAME})*)?"
+"""The organisation before a role word (本报记者, 新华社记者), several joined by · (中青报·中青网记者)."""
 _CORE_ROLES = (
-    "全媒体记者|融媒体记者|融媒记者|特约撰稿人|特约通讯员|特约记者|见习记者|首席记者|实习记者|摄影记者|"
-    "通讯员|实习生|撰稿人|评论员|记者|撰稿|摄影|编译|整理|口述|报道|供图|文/图|图/文|文图|图文"
+    "全媒体记者|融媒体记者|融媒记者|特约撰稿人|特约通讯员|特约评论员|特约记者|见习记者|首席记者|实习记者|摄影记者|"
+    "全媒體記者|融媒體記者|融媒記者|特約撰稿人|特約通訊員|特約評論員|特約記者|見習記者|首席記者|實習記者|攝影記者|"
+    "通讯员|实习生|撰稿人|评论员|记者|撰稿|摄影|编译|整理|口述|报道|供图|"
+    "通訊員|實習生|評論員|記者|攝影|編譯|報道|報導|供圖|"
+    "文[/／][图圖]|[图圖][/／]文|文[图圖]|[图圖]文"
 )
 _ROLE = re.compile(rf"{_ORG}(?:{_CORE_ROLES})")
-_LEADING_ROLE = re.compile(r"(?:文|图|摄)(?=[/:：]|$)")
-_SUFFIX_ROLES = frozenset({"摄", "摄影", "报道", "供图", "文/图", "图/文", "文图", "图文", "整理"})
+_LEADING_ROLE = re.compile(r"(?:文|[图圖]|[摄攝])(?=[/／:：]|$)")
+_SUFFIX_ROLES = frozenset(
+    {"摄", "摄影", "报道", "供图", "文/图", "图/文", "文图", "图文", "整理"}
+    | {"攝", "攝影", "報道", "報導", "供圖", "文/圖", "圖/文", "文圖", "圖文"}
+)
+_COMMENTATOR = re.compile(rf"^{_ORG}(?:特约|特約)?(?:评论员|評論員)$")
+"""A byline that is a role alone, the paper speaking (本报评论员): the role names the author."""
+_MARKS = "■□◆◇●○◎★☆"
+"""Marks set before an author's name with no role word (□ 张晓岚)."""
 _BYLINE_SEPARATORS = re.compile(r"[\s、，,；;：:]+")
 _BULLETS = "■□◆◇●○◎★☆▲△▼▽►▶•·*-— "
 _WRAPPERS = re.compile(r"^[（(【\[〔](.*)[）)】\]〕]$")
 _ENGLISH_BYLINE = re.compile(r"^by\s+(.+)$", re.IGNORECASE)
 _ENGLISH_SPLIT = re.compile(r"\s*(?:,|\band\b|&)\s*")
 _ENGLISH_TAIL = re.compile(r"\s+(?:in|for|from)\s+[A-Z].*$")
-_ENGLISH_NAME = re.compile(r"^[A-Z][\w'.-]*(?: [A-Z][\w'.-]*){0,3}$")
+_ENGLISH_NAME = re.compile(r"^[A-ZÀ-ÖØ-Þ][\w'.-]*(?: [A-ZÀ-ÖØ-Þ][\w'.-]*){0,3}$")
 _BYLINE_MAX = 60
 # Words that follow 记者 in headings and sentences (记者手记, 记者获悉) and are never names.
 _NOT_NAMES = frozenset(
@@ -31,8 +46,10 @@ _NOT_NAMES = frozenset(
 )
 
 _EDITOR_ROLE = re.compile(
-    r"(?:本版|本期)?(?:责任编辑|值班编辑|见习编辑|美术编辑|责编|编辑|美编|校对|审校|审读|审核|版式|组版|排版|制图|"
-    r"签发|终审|一审|二审|三审|初审|复审|主编|统筹|策划|监制|视觉|设计)|(?:copy )?editors?|edited by",
+    r"(?:本版|本期)?(?:责任编辑|值班编辑|见习编辑|美术编辑|图片编辑|版面设计|版面编辑|美术设计|责编|编辑|美编|校对|"
+    r"审校|审读|审核|版式|组版|排版|制图|签发|终审|一审|二审|三审|初审|复审|主编|统筹|策划|监制|视觉|设计)|"
+    r"(?:本版|本期)?(?:責任編輯|值班編輯|見習編輯|美術編輯|圖片編輯|版面設計|版面編輯|美術設計|責編|編輯|美編|校對|"
+    r"審校|審讀|審核|組版|製圖|簽發|終審|主編|統籌|策劃|監製|視覺|設計)|(?:copy )?editors?|edited by",
     re.IGNORECASE,
 )
 _EDITOR_SEPARATORS = re.compile(r"[\s、，,；;]+")
@@ -55,7 +72,12 @@ def parse_byline(line: str) -> tuple[str, list[Person]] | None:
     english = _ENGLISH_BYLINE.match(text)
     if english and not has_cjk(text):
         return _english_byline(text, english[1])
-    people = _assign_roles(_byline_tokens(text))
+    if _COMMENTATOR.match(text):
+        return text, [Person(text[-3:], text)]
+    tokens = _byline_tokens(text)
+    people = _assign_roles(tokens)
+    if people is None and line.lstrip()[:1] in _MARKS and all(kind == "name" for kind, _name in tokens):
+        people = _assign_roles([("role", "作者"), *tokens])
     if people is None:
         return None
     words = _join_split_names([("name", word) for word in text.split()])
@@ -107,9 +129,9 @@ def _name_tokens(word: str) -> list[tuple[str, str]]:
     word = word.strip("/:：")
     if not word:
         return []
-    if len(word) > 2 and word[-1] == "摄" and all(ch == "·" or "\u4e00" <= ch <= "\u9fff" for ch in word[-3:-1]):
+    if len(word) > 2 and word[-1] in "摄攝" and all(ch == "·" or "\u4e00" <= ch <= "\u9fff" for ch in word[-3:-1]):
         return [("name", word[:-1]), ("role", "摄")]
-    return [("role", word)] if word == "摄" else [("name", word)]
+    return [("role", word)] if word in ("摄", "攝") else [("name", word)]
 
 
 def _join_split_names(tokens: list[tuple[str, str]]) -> list[tuple[str, str]]:
@@ -138,12 +160,12 @@ def _assign_roles(tokens: list[tuple[str, str]]) -> list[Person] | None:
     current: str | None = None
     for kind, text in tokens:
         if kind == "role":
-            if pending and text in _SUFFIX_ROLES:
+            if pending and text.replace("／", "/") in _SUFFIX_ROLES:
                 people.extend(Person(text, name) for name in pending)
                 pending, current = [], None
             else:
                 current = text
-        elif not _is_chinese_name(text) or text in _NOT_NAMES:
+        elif not is_chinese_name(text) or text in _NOT_NAMES:
             return None
         elif current is None:
             pending.append(text)
@@ -152,7 +174,7 @@ def _assign_roles(tokens: list[tuple[str, str]]) -> list[Person] | None:
     return people if people and not pending else None
 
 
-def _is_chinese_name(text: str) -> bool:
+def is_chinese_name(text: str) -> bool:
     """Two to four Chinese characters, or a transliterated name: two to four parts joined by · or •."""
     parts = text.replace("•", "·").split("·")
     sizes = (2, 4) if len(parts) == 1 else (1, 8)
@@ -179,7 +201,7 @@ def parse_editors(line: str) -> list[Person] | None:
             return None
         splitter = _EDITOR_SEPARATORS if has_cjk(names) else _ENGLISH_SPLIT
         tokens = _join_split_names([("name", n) for n in splitter.split(names.lstrip(":： ").strip()) if n])
-        if not all(_is_chinese_name(n) or _ENGLISH_NAME.match(n) for _kind, n in tokens):
+        if not all(is_chinese_name(n) or _ENGLISH_NAME.match(n) for _kind, n in tokens):
             return None
         people.extend(Person(role[0], n) for _kind, n in tokens)
     return people

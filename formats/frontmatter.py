@@ -60,13 +60,13 @@ def read(text: str, name: str, options: ReadOptions) -> list[Issue]:
     title = polish(fields["title"])
     article = Article(
         title=title,
-        id=article_id(paper, date, label, title),
         kicker=polish(fields["kicker"]) if "kicker" in fields else None,
         subtitle=polish(fields["subtitle"]).lstrip("—").strip() if "subtitle" in fields else None,
         dateline=polish(fields["dateline"]) if "dateline" in fields else None,
         body=_blocks(body, polish),
         source=Source(sha256=""),
     )
+    article.id = article_id(paper, date, label, title, article.body)
     if "byline" in fields:
         parsed = parse_byline(fields["byline"])
         article.byline, article.authors = parsed if parsed else (fields["byline"], [])

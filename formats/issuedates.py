@@ -12,10 +12,10 @@ _MONTH_DAY = re.compile(r"([0-9]{1,2})\s*[-/.月]\s*([0-9]{1,2})(?![0-9])\s*日?
 _COMPACT_DATE = re.compile(r"([0-9]{4})([0-9]{2})([0-9]{2})(?![0-9])")
 _READ_DATE = re.compile(
     r"^[0-9]{4}\s*[-/.年]\s*[0-9]{1,2}\s*[-/.月]\s*[0-9]{1,2}\s*日?"
-    r"(?:\s*[0-9]{1,2}:[0-9]{2}(?::[0-9]{2})?)?(?:\s*(?:星期|周)[一二三四五六日天])?$"
+    r"(?:\s*[0-9]{1,2}:[0-9]{2}(?::[0-9]{2})?)?(?:\s*(?:星期|周|週)[一二三四五六日天])?$"
 )
 _WEEKDAY = re.compile(
-    r"^(?:(?:星期|周|礼拜)[一二三四五六日天七]|(?:Mon|Tues|Wednes|Thurs|Fri|Satur|Sun)day|Mon|Tue|Wed|Thu|Fri|Sat|Sun)\.?$",
+    r"^(?:(?:星期|周|週|礼拜|禮拜)[一二三四五六日天七]|(?:Mon|Tues|Wednes|Thurs|Fri|Satur|Sun)day|Mon|Tue|Wed|Thu|Fri|Sat|Sun)\.?$",
     re.IGNORECASE,
 )
 

@@ -11,7 +11,7 @@ _PAGE = re.compile(
     r"\s*(?:[:：·|/\-—]\s*|\s+)?(.*)$",
     re.IGNORECASE,
 )
-_PAGE_LINKS = re.compile(r"上一[篇版页]|下一[篇版页]|[<>《》]{1,2}")
+_PAGE_LINKS = re.compile(r"上一[篇版页頁]|下一[篇版页頁]|[<>《》]{1,2}")
 _SECTION_BRACKETS = re.compile(r"^[(\[【〔（](.*)[)\]】〕）]$")
 _CHINESE_DIGITS = {ch: i for i, ch in enumerate("零一二三四五六七八九")}
 

@@ -8,7 +8,13 @@ _SUBTITLE = re.compile(r"^(?:——|—|──|--|－－|―)+\s*(.+)$")
 
 
 def split_title(lines: list[str]) -> tuple[str | None, str | None, str | None]:
-    """Tell kicker (shorter line above), title (the main line) and subtitle (—— line or line below) apart."""
+    """Tell kicker (shorter line above), title (the main line) and subtitle (—— line or line below) apart.
+
+    Three lines are the three decks in their order, kicker / title / subtitle, whatever their lengths; with fewer
+    or more, the longest line that is not a —— subtitle is the title.
+    """
+    if len(lines) == 3 and not _SUBTITLE.match(lines[0]) and not _SUBTITLE.match(lines[1]):
+        return lines[0], lines[1], _subtitle_text(lines[2])
     mains = [i for i, line in enumerate(lines) if not _SUBTITLE.match(line)]
     if not mains:
         return None, None, None
