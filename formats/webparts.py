@@ -1,0 +1,205 @@
+"""The parts of a copied web page that are not the article: site furniture (share buttons, font-size controls,
+breadcrumbs), the publication line, the print edition's source footer, and an e-paper app's page lines."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass
+
+from epaper_cli.formats.issuedates import make_date
+
+_UI_WORDS = frozenset(
+    {"小字号", "中字号", "大字号", "字号", "字体", "大", "中", "小", "默认", "放大", "缩小", "A", "A+", "A-"}
+    | {"打印", "打印本页", "关闭", "关闭窗口", "返回顶部", "回到顶部", "返回", "返回目录", "返回首页", "首页"}
+    | {"往期回顾", "往期", "PDF下载", "下载PDF", "本版PDF", "PDF", "版面导航", "标题导航", "目录", "版面"}
+    | {"分享", "分享到", "分享至", "微信", "微博", "QQ", "QQ空间", "朋友圈", "收藏", "评论", "纠错", "我要纠错"}
+    | {"扫一扫", "点击播报本文", "语音播报", "上一篇", "下一篇", "上一版", "下一版", "上一期", "下一期", "复制链接"}
+    | {"小字號", "中字號", "大字號", "字號", "字體", "預設", "縮小", "列印", "關閉", "關閉視窗", "返回頂部", "首頁"}
+    | {"往期回顧", "PDF下載", "下載PDF", "版面導航", "標題導航", "目錄", "評論", "上一頁", "下一頁", "複製連結"}
+    | {"share", "print", "email", "e-mail", "facebook", "twitter", "x", "linkedin", "whatsapp", "wechat", "weibo"}
+    | {"comment", "comments", "font", "size", "font size", "large", "medium", "small", "home", "close", "save"}
+    | {"back to top", "text size", "a+", "a-"}
+)
+"""Words of the site's own controls: a line made only of them is never the article's."""
+_UI_SPLIT = re.compile(r"[\s|｜丨/·•【】\[\]（）()]+")
+_UI_LINE_MAX = 60
+_CRUMB = re.compile(
+    r"^(?:(?:当前位置|您的位置|你的位置|當前位置|您現在的位置|You are here)\s*[:：]?\s*)?"
+    r"[^>＞»›→\s][^>＞»›→]{0,19}(?:\s*(?:>>|>|＞|»|›|→)\s*[^>＞»›→\s][^>＞»›→]{0,19})+$"
+)
+"""A breadcrumb: `江海网 > 时政 > 正文`."""
+_AFTER_THE_ARTICLE = re.compile(
+    r"^(?:相关新闻|相关阅读|相关文章|推荐阅读|热门推荐|猜你喜欢|相關新聞|相關閱讀|推薦閱讀|"
+    r"Related (?:Stories|News|Articles)|Most (?:Viewed|Popular)|Read more)\s*[:：]?$",
+    re.IGNORECASE,
+)
+"""A heading of the site's link lists: nothing of the article comes after it."""
+
+_DATE = re.compile(r"([0-9]{4})\s*[年/.-]\s*([0-9]{1,2})\s*[月/.-]\s*([0-9]{1,2})(?![0-9])\s*日?")
+_TIME = re.compile(r"(?<![0-9])[0-9]{1,2}:[0-9]{2}(?::[0-9]{2})?(?![0-9])")
+_FIELD_NAMES = "来源|來源|作者|记者|記者|责任编辑|責任編輯|编辑|編輯|责编|責編|Source|Author|Editor"
+_FIELD = re.compile(rf"({_FIELD_NAMES})\s*[:：]\s*(.*?)\s*(?=(?:{_FIELD_NAMES})\s*[:：]|$)", re.IGNORECASE)
+_PART_SEPARATORS = re.compile(r"\s*[|｜丨]\s*")
+_PUBLISHED_MAX = 140
+_TIME_LABEL = re.compile(r"^(?:updated|published|posted|发布时间|發佈時間|发表时间|時間|时间)\s*[:：]?\s*", re.I)
+
+_FOOTER = re.compile(
+    r"《\s*([^《》]{1,30}?)\s*》\s*[（(]\s*([0-9]{4}\s*年\s*[0-9]{1,2}\s*月\s*[0-9]{1,2}\s*日)\s*"
+    r"(第?\s*[A-Za-z]{0,3}\s*[0-9]{1,3}\s*版)\s*[）)]$"
+)
+_ENGLISH_FOOTER = re.compile(
+    r"^\(\s*([A-Z][^()]{1,40}?)\s+([0-9]{1,2})/([0-9]{1,2})/([0-9]{4})\s+page\s*([A-Z]?[0-9]{1,3})\s*\)$", re.I
+)
+
+_PAGE_LINE = re.compile(
+    r"^(?:当前版面|當前版面|当前版|當前版|本版)?\s*[:：]?\s*(第?\s*[A-Za-z]{0,3}\s*[0-9]{1,3}\s*版?)"
+    r"\s*(?:[:：·]\s*|\s+)?([^\s:：]{1,12})?$"
+)
+_PAGE_ENTRY = re.compile(r"[0-9]{1,3}\s*版")
+_APP_DATE = re.compile(
+    r"^(.*?)\s*([0-9]{4}\s*[年/.-]\s*[0-9]{1,2}\s*[月/.-]\s*[0-9]{1,2}\s*日?)"
+    r"\s*(?:(?:星期|周|週|礼拜|禮拜)[一二三四五六日天])?(?:\s+\S.*)?$"
+)
+_APP_WORDS = re.compile(r"\s*(?:数字报刊?|电子报刊?|电子版|数字版|數字報刊?|電子報刊?|電子版|數字版)$")
+
+
+@dataclass
+class Published:
+    """What a web page's publication line says: `2025年08月26日06:31 | 来源：江海网－江海日报`."""
+
+    date: dt.date
+    source: str | None = None
+    author: str | None = None
+    editor: str | None = None
+
+
+@dataclass
+class Footer:
+    """The print edition an article page names: `《 江海日报 》（ 2025年08月26日 第 04 版）`."""
+
+    paper: str
+    date: dt.date
+    page: str
+
+
+def is_ui_line(line: str) -> bool:
+    """A line made only of the site's controls (小字号 大字号, 分享到：微信 微博, Share | Print)."""
+    if len(line) > _UI_LINE_MAX:
+        return False
+    words = [word.rstrip(":：") for word in _UI_SPLIT.split(line) if word.rstrip(":：")]
+    return bool(words) and all(word in _UI_WORDS or word.casefold() in _UI_WORDS for word in words)
+
+
+def is_breadcrumb(line: str) -> bool:
+    """`江海网 > 时政 > 正文`, `首页 » 新闻`: where the page sits on the site."""
+    return len(line) <= _UI_LINE_MAX * 2 and _CRUMB.match(line) is not None
+
+
+def ends_the_article(line: str) -> bool:
+    """The heading of a list of links under the article (相关新闻, Related Stories)."""
+    return len(line) <= 20 and _AFTER_THE_ARTICLE.match(line) is not None
+
+
+def published(line: str) -> Published | None:
+    """Read a publication line: a full date with a time or a source, as article pages print under the title."""
+    if len(line) > _PUBLISHED_MAX or "。" in line:
+        return None
+    found = _DATE.search(line)
+    if found is None:
+        return None
+    day = make_date(int(found[1]), int(found[2]), int(found[3]))
+    if day is None or not (_TIME.search(line, found.end()) or _FIELD.search(line)):
+        return None
+    result = Published(day)
+    for part in _PART_SEPARATORS.split(line):
+        fields = list(_FIELD.finditer(part))
+        for field in fields:
+            _set_field(result, field[1], field[2])
+        bare = part[: fields[0].start()].strip() if fields else part.strip()
+        if not bare or _DATE.search(bare) or _TIME_LABEL.match(bare):
+            continue
+        if bare.startswith(("By ", "by ")):
+            result.author = result.author or bare
+        elif result.source is None:
+            result.source = bare
+    return result
+
+
+def _set_field(result: Published, name: str, value: str) -> None:
+    """One labelled field of a publication line."""
+    if not value:
+        return
+    key = name.casefold()
+    if key in ("来源", "來源", "source"):
+        result.source = value
+    elif key in ("作者", "记者", "記者", "author"):
+        result.author = value if key in ("作者", "author") else f"{name} {value}"
+    else:
+        result.editor = f"{name}：{value}"
+
+
+def source_paper(source: str) -> tuple[str | None, str]:
+    """`江海网－江海日报` → ('江海网', '江海日报'): the site that reposted and the paper; a lone name is the paper."""
+    parts = [part.strip() for part in re.split(r"\s*[－—–-]\s*", source) if part.strip()]
+    if len(parts) >= 2:
+        return parts[0], parts[-1]
+    return None, source.strip()
+
+
+def footer(line: str) -> Footer | None:
+    """Read the print edition's source footer, Chinese (《 X报 》（ 2025年08月26日 第 04 版）) or English
+    ((Pinecrest Gazette 08/26/2025 page 5), month first)."""
+    if "》" in line:
+        match = _FOOTER.search(line)
+        if match is None:
+            return None
+        numbers = [int(n) for n in re.findall(r"[0-9]+", match[2])]
+        day = make_date(*numbers) if len(numbers) == 3 else None
+        page = re.sub(r"[\s第版]", "", match[3]).upper()
+        return Footer(match[1].strip(), day, _pad(page)) if day else None
+    if not line.startswith("(") or "/" not in line:
+        return None
+    english = _ENGLISH_FOOTER.match(line)
+    if english is None:
+        return None
+    day = make_date(int(english[4]), int(english[2]), int(english[3]))
+    return Footer(english[1].strip(), day, _pad(english[5].upper())) if day else None
+
+
+def _pad(label: str) -> str:
+    """A page label as the archive writes it: the number zero-padded to two digits (4 → 04, A3 → A03)."""
+    letters = label.rstrip("0123456789")
+    return f"{letters}{int(label[len(letters) :]):02d}"
+
+
+def page_line(line: str) -> tuple[str, str | None] | None:
+    """An e-paper app's page line (`01版：要闻`, `第A01版：地方`, `A1 要聞`): the page as written and its section."""
+    if len(line) > 24:
+        return None
+    match = _PAGE_LINE.match(line)
+    if match is None or not re.search(r"[版第A-Za-z]", match[1]):
+        return None
+    return match[1], match[2]
+
+
+def is_page_list(line: str) -> bool:
+    """A line listing several pages (`01版：要闻 02版：综合 03版：经济`)."""
+    return len(_PAGE_ENTRY.findall(line)) >= 2
+
+
+def app_date(line: str) -> tuple[str, dt.date] | None:
+    """An e-paper app's masthead line: the paper's name (perhaps on the line above) and the issue's full date."""
+    if len(line) > 48 or "，" in line or "。" in line:
+        return None
+    match = _APP_DATE.match(line)
+    if match is None:
+        return None
+    numbers = [int(n) for n in re.findall(r"[0-9]+", match[2])]
+    day = make_date(*numbers) if len(numbers) == 3 else None
+    return (paper_name(match[1]), day) if day else None
+
+
+def paper_name(text: str) -> str:
+    """A paper's name from a masthead, without the app's own words (清川日报数字报 → 清川日报)."""
+    return _APP_WORDS.sub("", text.strip()).strip()
