@@ -57,6 +57,8 @@ _CONTINUED_AT_END = re.compile(rf"\s*(?:{_CONTINUED})\s*$", re.IGNORECASE)
 _CONTINUED_AT_START = re.compile(rf"^\s*(?:{_CONTINUED})\s*", re.IGNORECASE)
 _MARKER_SPAN = 28
 """Characters at either end of a paragraph where a continuation marker is looked for."""
+_MARKER_OPENERS = frozenset("（(Cc")
+_MARKER_CLOSERS = frozenset("）)")
 _END_MARK = re.compile(r"^(?:[（(]\s*(?:完|全文完|END)\s*[）)]|[—-]{1,2}\s*完\s*[—-]{1,2})$", re.IGNORECASE)
 _TRAILING_END_MARK = re.compile(r"\s*[（(](?:完|全文完)[）)]$")
 _PHOTO_CREDIT_END = ("摄", "攝", "摄影", "攝影")
@@ -114,24 +116,32 @@ def _take_continuations(paragraphs: list[str], body: Body) -> list[str]:
     """`（下转第三版）` at the end of a paragraph and `（上接第一版）` at its start, or on a line of their own."""
     kept: list[str] = []
     for paragraph in paragraphs:
-        for pattern, where in ((_CONTINUED_AT_START, 0), (_CONTINUED_AT_END, -1)):
-            span = paragraph[:_MARKER_SPAN] if where == 0 else paragraph[-_MARKER_SPAN:]
-            match = pattern.search(span)
-            if match is None:
-                continue
-            onward, _back, number, on, _from, english_number = match.groups()
-            page = page_label(f"{number or english_number}版")
-            if page is None:
-                continue
-            if onward or on:
-                body.continued_to = body.continued_to or page[0]
-            else:
-                body.continued_from = body.continued_from or page[0]
-            cut = len(paragraph) - len(span) + match.start() if where == -1 else match.end()
-            paragraph = paragraph[:cut] if where == -1 else paragraph[cut:]
+        # A marker is bracketed in Chinese and opens with Continued in English: look only where one can be.
+        if paragraph[:1] in _MARKER_OPENERS:
+            paragraph = _take_continuation(paragraph, _CONTINUED_AT_START, paragraph[:_MARKER_SPAN], body)
+        if paragraph[-1:] in _MARKER_CLOSERS or "ontinue" in paragraph[-_MARKER_SPAN:]:
+            paragraph = _take_continuation(paragraph, _CONTINUED_AT_END, paragraph[-_MARKER_SPAN:], body)
         if paragraph:
             kept.append(paragraph)
     return kept
+
+
+def _take_continuation(paragraph: str, pattern: re.Pattern[str], span: str, body: Body) -> str:
+    """The paragraph without the marker found in `span` (its first or last characters), noting the page."""
+    match = pattern.search(span)
+    if match is None:
+        return paragraph
+    onward, _back, number, on, _from, english_number = match.groups()
+    page = page_label(f"{number or english_number}版")
+    if page is None:
+        return paragraph
+    if onward or on:
+        body.continued_to = body.continued_to or page[0]
+    else:
+        body.continued_from = body.continued_from or page[0]
+    if pattern is _CONTINUED_AT_START:
+        return paragraph[match.end() :]
+    return paragraph[: len(paragraph) - len(span) + match.start()]
 
 
 def _take_byline(paragraphs: list[str], body: Body) -> list[str]:

@@ -109,16 +109,12 @@ def _word_tokens(word: str) -> list[tuple[str, str]]:
         tokens.append(("role", leading[0]))
         word = word[leading.end() :].lstrip("/:：")
     start = 0
-    position = 0
-    while position < len(word):
-        role = _ROLE.match(word, position)
-        if role is None or role.end() == position:
-            position += 1
-            continue
-        if position > start:
-            tokens.extend(_name_tokens(word[start:position]))
+    # The next role word from `start` on: one search, the first position a role matches at.
+    while (role := _ROLE.search(word, start)) is not None:
+        if role.start() > start:
+            tokens.extend(_name_tokens(word[start : role.start()]))
         tokens.append(("role", role[0]))
-        position = start = role.end()
+        start = role.end()
     if start < len(word):
         tokens.extend(_name_tokens(word[start:]))
     return tokens
@@ -188,11 +184,10 @@ def parse_editors(line: str) -> list[Person] | None:
     if len(line) > _BYLINE_MAX * 2:
         return None
     text = unwrap(clean_line(line))
-    if len(text) > _BYLINE_MAX:
+    # Most lines are paragraphs: one match at the start turns them away before the whole line is searched.
+    if len(text) > _BYLINE_MAX or _EDITOR_ROLE.match(text) is None:
         return None
     roles = list(_EDITOR_ROLE.finditer(text))
-    if not roles or roles[0].start() != 0:
-        return None
     people: list[Person] = []
     for role, following in zip(roles, [*roles[1:], None], strict=True):
         end = following.start() if following else len(text)

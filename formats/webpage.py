@@ -11,6 +11,7 @@ Several pages may be pasted into one file. The site's own words are dropped, nev
 from __future__ import annotations
 
 import datetime as dt
+import re
 import unicodedata
 from collections.abc import Callable
 
@@ -21,7 +22,7 @@ from epaper_cli.formats.body import Body, opens_body, read_body
 from epaper_cli.formats.credits import parse_byline, parse_editors
 from epaper_cli.formats.pagelabels import page_label
 from epaper_cli.formats.punctuation import fullwidth_punctuation
-from epaper_cli.formats.spacing import clean_lines
+from epaper_cli.formats.spacing import clean_line, clean_lines
 from epaper_cli.formats.titleblock import split_title
 from epaper_cli.formats.webparts import (
     Footer,
@@ -39,7 +40,13 @@ from epaper_cli.formats.webparts import (
 from epaper_cli.model import Article, Issue, Page, Source, article_id
 
 _SNIFF_LINES = 40
-_HEAD_LINES = 12
+_SNIFF_CHARS = 1500
+_PAGE_LINE_MAX = 40
+_READER_APP_LABEL = re.compile(
+    r"^[ \t\u3000\u00a0]*(?:版 ?面[ \t\u3000\u00a0]*[:：]|字 ?[号號][ \t\u3000\u00a0]*[:：][ \t\u3000\u00a0]*$)", re.M
+)
+"""A reader app's `版面:` label, or its empty `字号:`: those captures belong to the capture reader."""
+_FULL_DATE = re.compile(r"[0-9]{4}\s*[年/.-]\s*[0-9]{1,2}\s*[月/.-]\s*[0-9]{1,2}")
 _TITLE_LINES = 3
 _TITLE_MAX = 60
 
@@ -47,20 +54,21 @@ _TITLE_MAX = 60
 def looks_like(text: str) -> bool:
     """An article page (a publication line near the top, or a source footer) or an e-paper app page (a masthead
     with a full date, then page lines), with none of a reader app's label lines."""
-    lines = [line for line in clean_lines(text[:4000]) if line][:_SNIFF_LINES]
-    if any(_is_reader_app_label(line) for line in lines):
+    head = text[:_SNIFF_CHARS]
+    if _READER_APP_LABEL.search(head):
         return False
-    if any(published(line) for line in lines[:_HEAD_LINES]):
-        return True
-    if any(footer(line) for line in clean_lines(text) if line):
-        return True
-    masthead = next((i for i, line in enumerate(lines[:6]) if app_date(line)), None)
-    return masthead is not None and any(page_line(line) for line in lines[masthead + 1 :])
-
-
-def _is_reader_app_label(line: str) -> bool:
-    """A reader app's `版面:` or `日期:` label line: those captures belong to the capture reader."""
-    return line.startswith(("版面", "版 面", "日期", "日 期", "字号", "字號")) and (":" in line[:5] or "：" in line[:5])
+    # Only lines holding a full date can be a publication line or a masthead: find those, test each.
+    for found in _FULL_DATE.finditer(head):
+        start, end = head.rfind("\n", 0, found.start()) + 1, head.find("\n", found.end())
+        line = clean_line(head[start : end if end >= 0 else len(head)])
+        if published(line):
+            return True
+        if end >= 0 and app_date(line):
+            following = head[end + 1 :].split("\n", _SNIFF_LINES)[:_SNIFF_LINES]
+            return any(page_line(clean_line(other)) for other in following if 0 < len(other) <= _PAGE_LINE_MAX)
+    return ("》" in text or "page" in text) and any(
+        footer(clean_line(line)) for line in text.split("\n") if "》" in line or "page" in line
+    )
 
 
 def read(text: str, name: str, options: ReadOptions) -> list[Issue]:
@@ -69,17 +77,30 @@ def read(text: str, name: str, options: ReadOptions) -> list[Issue]:
         text = unicodedata.normalize("NFC", text)
     lines = clean_lines(text)
     fix: Callable[[str], str] = (lambda line: line) if options.keep_punctuation else fullwidth_punctuation
-    starts = [i for i, line in enumerate(lines) if line and published(line)]
+    dated = _dated_lines(text)
+    starts = [i for i in dated if published(lines[i])]
     if starts:
         issues = [
             _article_page(lines, start, end, name, where, options, fix) for start, end, where in _spans(starts, lines)
         ]
     else:
-        masts = [_masthead_start(lines, i) for i, line in enumerate(lines) if line and app_date(line)]
+        masts = sorted({_masthead_start(lines, i) for i in dated if app_date(lines[i])})
         if not masts:
             raise InputError(name, "no web page found: expected a publication line or an e-paper masthead")
         issues = [_app_page(lines, start, end, name, where, options, fix) for start, end, where in _spans(masts, lines)]
     return issues
+
+
+def _dated_lines(text: str) -> list[int]:
+    """The numbers of the lines that hold a full date: only those can be a publication line or a masthead."""
+    found: list[int] = []
+    line, counted = 0, 0
+    for match in _FULL_DATE.finditer(text):
+        line += text.count("\n", counted, match.start())
+        counted = match.start()
+        if not found or found[-1] != line:
+            found.append(line)
+    return found
 
 
 def _masthead_start(lines: list[str], index: int) -> int:
@@ -88,7 +109,9 @@ def _masthead_start(lines: list[str], index: int) -> int:
     if mast is None or mast[0]:
         return index
     above = next((i for i in range(index - 1, max(-1, index - 4), -1) if lines[i]), None)
-    return above if above is not None and not is_ui_line(lines[above]) and _is_title_like(lines[above]) else index
+    if above is None or is_ui_line(lines[above]) or app_date(lines[above]) or not _is_title_like(lines[above]):
+        return index
+    return above
 
 
 def _spans(starts: list[int], lines: list[str]) -> list[tuple[int, int, str]]:
@@ -122,7 +145,7 @@ def _article_page(
             name,
             f"{where}no source footer such as 《 江海日报 》（ 2025年08月26日 第 04 版）: the printed page is unknown",
         )
-    if line.author and parse_byline(line.author) is not None:
+    if line.author and not options.plain_body and parse_byline(line.author) is not None:
         body_lines.insert(0, line.author)
     body = read_body([fix(text) for text in body_lines], options.plain_body)
     for editor_line in editor_lines:
@@ -223,7 +246,8 @@ def _app_page(
         elif lines[index] and not is_ui_line(lines[index]):
             paper = lines[index]
         index += 1
-    assert date is not None
+    if date is None:  # pragma: no cover - every span holds its masthead
+        raise InputError(name, f"{where}no masthead with the issue's date")
     current = None
     while index < end:
         line = lines[index]

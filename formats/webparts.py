@@ -22,7 +22,7 @@ _UI_WORDS = frozenset(
     | {"back to top", "text size", "a+", "a-"}
 )
 """Words of the site's own controls: a line made only of them is never the article's."""
-_UI_SPLIT = re.compile(r"[\s|｜丨/·•【】\[\]（）()]+")
+_UI_SPLIT = re.compile(r"[\s|｜丨/·•【】\[\]（）():：]+")
 _UI_LINE_MAX = 60
 _CRUMB = re.compile(
     r"^(?:(?:当前位置|您的位置|你的位置|當前位置|您現在的位置|You are here)\s*[:：]?\s*)?"
@@ -57,10 +57,7 @@ _PAGE_LINE = re.compile(
     r"\s*(?:[:：·]\s*|\s+)?([^\s:：]{1,12})?$"
 )
 _PAGE_ENTRY = re.compile(r"[0-9]{1,3}\s*版")
-_APP_DATE = re.compile(
-    r"^(.*?)\s*([0-9]{4}\s*[年/.-]\s*[0-9]{1,2}\s*[月/.-]\s*[0-9]{1,2}\s*日?)"
-    r"\s*(?:(?:星期|周|週|礼拜|禮拜)[一二三四五六日天])?(?:\s+\S.*)?$"
-)
+_WEEKDAY_AFTER = re.compile(r"\s*(?:星期|周|週|礼拜|禮拜)[一二三四五六日天]")
 _APP_WORDS = re.compile(r"\s*(?:数字报刊?|电子报刊?|电子版|数字版|數字報刊?|電子報刊?|電子版|數字版)$")
 
 
@@ -87,7 +84,7 @@ def is_ui_line(line: str) -> bool:
     """A line made only of the site's controls (小字号 大字号, 分享到：微信 微博, Share | Print)."""
     if len(line) > _UI_LINE_MAX:
         return False
-    words = [word.rstrip(":：") for word in _UI_SPLIT.split(line) if word.rstrip(":：")]
+    words = [word for word in _UI_SPLIT.split(line) if word]
     return bool(words) and all(word in _UI_WORDS or word.casefold() in _UI_WORDS for word in words)
 
 
@@ -103,8 +100,8 @@ def ends_the_article(line: str) -> bool:
 
 def published(line: str) -> Published | None:
     """Read a publication line: a full date with a time or a source, as article pages print under the title."""
-    if len(line) > _PUBLISHED_MAX or "。" in line:
-        return None
+    if len(line) > _PUBLISHED_MAX or "。" in line or not (":" in line or "：" in line):
+        return None  # a time or a labelled source has a colon: most lines are turned away here
     found = _DATE.search(line)
     if found is None:
         return None
@@ -180,24 +177,30 @@ def page_line(line: str) -> tuple[str, str | None] | None:
     match = _PAGE_LINE.match(line)
     if match is None or not re.search(r"[版第A-Za-z]", match[1]):
         return None
-    return match[1], match[2]
+    return match[1].strip(), match[2]
 
 
 def is_page_list(line: str) -> bool:
     """A line listing several pages (`01版：要闻 02版：综合 03版：经济`)."""
-    return len(_PAGE_ENTRY.findall(line)) >= 2
+    return line.count("版") >= 2 and len(_PAGE_ENTRY.findall(line)) >= 2
 
 
 def app_date(line: str) -> tuple[str, dt.date] | None:
-    """An e-paper app's masthead line: the paper's name (perhaps on the line above) and the issue's full date."""
+    """An e-paper app's masthead line: the paper's name (perhaps on the line above) and the issue's full date,
+    perhaps with the weekday and more words after a space."""
     if len(line) > 48 or "，" in line or "。" in line:
         return None
-    match = _APP_DATE.match(line)
-    if match is None:
+    found = _DATE.search(line)
+    if found is None:
         return None
-    numbers = [int(n) for n in re.findall(r"[0-9]+", match[2])]
-    day = make_date(*numbers) if len(numbers) == 3 else None
-    return (paper_name(match[1]), day) if day else None
+    after = line[found.end() :]
+    weekday = _WEEKDAY_AFTER.match(after)
+    if weekday is not None:
+        after = after[weekday.end() :]
+    if after and not after[0].isspace():
+        return None
+    day = make_date(int(found[1]), int(found[2]), int(found[3]))
+    return (paper_name(line[: found.start()]), day) if day else None
 
 
 def paper_name(text: str) -> str:
