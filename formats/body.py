@@ -44,8 +44,9 @@ _BRACKETED = re.compile(r"^[（(]([^（）()]{1,60})[）)]$")
 _NOTE_MAX = 30
 """A bracketed last line longer than this is a byline or a paragraph, never a source note."""
 _AUTHOR_NOTE = re.compile(
-    r"^[（(]\s*(作者(?:[：:]\s*([^，,；;（）()]{2,30}?))?\s*(?:(?:[，,；;]|(?=[系为為是])).{0,80}?)?)[）)]$"
+    r"^[（(]\s*(作者(?:(单位|單位)?[：:]\s*([^，,；;（）()]{2,30}?))?\s*(?:(?:[，,；;]|(?=[系为為是])).{0,80}?)?)[）)]$"
 )
+"""An author's note: （作者：张晓岚，系江城大学教授）, （作者系…）, （作者单位：江城大学）."""
 _SOURCE_NOTE = re.compile(r"^(?:据|據|来源|來源|综合|綜合|转载|轉載|摘编|摘編|摘自|新华社|新華社|中新社)|[电讯電訊]$")
 _SOURCE_WORD = ("来源", "來源")
 _MARKER_PAGE = r"(?:第\s*)?([A-Za-z]{0,3}\s*[0-9]{1,3}|[一二三四五六七八九十]{1,3})\s*(?:版|面)?"
@@ -233,7 +234,7 @@ def _take_closing_note(last: str, body: Body) -> bool:
         return True
     bracketed = _BRACKETED.match(last)
     if bracketed is None:
-        if _CONTACT.match(last) and body.byline is not None:
+        if body.byline is not None and (_CONTACT.match(last) or _EMAILS.match(last)):
             body.byline += f" {last}"
             return True
         byline = parse_byline(last) if body.byline is None and not last.endswith(_PHOTO_CREDIT_END) else None
@@ -267,7 +268,7 @@ def _author_note(line: str) -> tuple[str, list[Person]] | None:
     match = _AUTHOR_NOTE.match(line)
     if match is None:
         return None
-    names = re.split(r"[、\s]+", match[2].strip()) if match[2] else []
+    names = re.split(r"[、\s]+", match[3].strip()) if match[3] and not match[2] else []
     if not all(is_chinese_name(name) for name in names):
         return None
     return match[1].strip(), [Person("作者", name) for name in names]

@@ -36,6 +36,7 @@ from epaper_cli.formats.webparts import (
     paper_name,
     published,
     source_paper,
+    without_ui_words,
 )
 from epaper_cli.model import Article, Issue, Page, Source, article_id
 
@@ -215,8 +216,9 @@ def _article_body(lines: list[str], start: int, end: int) -> tuple[list[str], Fo
         if not line or is_ui_line(line):
             continue
         if printed is not None:
-            if parse_editors(line) is not None:
-                after.append(line)
+            credit = without_ui_words(line)
+            if parse_editors(credit) is not None:
+                after.append(credit)
             continue
         if ends_the_article(line):
             break

@@ -15,6 +15,21 @@ _UI_WORDS = frozenset(
     | {"往期回顾", "往期", "PDF下载", "下载PDF", "本版PDF", "PDF", "版面导航", "标题导航", "目录", "版面"}
     | {"分享", "分享到", "分享至", "微信", "微博", "QQ", "QQ空间", "朋友圈", "收藏", "评论", "纠错", "我要纠错"}
     | {"扫一扫", "点击播报本文", "语音播报", "上一篇", "下一篇", "上一版", "下一版", "上一期", "下一期", "复制链接"}
+    | {
+        "纠错",
+        "【纠错】",
+        "新浪微博",
+        "腾讯微博",
+        "人民微博",
+        "人人网",
+        "豆瓣",
+        "手机看",
+        "手机版",
+        "客户端",
+        "下载客户端",
+        "打开APP",
+    }
+    | {"二维码", "扫码阅读", "查看原图", "点击查看大图", "繁体", "简体", "繁體", "簡體", "大图", "原图"}
     | {"小字號", "中字號", "大字號", "字號", "字體", "預設", "縮小", "列印", "關閉", "關閉視窗", "返回頂部", "首頁"}
     | {"往期回顧", "PDF下載", "下載PDF", "版面導航", "標題導航", "目錄", "評論", "上一頁", "下一頁", "複製連結"}
     | {"share", "print", "email", "e-mail", "facebook", "twitter", "x", "linkedin", "whatsapp", "wechat", "weibo"}
@@ -29,6 +44,8 @@ _CRUMB = re.compile(
     r"[^>＞»›→\s][^>＞»›→]{0,19}(?:\s*(?:>>|>|＞|»|›|→)\s*[^>＞»›→\s][^>＞»›→]{0,19})+$"
 )
 """A breadcrumb: `江海网 > 时政 > 正文`."""
+_HOME_CRUMB = re.compile(r"^(?:Home|首页|首頁|网站首页|網站首頁)(?:\s*[/|｜]\s*[^/|｜]{1,20}){1,6}$", re.IGNORECASE)
+"""A breadcrumb with slashes, which titles may hold too: only when it starts at the home page (Home / China)."""
 _AFTER_THE_ARTICLE = re.compile(
     r"^(?:相关新闻|相关阅读|相关文章|推荐阅读|热门推荐|猜你喜欢|相關新聞|相關閱讀|推薦閱讀|"
     r"Related (?:Stories|News|Articles)|Most (?:Viewed|Popular)|Read more)\s*[:：]?$",
@@ -88,9 +105,16 @@ def is_ui_line(line: str) -> bool:
     return bool(words) and all(word in _UI_WORDS or word.casefold() in _UI_WORDS for word in words)
 
 
+def without_ui_words(line: str) -> str:
+    """The line without the site's controls set beside a credit (`【纠错】 【责任编辑：林一鸣】`)."""
+    if len(line) > _UI_LINE_MAX * 2 or " " not in line:
+        return line
+    return " ".join(part for part in line.split(" ") if part and not is_ui_line(part))
+
+
 def is_breadcrumb(line: str) -> bool:
     """`江海网 > 时政 > 正文`, `首页 » 新闻`: where the page sits on the site."""
-    return len(line) <= _UI_LINE_MAX * 2 and _CRUMB.match(line) is not None
+    return len(line) <= _UI_LINE_MAX * 2 and (_CRUMB.match(line) is not None or _HOME_CRUMB.match(line) is not None)
 
 
 def ends_the_article(line: str) -> bool:
@@ -100,8 +124,8 @@ def ends_the_article(line: str) -> bool:
 
 def published(line: str) -> Published | None:
     """Read a publication line: a full date with a time or a source, as article pages print under the title."""
-    if len(line) > _PUBLISHED_MAX or "。" in line or not (":" in line or "：" in line):
-        return None  # a time or a labelled source has a colon: most lines are turned away here
+    if len(line) > _PUBLISHED_MAX or "。" in line or "，" in line or not (":" in line or "：" in line):
+        return None  # a sentence is not one; a time or a labelled source has a colon: most lines end here
     found = _DATE.search(line)
     if found is None:
         return None

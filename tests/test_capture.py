@@ -430,6 +430,8 @@ def test_english_continuation_and_contact_line() -> None:
     _, article = one(text)
     assert (article.continued_to, article.byline) == ("A03", "By Jane Doe Contact the writer at jane.doe@example.org")
     assert article.body == [Text("The council passed the budget.")]
+    _, bare = one(text.replace("Contact the writer at jane.doe@example.org", "jane.doe@example.org"))
+    assert bare.byline == "By Jane Doe jane.doe@example.org"
 
 
 @pytest.mark.parametrize("mark", ["（完）", "(完)", "（全文完）", "——完——"])
@@ -456,6 +458,8 @@ def test_author_notes() -> None:
     assert unnamed.byline == "张晓岚（作者系江城大学教授）" and unnamed.authors == [Person("作者", "张晓岚")]
     first = body_of("（作者：张晓岚）", PROSE)
     assert (first.byline, first.body) == ("作者：张晓岚", [Text(PROSE)])
+    unit = body_of("□ 张晓岚", PROSE, "（作者单位：江城大学）")
+    assert unit.byline == "张晓岚（作者单位：江城大学）" and unit.authors == [Person("作者", "张晓岚")]
     sentence = body_of(PROSE, "（作者说的这些话值得深思）")
     assert sentence.byline is None and len(sentence.body) == 2
 

@@ -109,6 +109,7 @@ def test_publication_lines() -> None:
     line = published("By ZHAO LEI | China Daily | Updated: 2025-08-26 07:12")
     assert line is not None and (line.author, line.source) == ("By ZHAO LEI", "China Daily")
     assert published("2025年8月26日，全市举行了大会。") is None
+    assert published("2025年8月25日10:00，会议开始") is None
     assert published("2025年08月26日") is None
 
 
@@ -149,6 +150,16 @@ def test_article_page_author_and_editor_in_the_publication_line() -> None:
     assert (article.byline, article.authors) == ("记者 陆知秋", [Person("记者", "陆知秋")])
     assert article.editors == [Person("责编", "林一鸣"), Person("编辑", "王小雨")]
     assert article.source is not None and article.source.reader is None
+
+
+def test_article_page_credits_beside_the_sites_controls_and_a_home_breadcrumb() -> None:
+    text = article_page(crumb="Home / 时政 / 正文\n\n").replace("(责编：林一鸣)", "【纠错】 【责任编辑：林一鸣】")
+    article = only(text).pages[0].articles[0]
+    assert (article.title, article.kicker, article.editors) == (
+        "乡村夜校点亮田间",
+        None,
+        [Person("责任编辑", "林一鸣")],
+    )
 
 
 def test_article_page_needs_its_footer_for_the_page() -> None:
