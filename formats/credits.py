@@ -4,30 +4,25 @@ from __future__ import annotations
 
 import re
 
-from epaper_cli.formats.han import NON_ASCII_LETTER
+from epaper_cli.formats.han import NON_ASCII_LETTER, simplified
 from epaper_cli.formats.spacing import clean_line, has_cjk
 from epaper_cli.model import Person
 
-_ORG_NAME = (
-    rf"(?:本[报報]|本刊|新[华華]社|中新社|人民日[报報]|央[视視]|"
-    rf"{NON_ASCII_LETTER}{{2,6}}?(?:[日晚早商][报報]|[报報]社|[报報]|社|台|[网網]|客[户戶]端))"
+# Patterns name each word in its simplified form: lines are matched through `han.simplified`, one character for
+# one, so 記者 and 责任編輯 match too and what is kept is sliced from the line as written.
+_ORG = (
+    r"(?:本报|本刊|新华社|中新社|人民日报|央视|"
+    rf"{NON_ASCII_LETTER}(?:{NON_ASCII_LETTER}|[·・]){{1,12}}?(?:日报|晚报|早报|商报|报社|报|社|台|网|客户端))?"
 )
-_ORG = rf"(?:{_ORG_NAME}(?:[·・]{_ORG_NAME})*)?"
-"""The organisation before a role word (本报记者, 新华社记者), several joined by · (中青报·中青网记者)."""
+"""The organisation before a role word (本报记者, 新华社记者), or several joined by · (中青报·中青网记者)."""
 _CORE_ROLES = (
     "全媒体记者|融媒体记者|融媒记者|特约撰稿人|特约通讯员|特约评论员|特约记者|见习记者|首席记者|实习记者|摄影记者|"
-    "全媒體記者|融媒體記者|融媒記者|特約撰稿人|特約通訊員|特約評論員|特約記者|見習記者|首席記者|實習記者|攝影記者|"
-    "通讯员|实习生|撰稿人|评论员|记者|撰稿|摄影|编译|整理|口述|报道|供图|"
-    "通訊員|實習生|評論員|記者|攝影|編譯|報道|報導|供圖|"
-    "文[/／][图圖]|[图圖][/／]文|文[图圖]|[图圖]文"
+    "通讯员|实习生|撰稿人|评论员|记者|撰稿|摄影|编译|整理|口述|报道|报导|供图|文/图|图/文|文图|图文"
 )
 _ROLE = re.compile(rf"{_ORG}(?:{_CORE_ROLES})")
-_LEADING_ROLE = re.compile(r"(?:文|[图圖]|[摄攝])(?=[/／:：]|$)")
-_SUFFIX_ROLES = frozenset(
-    {"摄", "摄影", "报道", "供图", "文/图", "图/文", "文图", "图文", "整理"}
-    | {"攝", "攝影", "報道", "報導", "供圖", "文/圖", "圖/文", "文圖", "圖文"}
-)
-_COMMENTATOR = re.compile(rf"^{_ORG}(?:特约|特約)?(?:评论员|評論員)$")
+_LEADING_ROLE = re.compile(r"(?:文|图|摄)(?=/|:|：|$)")
+_SUFFIX_ROLES = frozenset({"摄", "摄影", "报道", "报导", "供图", "文/图", "图/文", "文图", "图文", "整理"})
+_COMMENTATOR = rf"^{_ORG}(?:特约)?评论员$"
 """A byline that is a role alone, the paper speaking (本报评论员): the role names the author."""
 _MARKS = "■□◆◇●○◎★☆"
 """Marks set before an author's name with no role word (□ 张晓岚)."""
@@ -48,10 +43,11 @@ _NOT_NAMES = frozenset(
 _EDITOR_ROLE = re.compile(
     r"(?:本版|本期)?(?:责任编辑|值班编辑|见习编辑|美术编辑|图片编辑|版面设计|版面编辑|美术设计|责编|编辑|美编|校对|"
     r"审校|审读|审核|版式|组版|排版|制图|签发|终审|一审|二审|三审|初审|复审|主编|统筹|策划|监制|视觉|设计)|"
-    r"(?:本版|本期)?(?:責任編輯|值班編輯|見習編輯|美術編輯|圖片編輯|版面設計|版面編輯|美術設計|責編|編輯|美編|校對|"
-    r"審校|審讀|審核|組版|製圖|簽發|終審|主編|統籌|策劃|監製|視覺|設計)|(?:copy )?editors?|edited by",
-    re.IGNORECASE,
+    r"(?i:(?:copy )?editors?|edited by)"
 )
+_EDITOR_FIRST = frozenset("本责值见美图版编校审组排制签终一二三初复主统策监视设責見圖編審組製簽終統監視設復CcEe")
+"""The first characters of the editor roles, in both forms, and of `Editor`, `copy editor`, `edited by`."""
+_OPENERS = "■□◆◇●○◎★☆▲△▼▽►▶•·*-— \t\u3000\u00a0\u200b\ufeff（(【[〔"
 _EDITOR_SEPARATORS = re.compile(r"[\s、，,；;]+")
 
 
@@ -72,7 +68,7 @@ def parse_byline(line: str) -> tuple[str, list[Person]] | None:
     english = _ENGLISH_BYLINE.match(text)
     if english and not has_cjk(text):
         return _english_byline(text, english[1])
-    if _COMMENTATOR.match(text):
+    if text.endswith(("评论员", "評論員")) and re.match(_COMMENTATOR, simplified(text)):
         return text, [Person(text[-3:], text)]
     tokens = _byline_tokens(text)
     people = _assign_roles(tokens)
@@ -102,18 +98,21 @@ def _byline_tokens(text: str) -> list[tuple[str, str]]:
 
 
 def _word_tokens(word: str) -> list[tuple[str, str]]:
-    """Cut one space-free word into roles and names (记者毛慧娟, 周牧摄, 文/图)."""
+    """Cut one space-free word into roles and names (记者毛慧娟, 周牧摄, 文/图), roles as the word writes them."""
     tokens: list[tuple[str, str]] = []
-    leading = _ROLE.match(word) or _LEADING_ROLE.match(word)
+    folded = simplified(word)
+    leading = _ROLE.match(folded) or _LEADING_ROLE.match(folded)
     if leading:
-        tokens.append(("role", leading[0]))
-        word = word[leading.end() :].lstrip("/:：")
+        tokens.append(("role", word[: leading.end()]))
+        after = folded[leading.end() :]
+        skip = leading.end() + len(after) - len(after.lstrip("/:："))
+        word, folded = word[skip:], folded[skip:]
     start = 0
     # The next role word from `start` on: one search, the first position a role matches at.
-    while (role := _ROLE.search(word, start)) is not None:
+    while (role := _ROLE.search(folded, start)) is not None:
         if role.start() > start:
             tokens.extend(_name_tokens(word[start : role.start()]))
-        tokens.append(("role", role[0]))
+        tokens.append(("role", word[role.start() : role.end()]))
         start = role.end()
     if start < len(word):
         tokens.extend(_name_tokens(word[start:]))
@@ -156,7 +155,7 @@ def _assign_roles(tokens: list[tuple[str, str]]) -> list[Person] | None:
     current: str | None = None
     for kind, text in tokens:
         if kind == "role":
-            if pending and text.replace("／", "/") in _SUFFIX_ROLES:
+            if pending and simplified(text) in _SUFFIX_ROLES:
                 people.extend(Person(text, name) for name in pending)
                 pending, current = [], None
             else:
@@ -181,13 +180,15 @@ def is_chinese_name(text: str) -> bool:
 
 def parse_editors(line: str) -> list[Person] | None:
     """Read an editor line (责任编辑：李华, 责编：X 校对：Y); None unless the whole line is such credits."""
-    if len(line) > _BYLINE_MAX * 2:
-        return None
+    if len(line) > _BYLINE_MAX * 2 or line.lstrip(_OPENERS)[:1] not in _EDITOR_FIRST:
+        return None  # most lines are paragraphs: their first character turns them away
     text = unwrap(clean_line(line))
-    # Most lines are paragraphs: one match at the start turns them away before the whole line is searched.
-    if len(text) > _BYLINE_MAX or _EDITOR_ROLE.match(text) is None:
+    if len(text) > _BYLINE_MAX:
         return None
-    roles = list(_EDITOR_ROLE.finditer(text))
+    folded = simplified(text)
+    if _EDITOR_ROLE.match(folded) is None:
+        return None
+    roles = list(_EDITOR_ROLE.finditer(folded))
     people: list[Person] = []
     for role, following in zip(roles, [*roles[1:], None], strict=True):
         end = following.start() if following else len(text)
@@ -198,5 +199,5 @@ def parse_editors(line: str) -> list[Person] | None:
         tokens = _join_split_names([("name", n) for n in splitter.split(names.lstrip(":： ").strip()) if n])
         if not all(is_chinese_name(n) or _ENGLISH_NAME.match(n) for _kind, n in tokens):
             return None
-        people.extend(Person(role[0], n) for _kind, n in tokens)
+        people.extend(Person(text[role.start() : role.end()], n) for _kind, n in tokens)
     return people

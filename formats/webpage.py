@@ -43,9 +43,7 @@ from epaper_cli.model import Article, Issue, Page, Source, article_id
 _SNIFF_LINES = 40
 _SNIFF_CHARS = 1500
 _PAGE_LINE_MAX = 40
-_READER_APP_LABEL = re.compile(
-    r"^[ \t\u3000\u00a0]*(?:版 ?面[ \t\u3000\u00a0]*[:：]|字 ?[号號][ \t\u3000\u00a0]*[:：][ \t\u3000\u00a0]*$)", re.M
-)
+_READER_APP_LABELS = ("版面", "版 面", "字号", "字 号", "字號", "字 號")
 """A reader app's `版面:` label, or its empty `字号:`: those captures belong to the capture reader."""
 _FULL_DATE = re.compile(r"[0-9]{4}\s*[年/.-]\s*[0-9]{1,2}\s*[月/.-]\s*[0-9]{1,2}")
 _TITLE_LINES = 3
@@ -56,7 +54,9 @@ def looks_like(text: str) -> bool:
     """An article page (a publication line near the top, or a source footer) or an e-paper app page (a masthead
     with a full date, then page lines), with none of a reader app's label lines."""
     head = text[:_SNIFF_CHARS]
-    if _READER_APP_LABEL.search(head):
+    if any(label in head for label in _READER_APP_LABELS) and any(
+        _is_reader_app_label(line) for line in head.split("\n", _SNIFF_LINES)[:_SNIFF_LINES]
+    ):
         return False
     # Only lines holding a full date can be a publication line or a masthead: find those, test each.
     for found in _FULL_DATE.finditer(head):
@@ -70,6 +70,16 @@ def looks_like(text: str) -> bool:
     return ("》" in text or "page" in text) and any(
         footer(clean_line(line)) for line in text.split("\n") if "》" in line or "page" in line
     )
+
+
+def _is_reader_app_label(line: str) -> bool:
+    """`版面:03版:民生` or an empty `字号:`, as reader apps print them."""
+    line = line.lstrip(" \t\u3000\u00a0")
+    if not line.startswith(_READER_APP_LABELS):
+        return False
+    rest = line[3:] if line[1] == " " else line[2:]
+    rest = rest.lstrip(" \t\u3000\u00a0")
+    return rest[:1] in (":", "：") and (line[0] == "版" or not rest[1:].strip())
 
 
 def read(text: str, name: str, options: ReadOptions) -> list[Issue]:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from epaper_cli.formats.issuedates import make_date
 
@@ -37,49 +37,52 @@ _UI_WORDS = frozenset(
     | {"back to top", "text size", "a+", "a-"}
 )
 """Words of the site's own controls: a line made only of them is never the article's."""
+_UI_FIRST = frozenset(word[0] for word in _UI_WORDS) | frozenset(word[0].upper() for word in _UI_WORDS)
+_UI_FIRST |= frozenset(" |｜丨/·•【】[]（）():：")
+"""A line of controls starts with a control's word or a separator: any other line is turned away at once."""
 _UI_SPLIT = re.compile(r"[\s|｜丨/·•【】\[\]（）():：]+")
 _UI_LINE_MAX = 60
-_CRUMB = re.compile(
+# Patterns kept as text are compiled by `re` on their first use, and kept: those of one layout or of rare lines
+# cost nothing to a command that never meets them.
+_CRUMB = (
     r"^(?:(?:当前位置|您的位置|你的位置|當前位置|您現在的位置|You are here)\s*[:：]?\s*)?"
     r"[^>＞»›→\s][^>＞»›→]{0,19}(?:\s*(?:>>|>|＞|»|›|→)\s*[^>＞»›→\s][^>＞»›→]{0,19})+$"
 )
 """A breadcrumb: `江海网 > 时政 > 正文`."""
-_HOME_CRUMB = re.compile(r"^(?:Home|首页|首頁|网站首页|網站首頁)(?:\s*[/|｜]\s*[^/|｜]{1,20}){1,6}$", re.IGNORECASE)
+_HOME_CRUMB = r"^(?:(?i:home)|首页|首頁|网站首页|網站首頁)(?:\s*[/|｜]\s*[^/|｜]{1,20}){1,6}$"
 """A breadcrumb with slashes, which titles may hold too: only when it starts at the home page (Home / China)."""
-_AFTER_THE_ARTICLE = re.compile(
+_AFTER_THE_ARTICLE = (
     r"^(?:相关新闻|相关阅读|相关文章|推荐阅读|热门推荐|猜你喜欢|相關新聞|相關閱讀|推薦閱讀|"
-    r"Related (?:Stories|News|Articles)|Most (?:Viewed|Popular)|Read more)\s*[:：]?$",
-    re.IGNORECASE,
+    r"(?i:related (?:stories|news|articles)|most (?:viewed|popular)|read more))\s*[:：]?$"
 )
 """A heading of the site's link lists: nothing of the article comes after it."""
 
 _DATE = re.compile(r"([0-9]{4})\s*[年/.-]\s*([0-9]{1,2})\s*[月/.-]\s*([0-9]{1,2})(?![0-9])\s*日?")
 _TIME = re.compile(r"(?<![0-9])[0-9]{1,2}:[0-9]{2}(?::[0-9]{2})?(?![0-9])")
-_FIELD_NAMES = "来源|來源|作者|记者|記者|责任编辑|責任編輯|编辑|編輯|责编|責編|Source|Author|Editor"
-_FIELD = re.compile(rf"({_FIELD_NAMES})\s*[:：]\s*(.*?)\s*(?=(?:{_FIELD_NAMES})\s*[:：]|$)", re.IGNORECASE)
-_PART_SEPARATORS = re.compile(r"\s*[|｜丨]\s*")
+_FIELD_NAMES = "来源|來源|作者|记者|記者|责任编辑|責任編輯|编辑|編輯|责编|責編|(?i:source|author|editor)"
+_FIELD = re.compile(rf"({_FIELD_NAMES})\s*[:：]\s*(.*?)\s*(?=(?:{_FIELD_NAMES})\s*[:：]|$)")
+_PART_SEPARATORS = r"\s*[|｜丨]\s*"
 _PUBLISHED_MAX = 140
-_TIME_LABEL = re.compile(r"^(?:updated|published|posted|发布时间|發佈時間|发表时间|時間|时间)\s*[:：]?\s*", re.I)
+_TIME_LABEL = r"^(?:(?i:updated|published|posted)|发布时间|發佈時間|发表时间|時間|时间)\s*[:：]?\s*"
 
-_FOOTER = re.compile(
+_FOOTER = (
     r"《\s*([^《》]{1,30}?)\s*》\s*[（(]\s*([0-9]{4}\s*年\s*[0-9]{1,2}\s*月\s*[0-9]{1,2}\s*日)\s*"
     r"(第?\s*[A-Za-z]{0,3}\s*[0-9]{1,3}\s*版)\s*[）)]$"
 )
-_ENGLISH_FOOTER = re.compile(
-    r"^\(\s*([A-Z][^()]{1,40}?)\s+([0-9]{1,2})/([0-9]{1,2})/([0-9]{4})\s+page\s*([A-Z]?[0-9]{1,3})\s*\)$", re.I
+_ENGLISH_FOOTER = (
+    r"(?i)^\(\s*([A-Z][^()]{1,40}?)\s+([0-9]{1,2})/([0-9]{1,2})/([0-9]{4})\s+page\s*([A-Z]?[0-9]{1,3})\s*\)$"
 )
 
-_PAGE_LINE = re.compile(
+_PAGE_LINE = (
     r"^(?:当前版面|當前版面|当前版|當前版|本版)?\s*[:：]?\s*(第?\s*[A-Za-z]{0,3}\s*[0-9]{1,3}\s*版?)"
     r"\s*(?:[:：·]\s*|\s+)?([^\s:：]{1,12})?$"
 )
-_PAGE_ENTRY = re.compile(r"[0-9]{1,3}\s*版")
-_WEEKDAY_AFTER = re.compile(r"\s*(?:星期|周|週|礼拜|禮拜)[一二三四五六日天]")
-_APP_WORDS = re.compile(r"\s*(?:数字报刊?|电子报刊?|电子版|数字版|數字報刊?|電子報刊?|電子版|數字版)$")
+_PAGE_ENTRY = r"[0-9]{1,3}\s*版"
+_WEEKDAY_AFTER = r"\s*(?:星期|周|週|礼拜|禮拜)[一二三四五六日天]"
+_APP_WORDS = r"\s*(?:数字报刊?|电子报刊?|电子版|数字版|數字報刊?|電子報刊?|電子版|數字版)$"
 
 
-@dataclass
-class Published:
+class Published(NamedTuple):
     """What a web page's publication line says: `2025年08月26日06:31 | 来源：江海网－江海日报`."""
 
     date: dt.date
@@ -88,8 +91,7 @@ class Published:
     editor: str | None = None
 
 
-@dataclass
-class Footer:
+class Footer(NamedTuple):
     """The print edition an article page names: `《 江海日报 》（ 2025年08月26日 第 04 版）`."""
 
     paper: str
@@ -99,7 +101,7 @@ class Footer:
 
 def is_ui_line(line: str) -> bool:
     """A line made only of the site's controls (小字号 大字号, 分享到：微信 微博, Share | Print)."""
-    if len(line) > _UI_LINE_MAX:
+    if len(line) > _UI_LINE_MAX or line[:1] not in _UI_FIRST:
         return False
     words = [word for word in _UI_SPLIT.split(line) if word]
     return bool(words) and all(word in _UI_WORDS or word.casefold() in _UI_WORDS for word in words)
@@ -114,12 +116,14 @@ def without_ui_words(line: str) -> str:
 
 def is_breadcrumb(line: str) -> bool:
     """`江海网 > 时政 > 正文`, `首页 » 新闻`: where the page sits on the site."""
-    return len(line) <= _UI_LINE_MAX * 2 and (_CRUMB.match(line) is not None or _HOME_CRUMB.match(line) is not None)
+    if len(line) > _UI_LINE_MAX * 2:
+        return False
+    return re.match(_CRUMB, line) is not None or (line[:1] in "Hh首网網" and re.match(_HOME_CRUMB, line) is not None)
 
 
 def ends_the_article(line: str) -> bool:
     """The heading of a list of links under the article (相关新闻, Related Stories)."""
-    return len(line) <= 20 and _AFTER_THE_ARTICLE.match(line) is not None
+    return len(line) <= 20 and re.match(_AFTER_THE_ARTICLE, line) is not None
 
 
 def published(line: str) -> Published | None:
@@ -132,32 +136,32 @@ def published(line: str) -> Published | None:
     day = make_date(int(found[1]), int(found[2]), int(found[3]))
     if day is None or not (_TIME.search(line, found.end()) or _FIELD.search(line)):
         return None
-    result = Published(day)
-    for part in _PART_SEPARATORS.split(line):
-        fields = list(_FIELD.finditer(part))
-        for field in fields:
-            _set_field(result, field[1], field[2])
-        bare = part[: fields[0].start()].strip() if fields else part.strip()
-        if not bare or _DATE.search(bare) or _TIME_LABEL.match(bare):
+    fields: dict[str, str] = {}
+    for part in re.split(_PART_SEPARATORS, line):
+        labelled = list(_FIELD.finditer(part))
+        for field in labelled:
+            _read_field(fields, field[1], field[2])
+        bare = part[: labelled[0].start()].strip() if labelled else part.strip()
+        if not bare or _DATE.search(bare) or re.match(_TIME_LABEL, bare):
             continue
         if bare.startswith(("By ", "by ")):
-            result.author = result.author or bare
-        elif result.source is None:
-            result.source = bare
-    return result
+            fields.setdefault("author", bare)
+        else:
+            fields.setdefault("source", bare)
+    return Published(day, fields.get("source"), fields.get("author"), fields.get("editor"))
 
 
-def _set_field(result: Published, name: str, value: str) -> None:
-    """One labelled field of a publication line."""
+def _read_field(fields: dict[str, str], name: str, value: str) -> None:
+    """One labelled field of a publication line: 来源, 作者 or 记者, an editor."""
     if not value:
         return
     key = name.casefold()
     if key in ("来源", "來源", "source"):
-        result.source = value
+        fields["source"] = value
     elif key in ("作者", "记者", "記者", "author"):
-        result.author = value if key in ("作者", "author") else f"{name} {value}"
+        fields["author"] = value if key in ("作者", "author") else f"{name} {value}"
     else:
-        result.editor = f"{name}：{value}"
+        fields["editor"] = f"{name}：{value}"
 
 
 def source_paper(source: str) -> tuple[str | None, str]:
@@ -172,7 +176,7 @@ def footer(line: str) -> Footer | None:
     """Read the print edition's source footer, Chinese (《 X报 》（ 2025年08月26日 第 04 版）) or English
     ((Pinecrest Gazette 08/26/2025 page 5), month first)."""
     if "》" in line:
-        match = _FOOTER.search(line)
+        match = re.search(_FOOTER, line)
         if match is None:
             return None
         numbers = [int(n) for n in re.findall(r"[0-9]+", match[2])]
@@ -181,7 +185,7 @@ def footer(line: str) -> Footer | None:
         return Footer(match[1].strip(), day, _pad(page)) if day else None
     if not line.startswith("(") or "/" not in line:
         return None
-    english = _ENGLISH_FOOTER.match(line)
+    english = re.match(_ENGLISH_FOOTER, line)
     if english is None:
         return None
     day = make_date(int(english[4]), int(english[2]), int(english[3]))
@@ -198,7 +202,7 @@ def page_line(line: str) -> tuple[str, str | None] | None:
     """An e-paper app's page line (`01版：要闻`, `第A01版：地方`, `A1 要聞`): the page as written and its section."""
     if len(line) > 24:
         return None
-    match = _PAGE_LINE.match(line)
+    match = re.match(_PAGE_LINE, line)
     if match is None or not re.search(r"[版第A-Za-z]", match[1]):
         return None
     return match[1].strip(), match[2]
@@ -206,7 +210,7 @@ def page_line(line: str) -> tuple[str, str | None] | None:
 
 def is_page_list(line: str) -> bool:
     """A line listing several pages (`01版：要闻 02版：综合 03版：经济`)."""
-    return line.count("版") >= 2 and len(_PAGE_ENTRY.findall(line)) >= 2
+    return line.count("版") >= 2 and len(re.findall(_PAGE_ENTRY, line)) >= 2
 
 
 def app_date(line: str) -> tuple[str, dt.date] | None:
@@ -218,7 +222,7 @@ def app_date(line: str) -> tuple[str, dt.date] | None:
     if found is None:
         return None
     after = line[found.end() :]
-    weekday = _WEEKDAY_AFTER.match(after)
+    weekday = re.match(_WEEKDAY_AFTER, after)
     if weekday is not None:
         after = after[weekday.end() :]
     if after and not after[0].isspace():
@@ -229,4 +233,4 @@ def app_date(line: str) -> tuple[str, dt.date] | None:
 
 def paper_name(text: str) -> str:
     """A paper's name from a masthead, without the app's own words (清川日报数字报 → 清川日报)."""
-    return _APP_WORDS.sub("", text.strip()).strip()
+    return re.sub(_APP_WORDS, "", text.strip()).strip()

@@ -71,6 +71,17 @@ def test_each_sample_goes_to_its_reader(path: object) -> None:
     assert reader_for(text).name == expected
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        "电子报阅读机\n2025-10-14 08:30\n星期二\n\n标题\n\n日期:2025-08-26\n字号:\n版面:03版:民生\n\n正文。\n",
+        "标题\n\n日 期：2025年8月26日 10:00\n字 號：\u3000\n\n正文。\n",
+    ],
+)
+def test_reader_app_captures_without_a_paper_line_stay_with_the_capture_reader(text: str) -> None:
+    assert reader_for(text).name == "capture"
+
+
 def test_the_seed_goes_to_the_capture_reader() -> None:
     if not SEED.exists():
         pytest.skip("shared seed capture not present")
