@@ -16,8 +16,6 @@ from epaper_cli.model import Block, Person, Text
 __all__ = ["SENTENCE_END", "Body", "opens_body", "read_body"]
 
 _L = NON_ASCII_LETTER
-# Patterns kept as text are for lines that are rare and tested first with a cheap look: `re` compiles them on
-# their first use and keeps them, so a command that never meets such a line never pays for the compiling.
 _DATELINE = re.compile(
     r"(本报讯|"
     rf"{_L}{{2,10}}?(?:报讯|网讯|台讯|社讯)|"
@@ -25,10 +23,16 @@ _DATELINE = re.compile(
     r"[0-9一二三四五六七八九十]{1,3}月[0-9一二三四五六七八九十]{1,3}日(?:电|讯)|"
     r"据[^\s，。（(]{2,12}?(?:电|讯))"
 )
-_AFTER_DATELINE = re.compile(r"\s*(?:[（(]([^（）()]{1,40})[）)])?\s*(.*)$")
 """A Chinese dateline opening the first paragraph: 本报讯, 江城日报讯, 新华社北京8月25日电 (matched through
 `han.simplified`: 本報訊 too; a bracketed one, 【星島日報訊】, without its brackets)."""
+_AFTER_DATELINE = re.compile(r"\s*(?:[（(]([^（）()]{1,40})[）)])?\s*(.*)$")
 _DATELINE_BRACKETS = {"【": "】", "[": "]", "〔": "〕"}
+_ENGLISH_DATELINE = re.compile(
+    r"^([A-Z][A-Z .'-]{2,30}(?:, [A-Z][a-z]{2,8}\.? [0-9]{1,2})?(?: \([^)]{1,30}\))?) ?(?:--|—|–) ?(.+)$"
+)
+_BRACKETED = re.compile(r"^[（(]([^（）()]{1,60})[）)]$")
+# Patterns kept as text are for lines that are rare and tested first with a cheap look: `re` compiles them on
+# their first use and keeps them, so a command that never meets such a line never pays for the compiling.
 _INLINE_CREDIT = r"^([^：:，,。（(]{2,40}?)(?:报道|報道|報導|报导)?[：:，,]\s*(.*)$"
 """A byline set in the text after the dateline: 江城日报讯 记者林知远、通讯员郑宣报道：…"""
 _REPORTED_FROM = (
@@ -36,13 +40,9 @@ _REPORTED_FROM = (
     r"\s*[〕］\]）)】]?\s*(.*)$"
 )
 """Taiwan's byline and dateline in one: 記者鄭雅文／高雄報導."""
-_ENGLISH_DATELINE = re.compile(
-    r"^([A-Z][A-Z .'-]{2,30}(?:, [A-Z][a-z]{2,8}\.? [0-9]{1,2})?(?: \([^)]{1,30}\))?) ?(?:--|—|–) ?(.+)$"
-)
 _ENGLISH_PLACE = r"^By .+? in ([A-Z][\w'.-]*(?: [A-Z][\w'.-]*){0,3})$"
 _EMAILS = r"^(?:[\w.+-]+@[\w-]+(?:\.[\w-]+)+[\s,;]*)+$"
 _CONTACT = r"(?i)^(?:contact|e-?mail|write to)\b[^@]{0,40}?[\w.+-]+@[\w-]+(?:\.[\w-]+)+\.?$"
-_BRACKETED = re.compile(r"^[（(]([^（）()]{1,60})[）)]$")
 _NOTE_MAX = 30
 """A bracketed last line longer than this is a byline or a paragraph, never a source note."""
 _AUTHOR_NOTE = (
