@@ -27,6 +27,8 @@ _DATELINE = re.compile(
 `han.simplified`: 本報訊 too; a bracketed one, 【星島日報訊】, without its brackets)."""
 _AFTER_DATELINE = re.compile(r"\s*(?:[（(]([^（）()]{1,40})[）)])?\s*(.*)$")
 _DATELINE_BRACKETS = {"【": "】", "[": "]", "〔": "〕"}
+_DATELINE_MAX = 40
+"""A dateline is never longer: only so much of the paragraph is folded to simplified forms to match it."""
 _ENGLISH_DATELINE = re.compile(
     r"^([A-Z][A-Z .'-]{2,30}(?:, [A-Z][a-z]{2,8}\.? [0-9]{1,2})?(?: \([^)]{1,30}\))?) ?(?:--|—|–) ?(.+)$"
 )
@@ -211,7 +213,7 @@ def _chinese_dateline(line: str) -> tuple[str, str | None, str] | None:
     start = 1 if opening in _DATELINE_BRACKETS else 0
     while start < len(line) and line[start] == " ":
         start += 1
-    match = _DATELINE.match(simplified(line), start)
+    match = _DATELINE.match(simplified(line[: start + _DATELINE_MAX]), start)
     if match is None:
         return None
     end = match.end()
