@@ -46,7 +46,7 @@ def issue_problems(archive: Archive, path: Path, issue: Issue, raw_ok: set[str])
         if article.id in seen:
             reasons.append(f"article id {article.id} appears twice")
         seen.add(article.id)
-        if article.id != article_id(issue.paper, issue.date, page.label, article.title):
+        if article.id != article_id(issue.paper, issue.date, page.label, article.title, article.body):
             reasons.append(f"article {article.id} ({article.title}): id does not match its paper, date, page and title")
         if article.source is not None and article.source.sha256 not in raw_ok:
             reasons.append(f"article {article.id}: raw capture {article.source.sha256} is missing or altered")

@@ -134,6 +134,9 @@ def import_command(
     keep_punctuation: Annotated[
         bool, typer.Option("--keep-punctuation", help="Keep half-width , ; : ( ) ! ? as captured.")
     ] = False,
+    plain_body: Annotated[
+        bool, typer.Option("--plain-body", help="Keep every body line a paragraph: no headings, credits or markers.")
+    ] = False,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress and no summary.")] = False,
     jobs: Annotated[
         int | None,
@@ -153,7 +156,7 @@ def import_command(
     with errors_to_exit():
         if year is not None and not 1800 <= year <= 2200:
             raise UsageError("--year", f"{year} is not a plausible year")
-        options = ReadOptions(paper, parse_date(date, "--date"), year, encoding, keep_punctuation)
+        options = ReadOptions(paper, parse_date(date, "--date"), year, encoding, keep_punctuation, plain_body)
         if encoding is not None:
             _check_encoding(encoding)
         if not paths:

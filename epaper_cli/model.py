@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 import unicodedata
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 
@@ -84,6 +85,10 @@ class Article:
     body: list[Block] = field(default_factory=list)
     editors: list[Person] = field(default_factory=list)
     source: Source | None = None
+    continued_from: str | None = None
+    """The page label this article is continued from (上接第一版 → '01'), when it is the rest of one."""
+    continued_to: str | None = None
+    """The page label this article continues on (下转第三版 → '03')."""
 
 
 @dataclass
@@ -142,9 +147,26 @@ def page_sort_key(label: str) -> tuple[int, str, int, str]:
     return (1 if letters else 0, letters, int(number), label)
 
 
-def article_id(paper: str, date: dt.date, page: str, title: str) -> str:
-    """Derive an article's stable id from its identity, so a corrected capture replaces the old one."""
+GENERIC_TITLES = frozenset(
+    {"图片新闻", "新闻图片", "图片报道", "图说", "图说新闻", "摄影报道", "简讯", "短讯", "快讯", "简报", "新闻简报"}
+    | {"圖片新聞", "新聞圖片", "圖片報道", "圖說", "圖說新聞", "攝影報道", "簡訊", "短訊", "快訊", "簡報", "新聞簡報"}
+    | {"photo news", "in pictures", "news in brief", "in brief", "briefs"}
+)
+"""Titles that name a kind of item, not the item: a page may carry two 图片新闻, so their ids also hold the body's
+opening (see `article_id`)."""
+_OPENING = 16
+
+
+def article_id(paper: str, date: dt.date, page: str, title: str, body: Sequence[Block] = ()) -> str:
+    """Derive an article's stable id from its identity, so a corrected capture replaces the old one.
+
+    The identity is paper, date, page and title; under a generic title (`GENERIC_TITLES`) it is also the first
+    16 letters and digits of the body, so two picture-news items on one page are two articles.
+    """
     import hashlib  # here, not at the top: listing and exporting never need it
 
-    key = "\x1f".join([paper, date.isoformat(), page, unicodedata.normalize("NFC", title)])
-    return hashlib.sha256(key.encode("utf-8")).hexdigest()[:12]
+    title = unicodedata.normalize("NFC", title)
+    parts = [paper, date.isoformat(), page, title]
+    if body and title.strip().casefold() in GENERIC_TITLES:
+        parts.append("".join(ch for ch in unicodedata.normalize("NFKC", body[0].text) if ch.isalnum())[:_OPENING])
+    return hashlib.sha256("\x1f".join(parts).encode("utf-8")).hexdigest()[:12]

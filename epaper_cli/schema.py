@@ -62,6 +62,10 @@ def article_to_data(article: Article) -> dict[str, Any]:
         data["authors"] = [yamltext.Flow(role=p.role, name=p.name) for p in article.authors]
     if article.dateline:
         data["dateline"] = article.dateline
+    for key in ("continued_from", "continued_to"):
+        value = getattr(article, key)
+        if value:
+            data[key] = yamltext.plain(value)
     data["body"] = [{block_kind(block): _text_value(block.text)} for block in article.body]
     if article.editors:
         data["editors"] = [yamltext.Flow(role=p.role, name=p.name) for p in article.editors]
@@ -133,6 +137,8 @@ def _article_from_data(data: Any, at: str, where: str) -> Article:
         byline=_optional_string(data, "byline", where, at),
         authors=_people(data.get("authors"), f"{at}.authors", where),
         dateline=_optional_string(data, "dateline", where, at),
+        continued_from=_optional_string(data, "continued_from", where, at),
+        continued_to=_optional_string(data, "continued_to", where, at),
         body=[_block(item, f"{at}.body[{i}]", where) for i, item in enumerate(_list(data, "body", where, at))],
         editors=_people(data.get("editors"), f"{at}.editors", where),
         source=source,

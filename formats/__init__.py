@@ -40,6 +40,8 @@ class ReadOptions:
     year: int | None = None
     encoding: str | None = None
     keep_punctuation: bool = False
+    plain_body: bool = False
+    """Every body line a paragraph as captured: no sub-headings, captions, bylines or markers taken out of it."""
 
 
 @dataclass(frozen=True)
@@ -59,6 +61,8 @@ class Reader:
 READERS: tuple[Reader, ...] = (
     Reader("frontmatter", "frontmatter", lambda text: text.startswith("---\n")),
     Reader("text", "text", lambda text: "\n===" in text[:400]),
+    # Reader-app captures, the bulk of any import, name their paper in a label near the top: no web page does.
+    Reader("webpage", "webpage", lambda text: "报纸名称" not in text[:600] and "報紙名稱" not in text[:600]),
     Reader("capture", "capture", lambda text: True),
 )
 """Tried in order; the reader-app capture reader, last, takes whatever the others do not recognise."""

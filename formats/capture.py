@@ -7,42 +7,43 @@ import re
 import unicodedata
 import warnings
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from epaper_cli.errors import InputError
 from epaper_cli.formats import ReadOptions
-from epaper_cli.formats.normalize import (
-    NON_ASCII_LETTER,
-    clean_line,
-    clean_lines,
+from epaper_cli.formats.body import SENTENCE_END, read_body
+from epaper_cli.formats.credits import parse_editors
+from epaper_cli.formats.issuedates import (
     full_date,
-    fullwidth_punctuation,
-    has_cjk,
     has_year,
     infer_year,
     is_read_date,
     is_weekday,
     make_date,
     month_day,
-    page_label,
-    parse_byline,
-    parse_editors,
-    unwrap,
 )
-from epaper_cli.model import Article, Block, Caption, Heading, Issue, Page, Person, Source, Text, article_id
+from epaper_cli.formats.pagelabels import page_label
+from epaper_cli.formats.punctuation import fullwidth_punctuation
+from epaper_cli.formats.spacing import clean_line, clean_lines, has_cjk
+from epaper_cli.formats.titleblock import split_title
+from epaper_cli.model import Article, Issue, Page, Source, article_id
 
 
 class SkippedCapture(UserWarning):
     """A capture with no article (only a credit line, or an advertisement): skipped rather than failed."""
 
 
-_LABEL_NAMES = ("当前报纸名称", "报纸名称", "出版日期", "日期", "字号", "版面", "版次")
+_LABEL_NAMES = (
+    *("当前报纸名称", "报纸名称", "出版日期", "日期", "字号", "版面", "版次"),
+    *("當前報紙名稱", "報紙名稱", "字號"),
+)
+"""Label names, simplified and traditional (Hong Kong, Taiwan and Macau papers' apps)."""
 # Label names may carry a layout space between their characters (日 期：08-26).
 _LABEL = re.compile(rf"^({'|'.join(' ?'.join(name) for name in _LABEL_NAMES)})\s*[:：]\s*(.*)$")
-_PAPER_LABELS = frozenset({"当前报纸名称", "报纸名称"})
+_PAPER_LABELS = frozenset({"当前报纸名称", "报纸名称", "當前報紙名稱", "報紙名稱"})
 _DATE_LABELS = frozenset({"出版日期", "日期"})
 _PAGE_LABELS = frozenset({"版面", "版次"})
-_NAVIGATION = re.compile(r"^(?:上一[篇版页]|下一[篇版页]|\s)+$")
+_NAVIGATION = re.compile(r"^(?:上一[篇版页頁]|下一[篇版页頁]|\s)+$")
 _LATIN = re.compile(r"[A-Za-z]")
 _HEADER_KINDS = frozenset({"paper", "read", "weekday"})
 _HEADER_LINE_MAX = 40
@@ -50,32 +51,9 @@ _DIGITS = frozenset("0123456789０１２３４５６７８９")
 _WEEKDAY_MAX = 10
 _APP_NAME_MAX = 24
 
-_SUBTITLE = re.compile(r"^(?:——|—|──|--|－－|―)+\s*(.+)$")
-_ADVERT = re.compile(r"^(?:广\s*告|公益广告|分类广告|广告专版|advertisement|advertising)$", re.IGNORECASE)
-
-_SENTENCE_END = frozenset("。！？!?…；;：:，,、.")
-_CLOSERS = "”’\"'）)】」』》〉 "
-_HEADING_MAX = 30
-_ENGLISH_HEADING_MAX = 80
-_ENGLISH_HEADING_WORDS = 12
-
-_DATELINE = re.compile(
-    r"^(本报讯|"
-    rf"(?:本报|新华社|中新社|{NON_ASCII_LETTER}{{2,8}}?(?:社|网|台|报))[^\s，。（(]{{0,12}}?"
-    r"[0-9一二三四五六七八九十]{1,3}月[0-9一二三四五六七八九十]{1,3}日[电讯]|"
-    r"据[^\s，。（(]{2,12}?[电讯])"
-    r"\s*(?:[（(]([^（）()]{1,40})[）)])?\s*(.*)$"
+_ADVERT = re.compile(
+    r"^(?:[广廣]\s*告|公益[广廣]告|分[类類][广廣]告|[广廣]告[专專]版|advertisement|advertising)$", re.IGNORECASE
 )
-_ENGLISH_DATELINE = re.compile(
-    r"^([A-Z][A-Z .'-]{2,30}(?:, [A-Z][a-z]{2,8}\.? [0-9]{1,2})?(?: \([^)]{1,30}\))?) ?(?:--|—|–) ?(.+)$"
-)
-_BRACKETED = re.compile(r"^[（(]([^（）()]{1,30})[）)]$")
-_SOURCE_NOTE = re.compile(r"^(?:据|来源|综合|转载|摘编|摘自|新华社|中新社)|[电讯]$")
-_CAPTION_START = re.compile(r"^(?:[▲△▼▽]|图为|(?:上|下|左|右|本)图[：:为]|图[①-⑩0-9一二三四五六七八九十]+)")
-_CAPTION_CREDIT = re.compile(r"[（(][^（）()]{0,30}(?:摄|摄影|供图|提供|资料图片?|图片来源[^（）()]*)[）)]$")
-_ENGLISH_CREDIT = re.compile(r"[(\[](?:photos?|photograph|file photo|image)\b[^()\[\]]{0,40}[)\]]$", re.IGNORECASE)
-_CREDIT_WORDS = 5
-_CLOSING_BRACKETS = ("）", ")", "]")
 
 
 @dataclass
@@ -93,17 +71,6 @@ class _Labels:
 
     date: str | None = None
     page: str | None = None
-
-
-@dataclass
-class _Body:
-    """An article body taken apart: credits and dateline separated from the blocks."""
-
-    byline: str | None = None
-    authors: list[Person] = field(default_factory=list)
-    dateline: str | None = None
-    blocks: list[Block] = field(default_factory=list)
-    editors: list[Person] = field(default_factory=list)
 
 
 def looks_like(text: str) -> bool:
@@ -167,7 +134,9 @@ def _capture_starts(lines: list[str], name: str) -> list[int]:
         if any(_is_label(line) for line in preamble):
             starts.insert(0, content[0])
         elif not starts:
-            raise InputError(name, "no capture found: expected reader-app text with 当前报纸名称, 日期 and 版面 lines")
+            raise InputError(
+                name, "no capture found: expected reader-app text with 当前报纸名称, 日期 and 版面 lines, or a web page"
+            )
         else:
             warnings.warn(f"{name}: text before the first capture ignored", SkippedCapture, stacklevel=3)
     return starts
@@ -216,7 +185,7 @@ def _looks_like_app(line: str) -> bool:
     """An app name is a short label, not a sentence, a label line or a credit."""
     return (
         len(line) <= _APP_NAME_MAX
-        and line[-1] not in _SENTENCE_END
+        and line[-1] not in SENTENCE_END
         and not _is_label(line)
         and parse_editors(line) is None
     )
@@ -242,7 +211,7 @@ def _read_capture(lines: list[str], name: str, where: str, options: ReadOptions)
     fix = _punctuation(options)
     header, index = _read_header(lines)
     title_lines, labels, body_start = _read_title_and_labels(lines, index)
-    kicker, title, subtitle = _split_title([fix(line) for line in title_lines])
+    kicker, title, subtitle = split_title([fix(line) for line in title_lines])
     if title is None:
         raise InputError(name, f"{where}no title in the capture")
     if _ADVERT.match(title) or parse_editors(title) is not None:
@@ -256,10 +225,11 @@ def _read_capture(lines: list[str], name: str, where: str, options: ReadOptions)
     if page is None:
         what = "no 版面 line" if labels.page is None else f"cannot read the page in 版面 line {labels.page!r}"
         raise InputError(name, f"{where}{what}: expected e.g. 版面:03版:要闻")
-    body = _read_body([fix(line) for line in lines[body_start:] if line and not _NAVIGATION.match(line)])
+    paragraphs = [fix(line) for line in lines[body_start:] if line and not _NAVIGATION.match(line)]
+    body = read_body(paragraphs, options.plain_body)
     article = Article(
         title=title,
-        id=article_id(paper, date, page[0], title),
+        id=article_id(paper, date, page[0], title, body.blocks),
         kicker=kicker,
         subtitle=subtitle,
         byline=body.byline,
@@ -267,6 +237,8 @@ def _read_capture(lines: list[str], name: str, where: str, options: ReadOptions)
         dateline=body.dateline,
         body=body.blocks,
         editors=body.editors,
+        continued_from=body.continued_from,
+        continued_to=body.continued_to,
         source=Source(sha256="", reader=header.app, read_on=header.read_on),
     )
     return Issue(paper=paper, date=date, pages=[Page(label=page[0], section=page[1], articles=[article])])
@@ -338,23 +310,6 @@ def _read_title_and_labels(lines: list[str], start: int) -> tuple[list[str], _La
     return [line for line in lines[start:first_label] if line], labels, index
 
 
-def _split_title(lines: list[str]) -> tuple[str | None, str | None, str | None]:
-    """Tell kicker (shorter line above), title (the main line) and subtitle (—— line or line below) apart."""
-    mains = [i for i, line in enumerate(lines) if not _SUBTITLE.match(line)]
-    if not mains:
-        return None, None, None
-    main = max(mains, key=lambda i: (len(lines[i]), -i))
-    kicker = " ".join(lines[i] for i in mains if i < main) or None
-    below = [_subtitle_text(line) for i, line in enumerate(lines) if i != main and (i > main or i not in mains)]
-    return kicker, lines[main], " ".join(below) or None
-
-
-def _subtitle_text(line: str) -> str:
-    """A subtitle without the dashes it is set with."""
-    match = _SUBTITLE.match(line)
-    return match[1].strip() if match else line
-
-
 def _issue_date(value: str | None, read_on: dt.date | None, options: ReadOptions, name: str, where: str) -> dt.date:
     """The issue's date: --date wins; a full date stands; a month-day takes its year from the read date or --year."""
     if options.date is not None:
@@ -378,115 +333,3 @@ def _issue_date(value: str | None, read_on: dt.date | None, options: ReadOptions
     if inferred is None:
         raise InputError(name, f"{where}impossible date {value!r} in the 日期 line: pass --date YYYY-MM-DD")
     return inferred
-
-
-# --- the body --------------------------------------------------------------------------------------------------
-
-
-def _read_body(paragraphs: list[str]) -> _Body:
-    """Separate credits, byline and dateline from the paragraphs, then tell paragraphs, headings and captions apart."""
-    body = _Body()
-    kept: list[str] = []
-    for paragraph in paragraphs:
-        editors = parse_editors(paragraph)
-        if editors is None:
-            kept.append(paragraph)
-        else:
-            body.editors.extend(editors)
-    kept = _take_byline(kept, body)
-    kept = _take_dateline(kept, body)
-    kept = _take_closing_note(kept, body)
-    body.blocks = [_block(paragraph) for paragraph in kept]
-    return body
-
-
-def _take_byline(paragraphs: list[str], body: _Body) -> list[str]:
-    """The byline: the first lines when they are made only of role words and names."""
-    bylines: list[str] = []
-    while paragraphs and len(bylines) < 2:
-        byline = parse_byline(paragraphs[0])
-        if byline is None:
-            break
-        bylines.append(byline[0])
-        body.authors.extend(byline[1])
-        paragraphs = paragraphs[1:]
-    body.byline = " ".join(bylines) or None
-    return paragraphs
-
-
-def _take_dateline(paragraphs: list[str], body: _Body) -> list[str]:
-    """A dateline opening the first paragraph (本报讯, 新华社北京8月25日电（记者 X）); the rest stays a paragraph."""
-    if not paragraphs:
-        return paragraphs
-    first = paragraphs[0]
-    match = _DATELINE.match(first)
-    if match is not None:
-        dateline, credit, rest = match[1], match[2], match[3]
-        byline = parse_byline(credit) if credit else None
-        if byline is not None and body.byline is None:
-            body.byline, body.authors = byline[0], byline[1]
-        elif credit:
-            dateline = f"{dateline}（{credit}）" if has_cjk(dateline) else f"{dateline} ({credit})"
-    else:
-        english = _ENGLISH_DATELINE.match(first)
-        if english is None:
-            return paragraphs
-        dateline, rest = english[1], english[2]
-    body.dateline = dateline
-    rest = rest.strip()
-    return [rest, *paragraphs[1:]] if rest else paragraphs[1:]
-
-
-def _take_closing_note(paragraphs: list[str], body: _Body) -> list[str]:
-    """A bracketed last line: the byline (（记者 X）) or, when there is no other, the dateline (（据新华社）)."""
-    if not paragraphs:
-        return paragraphs
-    match = _BRACKETED.match(paragraphs[-1])
-    if match is None:
-        return paragraphs
-    note = match[1].strip()
-    byline = parse_byline(note)
-    if byline is not None and body.byline is None and not note.endswith("摄"):
-        body.byline, body.authors = byline[0], byline[1]
-        return paragraphs[:-1]
-    if body.dateline is None and byline is None and _SOURCE_NOTE.search(note):
-        body.dateline = note
-        return paragraphs[:-1]
-    return paragraphs
-
-
-def _block(paragraph: str) -> Block:
-    """One body line as a caption, a sub-heading or a paragraph."""
-    if _is_caption(paragraph):
-        return Caption(paragraph)
-    return Heading(paragraph) if _is_heading(paragraph) else Text(paragraph)
-
-
-def _is_caption(paragraph: str) -> bool:
-    """A picture caption: it opens like one (图为, ▲) or ends in a photo credit (新华社记者 周牧摄, （记者 X 摄）)."""
-    if _CAPTION_START.match(paragraph):
-        return True
-    # Both credit patterns end the line with a bracket: test that before searching the whole paragraph.
-    if paragraph.endswith(_CLOSING_BRACKETS) and (
-        _CAPTION_CREDIT.search(paragraph) or _ENGLISH_CREDIT.search(paragraph)
-    ):
-        return True
-    if not paragraph.endswith(("摄", "摄影")):
-        return False
-    words = unwrap(paragraph).split()
-    for size in range(1, min(_CREDIT_WORDS, len(words)) + 1):
-        if parse_byline(" ".join(words[-size:])) is not None:
-            return True
-    return False
-
-
-def _is_heading(paragraph: str) -> bool:
-    """A sub-heading is a short line with no sentence-ending punctuation; bracketed notes are paragraphs."""
-    if _BRACKETED.match(paragraph):
-        return False
-    core = paragraph.rstrip(_CLOSERS)
-    if not core or core[-1] in _SENTENCE_END:
-        return False
-    if has_cjk(paragraph):
-        return len(paragraph) <= _HEADING_MAX
-    return len(paragraph) <= _ENGLISH_HEADING_MAX and len(paragraph.split()) <= _ENGLISH_HEADING_WORDS

@@ -23,7 +23,10 @@ from typing import Any
 
 from epaper_cli.errors import InputError
 from epaper_cli.formats import ReadOptions
-from epaper_cli.formats.normalize import clean_line, fullwidth_punctuation, page_label, parse_byline, section_name
+from epaper_cli.formats.credits import parse_byline
+from epaper_cli.formats.pagelabels import page_label, section_name
+from epaper_cli.formats.punctuation import fullwidth_punctuation
+from epaper_cli.formats.spacing import clean_line
 from epaper_cli.model import Article, Block, Heading, Issue, Page, Source, Text, article_id
 
 _FENCE = re.compile(r"^---[ \t]*$", re.MULTILINE)
@@ -57,13 +60,13 @@ def read(text: str, name: str, options: ReadOptions) -> list[Issue]:
     title = polish(fields["title"])
     article = Article(
         title=title,
-        id=article_id(paper, date, label, title),
         kicker=polish(fields["kicker"]) if "kicker" in fields else None,
         subtitle=polish(fields["subtitle"]).lstrip("—").strip() if "subtitle" in fields else None,
         dateline=polish(fields["dateline"]) if "dateline" in fields else None,
         body=_blocks(body, polish),
         source=Source(sha256=""),
     )
+    article.id = article_id(paper, date, label, title, article.body)
     if "byline" in fields:
         parsed = parse_byline(fields["byline"])
         article.byline, article.authors = parsed if parsed else (fields["byline"], [])
@@ -107,7 +110,7 @@ def _date(value: Any, name: str, options: ReadOptions) -> dt.date:
         return value
     if value is None:
         raise InputError(name, "the front matter has no `date:`: add one or pass --date YYYY-MM-DD")
-    from epaper_cli.formats.normalize import full_date
+    from epaper_cli.formats.issuedates import full_date
 
     parsed = full_date(str(value))
     if parsed is None:

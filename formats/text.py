@@ -14,6 +14,7 @@ Layout (Chinese labels for Chinese issues, English labels for English ones; the 
     【副题】subtitle
     【署名】byline
     【电头】dateline
+    【上接】01           (continued from page 01; 【下转】03 continued on page 03)
 
     (two U+3000) paragraph
 
@@ -130,8 +131,9 @@ def _article_lines(article: Article, labels: _Labels) -> list[str]:
         if not article.authors:
             lines.append(mark["author"].rstrip())
         lines += [_person_line(mark["author"], person, labels.words.role_sep) for person in article.authors]
-    if article.dateline is not None:
-        lines.append(f"{mark['dateline']}{escape(article.dateline)}")
+    for key, value in (("dateline", article.dateline), ("from", article.continued_from), ("to", article.continued_to)):
+        if value is not None:
+            lines.append(f"{mark[key]}{escape(value)}")
     for block in article.body:
         lines.append("")
         if isinstance(block, Heading):
@@ -342,6 +344,8 @@ class _Reader:
                 dateline=fields.get("dateline"),
                 body=draft.body,
                 editors=draft.editors,
+                continued_from=fields.get("from"),
+                continued_to=fields.get("to"),
             )
         )
 
@@ -355,6 +359,6 @@ def read(text: str, name: str, options: ReadOptions) -> list[Issue]:
         if options.date is not None:
             issue.date = options.date
         for page, article in issue.articles():
-            article.id = article_id(issue.paper, issue.date, page.label, article.title)
+            article.id = article_id(issue.paper, issue.date, page.label, article.title, article.body)
             article.source = Source(sha256="")
     return issues

@@ -92,7 +92,7 @@ class Vocabulary:
 
 
 _MONTHS = "January February March April May June July August September October November December"
-_FIELDS = ("kicker", "title", "subtitle", "byline", "author", "dateline", "caption", "editor")
+_FIELDS = ("kicker", "title", "subtitle", "byline", "author", "dateline", "from", "to", "caption", "editor")
 _CHINESE = Vocabulary(
     lang=CHINESE,
     contents="目录",
@@ -115,7 +115,13 @@ _CHINESE = Vocabulary(
     pages=("{n} 版", "{n} 版"),
     articles=("{n} 篇", "{n} 篇"),
     subject="电子报 {articles}",
-    fields=dict(zip(_FIELDS, ("引题", "标题", "副题", "署名", "作者", "电头", "图", "编辑"), strict=True)),
+    fields=dict(
+        zip(_FIELDS, ("引题", "标题", "副题", "署名", "作者", "电头", "上接", "下转", "图", "编辑"), strict=True)
+    ),
+)
+_ENGLISH_FIELDS = (
+    *("Kicker", "Title", "Subtitle", "Byline", "Author", "Dateline"),
+    *("Continued from", "Continued on", "Caption", "Editor"),
 )
 _ENGLISH = Vocabulary(
     lang=ENGLISH,
@@ -139,9 +145,7 @@ _ENGLISH = Vocabulary(
     pages=("{n} page", "{n} pages"),
     articles=("{n} article", "{n} articles"),
     subject="{articles}",
-    fields=dict(
-        zip(_FIELDS, ("Kicker", "Title", "Subtitle", "Byline", "Author", "Dateline", "Caption", "Editor"), strict=True)
-    ),
+    fields=dict(zip(_FIELDS, _ENGLISH_FIELDS, strict=True)),
 )
 
 

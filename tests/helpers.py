@@ -18,6 +18,13 @@ SHARED = ROOT.parent / "shared"
 SEED = SHARED / "seeds" / "000_97aeb27e0cbc22d9.txt"
 
 
+def sample_encoding(path: Path) -> str | None:
+    """The `--encoding` a sample needs: none (BOM, UTF-8 or GB18030 decide), or the codec its name ends with
+    (`…-cp1252.txt`), for encodings that cannot be told from the bytes."""
+    codec = path.stem.rsplit("-", 1)[-1]
+    return codec if codec in ("cp1252",) else None
+
+
 def require_tool(name: str) -> str:
     """The tool's path; skip when it is missing, unless CI (EPAPER_REQUIRE_TOOLS=1) says it must be there."""
     path = shutil.which(name)

@@ -10,8 +10,11 @@ import pytest
 from epaper_cli.errors import InputError
 from epaper_cli.formats import ReadOptions
 from epaper_cli.formats.capture import SkippedCapture, read
+from epaper_cli.formats.credits import parse_byline, parse_editors
 from epaper_cli.formats.decode import decode
-from epaper_cli.formats.normalize import fullwidth_punctuation, infer_year, page_label, parse_byline, parse_editors
+from epaper_cli.formats.issuedates import infer_year
+from epaper_cli.formats.pagelabels import page_label
+from epaper_cli.formats.punctuation import fullwidth_punctuation
 from epaper_cli.model import Article, Caption, Heading, Issue, Person, Text, article_id, block_kind
 from tests.helpers import SAMPLES, SEED
 
@@ -258,6 +261,32 @@ def test_kicker_title_subtitle() -> None:
     assert (article.kicker, article.title, article.subtitle) == ("引题短一些", "这是更长一些的主标题", "这是副题")
 
 
+def test_three_lines_are_kicker_title_subtitle_whatever_their_lengths() -> None:
+    _, article = one(capture(title="秋粮收购\n新稻谷入库\n二十三个收储点同时开秤 农户可预约错峰售粮"))
+    assert (article.kicker, article.title, article.subtitle) == (
+        "秋粮收购",
+        "新稻谷入库",
+        "二十三个收储点同时开秤 农户可预约错峰售粮",
+    )
+
+
+def test_traditional_labels() -> None:
+    text = capture(
+        header="電子報閱讀器\n2025-08-26\n週二\n",
+        paper="當前報紙名稱:維港日報\n",
+        date="日期:2025/08/26\n",
+        page="版面:A06版:港聞   上一頁  下一頁\n",
+    ).replace("字号:", "字號:")
+    issue, article = one(text)
+    assert (issue.paper, issue.date, issue.pages[0].label, issue.pages[0].section) == (
+        "維港日報",
+        dt.date(2025, 8, 26),
+        "A06",
+        "港聞",
+    )
+    assert article.source is not None and article.source.reader == "電子報閱讀器"
+
+
 def test_shorter_line_below_is_subtitle() -> None:
     _, article = one(capture(title="这是更长一些的主标题\n副题短些"))
     assert (article.kicker, article.title, article.subtitle) == (None, "这是更长一些的主标题", "副题短些")
@@ -286,6 +315,15 @@ def test_shorter_line_below_is_subtitle() -> None:
         ("新华社记者 周牧", None, [("新华社记者", "周牧")]),
         ("By Jane Doe", None, [("By", "Jane Doe")]),
         ("By Jane Doe, Li Hua and Tom Lee in Beijing", None, [("By", "Jane Doe"), ("By", "Li Hua"), ("By", "Tom Lee")]),
+        ("中青报·中青网记者 王林", None, [("中青报·中青网记者", "王林")]),
+        ("記者何家朗 通訊員 李文", None, [("記者", "何家朗"), ("通訊員", "李文")]),
+        ("文／圖 陳大文", None, [("文／圖", "陳大文")]),
+        ("□ 张晓岚", "张晓岚", [("作者", "张晓岚")]),
+        ("● 张晓岚 李白", "张晓岚 李白", [("作者", "张晓岚"), ("作者", "李白")]),
+        ("本报评论员", None, [("评论员", "本报评论员")]),
+        ("新华社特约评论员", None, [("评论员", "新华社特约评论员")]),
+        ("本报特约评论员 张三", None, [("本报特约评论员", "张三")]),
+        ("By ANNA MÜLLER in Millbrook", None, [("By", "ANNA MÜLLER")]),
     ],
 )
 def test_bylines(line: str, byline: str | None, authors: list[tuple[str, str]]) -> None:
@@ -301,6 +339,7 @@ def test_bylines(line: str, byline: str | None, authors: list[tuple[str, str]]) 
         "张三 李四",
         "Riverside Library",
         "By the river, the old mill still stands.",
+        "张晓岚",
     ],
 )
 def test_not_bylines(line: str) -> None:
@@ -340,6 +379,124 @@ def test_headings_and_paragraphs() -> None:
     _, article = one(capture(body=body + "\n"))
     assert kinds(article) == ["heading", "text", "text", "text", "heading", "text", "text"]
     assert article.body[3] == Text("他说：")
+
+
+def body_of(*lines: str, **options: object) -> Article:
+    """The article of a capture whose body is these lines."""
+    return one(capture(body="".join(f"  {line}\n\n" for line in lines)), **options)[1]
+
+
+PROSE = "这是一段足够长的正文，说明了事情的经过。"
+
+
+def test_a_heading_stands_alone_before_prose() -> None:
+    assert kinds(body_of(PROSE, "短的小标题", PROSE)) == ["text", "heading", "text"]
+    assert kinds(body_of(PROSE, "文章最后一行短句")) == ["text", "text"]
+    assert kinds(body_of(PROSE, "雨落在瓦檐上", "一声接一声", PROSE)) == ["text", "text", "text", "text"]
+    assert kinds(body_of(PROSE, "一、总体要求", "（一）指导思想", PROSE)) == ["text", "heading", "heading", "text"]
+    assert kinds(body_of(PROSE, "1.粮食 62万吨", "2.油料 8万吨", PROSE)) == ["text"] * 4
+    long_numbered = "（二）持续深化营商环境改革，以更优服务吸引更多优质项目落地见效"
+    assert len(long_numbered) > 30 and kinds(body_of(PROSE, long_numbered, PROSE)) == ["text", "heading", "text"]
+    assert (
+        kinds(body_of(PROSE, "这是一行没有编号也没有标点但是长度超过了三十个字符的正文文字内容", PROSE)) == ["text"] * 3
+    )
+
+
+@pytest.mark.parametrize(
+    ("lines", "came_from", "goes_to", "first", "last"),
+    [
+        ((f"{PROSE}（下转第三版）",), None, "03", PROSE, PROSE),
+        (("（上接第一版）的农户提供服务。", PROSE), "01", None, "的农户提供服务。", PROSE),
+        ((PROSE, "（转A3版）"), None, "A03", PROSE, PROSE),
+        (("(接第1版)后续的内容。", PROSE), "01", None, "后续的内容。", PROSE),
+        ((PROSE, "（下轉第十二版）"), None, "12", PROSE, PROSE),
+    ],
+)
+def test_continuation_markers(
+    lines: tuple[str, ...], came_from: str | None, goes_to: str | None, first: str, last: str
+) -> None:
+    article = body_of(*lines)
+    assert (article.continued_from, article.continued_to) == (came_from, goes_to)
+    assert (article.body[0].text, article.body[-1].text) == (first, last)
+
+
+def test_english_continuation_and_contact_line() -> None:
+    text = capture(
+        paper="当前报纸名称:Harbor City Times\n",
+        title="Budget Passes",
+        body="  By Jane Doe\n\n  The council passed the budget. (Continued on page A3)\n\n"
+        "  Contact the writer at jane.doe@example.org\n",
+    )
+    _, article = one(text)
+    assert (article.continued_to, article.byline) == ("A03", "By Jane Doe Contact the writer at jane.doe@example.org")
+    assert article.body == [Text("The council passed the budget.")]
+    _, bare = one(text.replace("Contact the writer at jane.doe@example.org", "jane.doe@example.org"))
+    assert bare.byline == "By Jane Doe jane.doe@example.org"
+
+
+@pytest.mark.parametrize("mark", ["（完）", "(完)", "（全文完）", "——完——"])
+def test_end_marks_are_dropped(mark: str) -> None:
+    assert body_of(PROSE, mark).body == [Text(PROSE)]
+    assert body_of(PROSE + mark if mark.startswith("（") else PROSE).body == [Text(PROSE)]
+
+
+def test_closing_notes_repeat_source_and_byline() -> None:
+    wire = body_of("新华社南宁8月25日电 " + PROSE, "（新华社南宁8月25日电）")
+    assert (wire.dateline, wire.body) == ("新华社南宁8月25日电", [Text(PROSE)])
+    sourced = body_of("本报讯 " + PROSE, "（来源：农林科技报）")
+    assert (sourced.dateline, sourced.body) == ("本报讯", [Text(PROSE)])
+    ending = body_of(PROSE, "本报记者 周立 孙雯")
+    assert ending.authors == [Person("本报记者", "周立"), Person("本报记者", "孙雯")] and ending.body == [Text(PROSE)]
+    credit = body_of(PROSE, "周立 摄")
+    assert credit.byline is None and kinds(credit) == ["text", "caption"]
+
+
+def test_author_notes() -> None:
+    named = body_of(PROSE, "（作者：张晓岚、李白，分别系江城大学教授和研究员）")
+    assert named.authors == [Person("作者", "张晓岚"), Person("作者", "李白")] and named.body == [Text(PROSE)]
+    unnamed = body_of("□ 张晓岚", PROSE, "（作者系江城大学教授）")
+    assert unnamed.byline == "张晓岚（作者系江城大学教授）" and unnamed.authors == [Person("作者", "张晓岚")]
+    first = body_of("（作者：张晓岚）", PROSE)
+    assert (first.byline, first.body) == ("作者：张晓岚", [Text(PROSE)])
+    unit = body_of("□ 张晓岚", PROSE, "（作者单位：江城大学）")
+    assert unit.byline == "张晓岚（作者单位：江城大学）" and unit.authors == [Person("作者", "张晓岚")]
+    sentence = body_of(PROSE, "（作者说的这些话值得深思）")
+    assert sentence.byline is None and len(sentence.body) == 2
+
+
+@pytest.mark.parametrize(
+    ("first", "dateline", "byline", "rest"),
+    [
+        ("江城日报讯 记者林知远、通讯员郑宣报道：" + PROSE, "江城日报讯", "记者林知远、通讯员郑宣", PROSE),
+        ("【星島日報訊】記者何志明報道：" + PROSE, "星島日報訊", "記者何志明", PROSE),
+        ("〔記者蔡育成／高雄報導〕" + PROSE, "高雄報導", "記者蔡育成", PROSE),
+        ("本报讯 记者从市人社局获悉，" + PROSE, "本报讯", None, "记者从市人社局获悉，" + PROSE),
+    ],
+)
+def test_byline_inside_the_first_paragraph(first: str, dateline: str, byline: str | None, rest: str) -> None:
+    article = body_of(first, PROSE)
+    assert (article.dateline, article.byline, article.body[0].text) == (dateline, byline, rest)
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "游客在草甸上观赏日出。新华社发",
+        "游客在草甸上观赏日出。新华社发（王鹏 摄）",
+        "孩子们在读书。（本报记者 桑宇 摄）",
+        "村民在晒谷。 通讯员 邹明辉 摄",
+        "A volunteer hangs prints on Monday. ANNA MÜLLER / PINECREST GAZETTE",
+        "圖為市民在公園乘涼。",
+    ],
+)
+def test_picture_credits(line: str) -> None:
+    assert kinds(body_of(PROSE, line)) == ["text", "caption"]
+
+
+def test_plain_body_keeps_every_line() -> None:
+    article = body_of("记者 张三", "短的小标题", f"{PROSE}（下转第三版）", "责任编辑：李华", plain_body=True)
+    assert (article.byline, article.editors, article.continued_to) == (None, [], None)
+    assert kinds(article) == ["text"] * 4 and article.body[2] == Text(f"{PROSE}（下转第三版）")
 
 
 def test_navigation_links_on_their_own_line_are_dropped() -> None:
@@ -406,6 +563,8 @@ def test_captions() -> None:
         ("美编：陈 晨", [("美编", "陈晨")]),
         ("（本版责编：赵六）", [("本版责编", "赵六")]),
         ("Editor: Jane Doe", [("Editor", "Jane Doe")]),
+        ("责任编辑：李华 版面设计：王五 校对：赵六", [("责任编辑", "李华"), ("版面设计", "王五"), ("校对", "赵六")]),
+        ("責任編輯：何家明 美術編輯：梁小玲", [("責任編輯", "何家明"), ("美術編輯", "梁小玲")]),
     ],
 )
 def test_editor_lines(line: str, editors: list[tuple[str, str]]) -> None:

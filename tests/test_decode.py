@@ -10,8 +10,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from epaper_cli.errors import InputError
+from epaper_cli.formats import webpage
 from epaper_cli.formats.decode import decode
-from tests.helpers import SAMPLES, SEED
+from tests.helpers import SAMPLES, SEED, sample_encoding
 
 CHINESE = "当前报纸名称:衢州日报\n南汉皇帝刘䶮与广州城\n日期:08-26\n"
 
@@ -114,9 +115,16 @@ def test_real_text_is_not_mistaken_for_mojibake() -> None:
 
 @pytest.mark.parametrize("path", sorted(SAMPLES.glob("*.txt")), ids=lambda p: p.name)
 def test_every_sample_decodes(path: Path) -> None:
-    text = decode(path.read_bytes(), path.name, None)
+    text = decode(path.read_bytes(), path.name, sample_encoding(path))
     assert "\r" not in text and "\ufeff" not in text
-    assert "当前报纸名称" in text or text.startswith("---\n")
+    assert "当前报纸名称" in text or "當前報紙名稱" in text or text.startswith("---\n") or webpage.looks_like(text)
+
+
+def test_a_windows_1252_sample_needs_its_encoding() -> None:
+    (path,) = SAMPLES.glob("*-cp1252.txt")
+    with pytest.raises(InputError, match="pass --encoding"):
+        decode(path.read_bytes(), path.name, None)
+    assert "“We didn’t want" in decode(path.read_bytes(), path.name, "cp1252")
 
 
 def test_seed_decodes() -> None:

@@ -16,17 +16,21 @@ from epaper_cli.errors import EpaperError, InputError
 from epaper_cli.formats import ReadOptions, read_bytes
 from epaper_cli.formats.capture import read
 from epaper_cli.formats.decode import decode
+from epaper_cli.formats.webpage import looks_like
+from epaper_cli.formats.webpage import read as read_web_page
 from epaper_cli.model import Issue
-from tests.helpers import SAMPLES
+from tests.helpers import SAMPLES, sample_encoding
 
 EXAMPLES = int(os.environ.get("EPAPER_FUZZ_EXAMPLES", "300"))
 SAMPLE_BYTES = [path.read_bytes() for path in sorted(SAMPLES.glob("*.txt"))]
+WEB_SAMPLES = [path for path in sorted(SAMPLES.glob("*.txt")) if "-web" in path.name]
 OPTIONS = st.builds(
     ReadOptions,
     paper=st.none() | st.text(max_size=5),
     year=st.none() | st.integers(1, 9999),
-    encoding=st.none() | st.sampled_from(["utf-8", "gb18030", "utf-16", "latin-1", "no-such-codec"]),
+    encoding=st.none() | st.sampled_from(["utf-8", "gb18030", "utf-16", "latin-1", "cp1252", "no-such-codec"]),
     keep_punctuation=st.booleans(),
+    plain_body=st.booleans(),
 )
 FUZZ = settings(max_examples=EXAMPLES, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
@@ -143,7 +147,7 @@ def test_random_text_ends_in_issues_or_input_error(text: str) -> None:
 @given(st.data())
 def test_mutated_captures_end_in_issues_or_input_error(data: st.DataObject) -> None:
     path = data.draw(st.sampled_from(sorted(SAMPLES.glob("*.txt"))))
-    lines = decode(path.read_bytes(), path.name, None).split("\n")
+    lines = decode(path.read_bytes(), path.name, sample_encoding(path)).split("\n")
     for _ in range(data.draw(st.integers(1, 5))):
         index = data.draw(st.integers(0, len(lines) - 1))
         action = data.draw(st.sampled_from(["delete", "replace", "insert", "cut"]))
@@ -157,3 +161,82 @@ def test_mutated_captures_end_in_issues_or_input_error(data: st.DataObject) -> N
         if not lines:
             lines = [""]
     outcome("\n".join(lines))
+
+
+# --- the web-page reader on its own, line by line --------------------------------------------------------
+
+
+def web_outcome(text: str, options: ReadOptions | None = None) -> None:
+    """Reading any text as a web page ends in issues or an InputError, never another exception."""
+    looks_like(text)
+    try:
+        issues = read_web_page(text, "x.txt", options or ReadOptions())
+    except InputError as error:
+        assert error.what == "x.txt" and error.why and "\n" not in error.why
+        return
+    for issue in issues:
+        assert isinstance(issue, Issue) and issue.paper and len(issue.pages) == 1
+        article = issue.pages[0].articles[0]
+        assert article.title and article.id and issue.pages[0].label
+
+
+WEB_LINES = st.sampled_from(
+    [
+        "江海网 > 时政 > 正文",
+        "乡村夜校点亮田间“充电站”",
+        "2025年08月26日06:31 | 来源：江海网－江海日报",
+        "2025-08-26 06:31 来源：江海日报 作者：记者 陆知秋 编辑：",
+        "By ZHAO LEI | China Daily | Updated: 2025-08-26 07:12",
+        "2025年02月30日06:31 | 来源：",
+        "小字号",
+        "分享到：",
+        "《 江海日报 》（ 2025年08月26日 第 04 版）",
+        "《 》（ 2025年08月26日 第 999 版）",
+        "(China Daily 08/26/2025 page4)",
+        "(责编：林一鸣、王小雨)",
+        "相关新闻",
+        "清川日报",
+        "2025年08月26日 星期二",
+        "2025/02/30 週二",
+        "01版：要闻",
+        "第A05版：地方",
+        "01版：要闻 02版：综合",
+        "上一版 下一版",
+        "本报记者 陶然",
+        "記者鄭雅文／高雄報導",
+        "  本报讯 正文,一段话。（下转第三版）",
+        "  （上接第一版）接着的正文。",
+        "  （作者：张晓岚，系江城大学教授）",
+        "  （完）",
+        "",
+    ]
+)
+
+
+@FUZZ
+@given(st.lists(st.one_of(WEB_LINES, st.text(max_size=30)), max_size=30), OPTIONS)
+def test_random_web_lines_end_in_issues_or_input_error(lines: list[str], options: ReadOptions) -> None:
+    web_outcome("\n".join(lines), options)
+
+
+@FUZZ
+@given(st.data())
+def test_mutated_web_pages_end_in_issues_or_input_error(data: st.DataObject) -> None:
+    path = data.draw(st.sampled_from(WEB_SAMPLES))
+    lines = decode(path.read_bytes(), path.name, sample_encoding(path)).split("\n")
+    for _ in range(data.draw(st.integers(1, 5))):
+        index = data.draw(st.integers(0, len(lines) - 1))
+        action = data.draw(st.sampled_from(["delete", "replace", "insert", "cut", "swap"]))
+        if action == "delete":
+            del lines[index]
+        elif action == "cut":
+            lines[index] = lines[index][: data.draw(st.integers(0, max(0, len(lines[index]))))]
+        elif action == "swap":
+            other = data.draw(st.integers(0, len(lines) - 1))
+            lines[index], lines[other] = lines[other], lines[index]
+        else:
+            new = data.draw(st.one_of(WEB_LINES, st.text(max_size=20)))
+            lines[index : index + (action == "replace")] = [new]
+        if not lines:
+            lines = [""]
+    web_outcome("\n".join(lines))

@@ -1,4 +1,5 @@
-"""Golden tests: every sample capture in samples/ imports to exactly the YAML beside it.
+"""Golden tests: every sample capture in samples/ imports to exactly the YAML beside it (a sample named
+`…-cp1252.txt` with `--encoding cp1252`).
 
 Run `pytest tests/test_golden.py --update-goldens` to rewrite the goldens, then review them with `git diff`.
 """
@@ -12,7 +13,7 @@ import pytest
 from epaper_cli.archive import Archive
 from epaper_cli.formats import ReadOptions, read_bytes
 from epaper_cli.importing import run_import
-from tests.helpers import SAMPLES
+from tests.helpers import SAMPLES, sample_encoding
 
 CAPTURES = sorted(SAMPLES.glob("*.txt"))
 
@@ -20,7 +21,8 @@ CAPTURES = sorted(SAMPLES.glob("*.txt"))
 def imported_yaml(capture: Path, archive_root: Path) -> str:
     """Import one capture into an empty archive; return every issue file it made, one YAML document each."""
     archive = Archive(archive_root)
-    report = run_import(archive, [str(capture)], lambda d, n: read_bytes(d, n, ReadOptions()))
+    options = ReadOptions(encoding=sample_encoding(capture))
+    report = run_import(archive, [str(capture)], lambda d, n: read_bytes(d, n, options))
     assert not report.failures, report.failures
     documents = [path.read_text(encoding="utf-8") for path in archive.all_issue_files()]
     return "---\n".join(documents)
