@@ -218,7 +218,7 @@ class _Book:
         self.files[held.slot] = _file(held.doc)
         self.pending = None
 
-    def finish(self) -> bytes:
+    def finish(self, out: BinaryIO) -> None:
         """The navigation, the cover and the package, now that every issue is written."""
         self.finish_pending(None)
         lang = self.language.lang if self.volume else self.first_lang
@@ -256,7 +256,7 @@ class _Book:
             series=papers[0],
             position=self.written[0].date.strftime("%Y%m%d"),
         )
-        return package(meta, files, guide, self.options.vertical)
+        package(meta, files, guide, self.options.vertical, out)
 
     def cover(self, words: Vocabulary) -> bytes:
         """The cover image: masthead, date (or the span of a volume), counts, and the pages or issues inside."""
@@ -283,4 +283,4 @@ def write(issues: Iterable[Issue], out: BinaryIO, options: WriteOptions | None =
         del issue  # hold no issue while the next one loads
     if not book.written:
         raise ExportError("EPUB", "no issue to write")
-    out.write(book.finish())
+    book.finish(out)

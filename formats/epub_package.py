@@ -5,11 +5,11 @@ documents, with the stylesheet they share.
 from __future__ import annotations
 
 import datetime as dt
-import io
 import os
+import warnings
 from collections.abc import Sequence
 from pathlib import Path
-from typing import NamedTuple
+from typing import BinaryIO, NamedTuple
 
 from epaper_cli.formats.epub_xhtml import xml_safe
 
@@ -107,8 +107,9 @@ class Metadata(NamedTuple):
     """Its place in the collection: the first issue's date as YYYYMMDD, so issues and volumes shelve by date."""
 
 
-def package(meta: Metadata, files: Sequence[File], guide: list[dict[str, str]], vertical: bool) -> bytes:
-    """Package the finished documents with ebooklib: the package document (OPF) and the zip container.
+def package(meta: Metadata, files: Sequence[File], guide: list[dict[str, str]], vertical: bool, out: BinaryIO) -> None:
+    """Package the finished documents with ebooklib, straight into `out`: the package document (OPF) and the
+    zip container.
 
     Every item is given with its media type (ebooklib would otherwise read the system's MIME table), and the
     zip uses deflate level 1: about half the default level's time for a few percent more bytes.
@@ -143,7 +144,6 @@ def package(meta: Metadata, files: Sequence[File], guide: list[dict[str, str]], 
             spine.append((item, "no") if file.properties == "nav" else item)
     book.spine = spine
     book.guide = guide
-    buffer = io.BytesIO()
     options = {
         "mtime": _modified(),
         "raise_exceptions": True,
@@ -151,8 +151,9 @@ def package(meta: Metadata, files: Sequence[File], guide: list[dict[str, str]], 
         "epub3_pages": False,
         "compresslevel": 1,
     }
-    epub.write_epub(buffer, book, options)
-    return buffer.getvalue()
+    with warnings.catch_warnings():  # ebooklib warns before it re-raises an OSError: the error says it all
+        warnings.simplefilter("ignore")
+        epub.write_epub(out, book, options)
 
 
 def _modified() -> dt.datetime:

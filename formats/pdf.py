@@ -277,7 +277,7 @@ class _Book:
 
 def _compress(page: pdfdoc.PDFPage) -> None:
     """Keep a drawn page's content compressed, as the file will hold it, rather than as text until the save."""
-    content = zlib.compress(page.stream.encode("latin-1"))
+    content = zlib.compress(page.stream.encode("utf-8"))  # as reportlab would
     filters = pdfdoc.PDFDictionary({"Filter": pdfdoc.PDFArray([pdfdoc.PDFName("FlateDecode")])})
     page.Contents = pdfdoc.PDFStream(filters, content)
     page.stream = None
