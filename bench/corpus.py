@@ -8,6 +8,10 @@ The same seed always gives byte-identical files.
   a new year, so the inference is exercised).
 - `write_markdown` / `write_html`: one issue's content as Markdown (for pandoc) and HTML (for WeasyPrint), the
   same titles, bylines, paragraphs and sub-headings that its captures hold.
+- `make_year` / `epaper_text`: a year of a 16-page daily (365 issues × 128 articles), generated an issue at a
+  time, each issue written in epaper's own plain-text layout (what `epaper export --txt` writes and
+  `epaper import` reads back), the quickest way to fill an archive with a year; `volume_markdown` /
+  `volume_html`: several issues as one document for the anchors, with the same text.
 
 Run `python bench/corpus.py OUT` to write a corpus by hand (see `--help`).
 """
@@ -18,6 +22,7 @@ import argparse
 import datetime as dt
 import html
 import random
+import unicodedata
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -348,6 +353,90 @@ def write_markdown(path: Path, issue: Issue) -> Path:
 def write_html(path: Path, issue: Issue) -> Path:
     path.write_text(html_document(issue), encoding="utf-8")
     return path
+
+
+# -- volumes: a year of a 16-page daily ---------------------------------------------------------------------
+
+VOLUME_YEAR = 2025
+
+
+def make_year(pages: int = 16, per_page: int = 8, seed: int = SEED, year: int = VOLUME_YEAR) -> Iterator[Issue]:
+    """Every day of a year, an issue at a time (a year of 128-article issues is 46,720 articles: never held)."""
+    rng = random.Random(seed + 2)
+    day = dt.date(year, 1, 1)
+    while day.year == year:
+        yield make_issue(rng, day, pages, per_page)
+        day += dt.timedelta(days=1)
+
+
+def _underline(heading: str, mark: str) -> str:
+    """A rule as wide as the heading in a terminal (CJK characters take two columns)."""
+    return mark * sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in heading)
+
+
+def epaper_text(issue: Issue) -> str:
+    """The issue in epaper's plain-text layout: issue and page headings, then each article's fields and body."""
+    heading = issue_title(issue)
+    lines = [heading, _underline(heading, "=")]
+    for page in issue.pages:
+        page_heading = f"{page.label} {page.section}"
+        lines += ["", "", page_heading, _underline(page_heading, "-")]
+        for number, article in enumerate(page.articles):
+            lines += ["", ""] if number else [""]
+            lines += [f"【标题】{article.title}", f"【署名】{article.byline}"]
+            for kind, text in article.blocks:
+                lines += ["", f"## {text}" if kind == "heading" else f"\u3000\u3000{text}"]
+    return "\n".join(lines) + "\n"
+
+
+def volume_markdown(issues: Sequence[Issue], title: str) -> str:
+    """Several issues as one Pandoc Markdown book: `#` per issue, `##` per page, `###` per article."""
+    out = [f"---\ntitle: {title}\nlang: zh-CN\n---\n"]
+    for issue in issues:
+        out.append(f"# {issue_title(issue)}\n")
+        for page in issue.pages:
+            out.append(f"## {page.label} {page.section}\n")
+            for article in page.articles:
+                out.append(f"### {article.title}\n")
+                out.append(f"{article.byline}\n")
+                for kind, text in article.blocks:
+                    out.append(f"#### {text}\n" if kind == "heading" else f"{text}\n")
+    return "\n".join(out)
+
+
+_VOLUME_CSS = """
+@page { size: A4; margin: 2cm 2cm;
+  @top-center { content: string(issue) " · " string(page); font-size: 9pt; }
+  @bottom-center { content: counter(page); font-size: 9pt; } }
+body { font-family: "Noto Serif CJK SC", "Source Han Serif SC", serif; font-size: 11pt; line-height: 1.7; }
+h1 { page-break-before: always; font-size: 20pt; string-set: issue content(); }
+h2 { page-break-before: always; font-size: 16pt; string-set: page content(); }
+h1 + h2 { page-break-before: avoid; }
+h3 { font-size: 14pt; margin-top: 1.5em; }
+h4 { font-size: 11pt; }
+p { text-indent: 2em; margin: 0.3em 0; }
+p.byline { text-indent: 0; color: #444; }
+"""
+
+
+def volume_html(issues: Sequence[Issue], title: str) -> str:
+    """Several issues as one HTML document for WeasyPrint: a running header naming the issue and page, page
+    numbers, and h1–h3 bookmarks (issue, page, article)."""
+    out = [
+        '<!DOCTYPE html>\n<html lang="zh-CN">\n<head>\n<meta charset="utf-8">',
+        f"<title>{html.escape(title)}</title>\n<style>{_VOLUME_CSS}</style>\n</head>\n<body>",
+    ]
+    for issue in issues:
+        out.append(f"<h1>{html.escape(issue_title(issue))}</h1>")
+        for page in issue.pages:
+            out.append(f"<h2>{html.escape(page.label)} {html.escape(page.section)}</h2>")
+            for article in page.articles:
+                out.append(f"<h3>{html.escape(article.title)}</h3>")
+                out.append(f'<p class="byline">{html.escape(article.byline)}</p>')
+                for kind, text in article.blocks:
+                    out.append(f"<h4>{html.escape(text)}</h4>" if kind == "heading" else f"<p>{html.escape(text)}</p>")
+    out.append("</body>\n</html>\n")
+    return "\n".join(out)
 
 
 def main(argv: Sequence[str] | None = None) -> None:

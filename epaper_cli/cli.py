@@ -279,12 +279,20 @@ def export_command(
     epub: Annotated[bool, typer.Option("--epub", help="Write an EPUB 3 e-book.")] = False,
     pdf: Annotated[bool, typer.Option("--pdf", help="Write a print-ready PDF.")] = False,
     txt: Annotated[bool, typer.Option("--txt", help="Write plain UTF-8 text.")] = False,
+    jsonl: Annotated[
+        bool, typer.Option("--jsonl", help="Write JSON Lines: one object per article, for other engines.")
+    ] = False,
     archive: ArchiveOption = None,
     paper: Annotated[
         str | None, typer.Option(metavar="NAME", help="Paper (optional when the archive holds one).")
     ] = None,
     date: Annotated[
-        str | None, typer.Option(metavar="YYYY-MM-DD", help="Issue date (default: the paper's newest).")
+        str | None,
+        typer.Option(
+            metavar="SPEC",
+            help="An issue's day (default: the paper's newest), or a month, a year or a range A..B: every issue "
+            "in it as one book.",
+        ),
     ] = None,
     output: Annotated[
         str | None, typer.Option("--output", "-o", metavar="PATH", help="A file, a folder, or - for standard output.")
@@ -295,19 +303,21 @@ def export_command(
     page_size: Annotated[str, typer.Option(metavar="SIZE", help="PDF page size: A4, A5 or letter.")] = "A4",
     vertical: Annotated[bool, typer.Option("--vertical", help="EPUB in vertical writing.")] = False,
 ) -> None:
-    """Export an issue as EPUB, PDF and/or text, keeping the paper's page order.
+    """Export an issue, or a month, a year or a range of issues as one book, as EPUB, PDF, text or JSON Lines.
 
-    Example: epaper export --epub --pdf --paper 衢州日报 --date 2025-08-26 -o books/
+    Example: epaper export --epub --pdf --paper 衢州日报 --date 2025-08 -o books/
     """
     from epaper_cli import exporting
+    from epaper_cli.dates import parse_span
 
-    formats = [name for name, wanted in (("epub", epub), ("pdf", pdf), ("text", txt)) if wanted]
+    chosen = (("epub", epub), ("pdf", pdf), ("text", txt), ("jsonl", jsonl))
+    formats = [name for name, wanted in chosen if wanted]
     with errors_to_exit():
         if not formats:
-            raise UsageError("export", "choose at least one of --epub, --pdf, --txt")
-        issue_date = parse_date(date, "--date")
+            raise UsageError("export", "choose at least one of --epub, --pdf, --txt, --jsonl")
+        span = parse_span(date) if date is not None else None
         options = exporting.ExportOptions(formats, output, font, page_size, vertical)
-        for path in exporting.run(open_archive(archive), paper, issue_date, options, sys.stdout.buffer):
+        for path in exporting.run(open_archive(archive), paper, span, options, sys.stdout.buffer):
             typer.echo(str(path))
 
 
@@ -320,7 +330,12 @@ def list_command(
     archive: ArchiveOption = None,
     paper: Annotated[str | None, typer.Option(metavar="NAME", help="Only this paper: list its issues.")] = None,
     date: Annotated[
-        str | None, typer.Option(metavar="YYYY-MM-DD", help="With --paper: list this issue's pages and articles.")
+        str | None,
+        typer.Option(
+            metavar="SPEC",
+            help="With --paper: a day lists that issue's pages and articles; a month, a year or a range A..B the "
+            "issues in it.",
+        ),
     ] = None,
     json_output: JsonOption = False,
 ) -> None:
@@ -329,18 +344,19 @@ def list_command(
     Example: epaper list --paper 衢州日报 --date 2025-08-26
     """
     from epaper_cli import listing
+    from epaper_cli.dates import parse_span
 
     with errors_to_exit():
         store = open_archive(archive)
-        issue_date = parse_date(date, "--date")
-        if issue_date is not None and paper is None:
+        span = parse_span(date) if date is not None else None
+        if span is not None and paper is None:
             raise UsageError("--date", "give --paper as well")
         if paper is None:
             data: Any = listing.papers(store)
-        elif issue_date is None:
-            data = listing.issues(store, paper)
+        elif span is None or span.day is None:
+            data = listing.issues(store, paper, span)
         else:
-            data = listing.articles(store, paper, issue_date)
+            data = listing.articles(store, paper, span.day)
     if json_output:
         print_json(data)
     else:

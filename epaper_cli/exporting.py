@@ -1,23 +1,35 @@
-"""`epaper export`: pick the issue, hand it to each requested writer, place each result atomically."""
+"""`epaper export`: pick the issues, hand them to each requested writer one at a time, place each result
+atomically.
+
+One day (or none: the paper's newest issue) is one issue; a month, a year or a range is every issue of the
+paper in it, in date order, as one book. The issues are handed over as a lazy iterable that loads each issue
+file only when the writer asks for it, so no export holds a year of issues at once.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
-import io
-from collections.abc import Iterator, Sequence
+import shutil
+import tempfile
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, BinaryIO
+from typing import TYPE_CHECKING, BinaryIO, cast
 
 from epaper_cli.atomic import write_atomic
 from epaper_cli.errors import ArchiveError, ExportError, UsageError
 
 if TYPE_CHECKING:
     from epaper_cli.archive import Archive
+    from epaper_cli.dates import DateSpan
     from epaper_cli.formats import WriteOptions, Writer
-    from epaper_cli.model import Issue
+    from epaper_cli.model import Issue, PaperInfo
 
 STDOUT = "-"
+SPOOL_BYTES = 4 << 20
+"""Output for standard output is kept until it is complete, in memory up to this size, then in a temp file."""
+LISTED_DATES = 6
+"""An empty selection names the paper's dates when it has at most this many; else it sums them up."""
 
 
 @dataclass(frozen=True)
@@ -31,27 +43,90 @@ class ExportOptions:
     vertical: bool = False
 
 
+@dataclass(frozen=True)
+class Selection:
+    """The issue files an export takes, in date order, and the stem of the names its files get by default."""
+
+    files: list[tuple[dt.date, Path]]
+    stem: str
+
+    def issues(self, archive: Archive) -> Iterator[Issue]:
+        """The issues, each loaded when it is asked for."""
+        for _date, path in self.files:
+            yield archive.load(path)
+
+
 def run(
-    archive: Archive, paper: str | None, date: dt.date | None, options: ExportOptions, stdout: BinaryIO
+    archive: Archive, paper: str | None, span: DateSpan | None, options: ExportOptions, stdout: BinaryIO
 ) -> Iterator[Path]:
-    """Export one issue of the archive in every format asked for; yields each file once it is written."""
-    from epaper_cli import formats
+    """Export the selected issues in every format asked for; yields each file once it is written."""
+    from epaper_cli import formats, registry
     from epaper_cli.fonts import SystemFonts
 
-    issue = archive.load(select_issue(archive, paper, date))
     try:
         writers = [formats.writer_named(name) for name in options.formats]
     except KeyError as error:
         raise UsageError(str(error.args[0]), "unknown export format") from None
-    settings = formats.WriteOptions(SystemFonts(options.font), options.page_size, options.vertical)
-    for writer, path in targets(issue, writers, options.output):
-        export([issue], writer, settings, path, stdout)
+    selection = select(archive, paper, span)
+    registry.cached(archive.root)  # a papers.yaml that cannot be read stops the export before anything is written
+    settings = formats.WriteOptions(
+        SystemFonts(options.font), options.page_size, options.vertical, papers=Registered(archive)
+    )
+    for writer, path in targets(selection.stem, writers, options.output):
+        export(selection.issues(archive), writer, settings, path, stdout)
         if path is not None:
             yield path
 
 
-def select_issue(archive: Archive, paper: str | None, date: dt.date | None) -> Path:
-    """Find the issue file to export: the only paper unless told, its newest issue unless told."""
+class Registered(Mapping[str, "PaperInfo"]):
+    """The archive's paper registry as the writers ask it: what it knows of a paper, by its name or an alias."""
+
+    def __init__(self, archive: Archive) -> None:
+        self.archive = archive
+
+    def __getitem__(self, name: str) -> PaperInfo:
+        from epaper_cli.registry import paper_info
+
+        info = paper_info(self.archive, name)
+        if info is None:
+            raise KeyError(name)
+        return info
+
+    def __iter__(self) -> Iterator[str]:
+        from epaper_cli.registry import cached
+
+        return iter(cached(self.archive.root).papers)
+
+    def __len__(self) -> int:
+        from epaper_cli.registry import cached
+
+        return len(cached(self.archive.root).papers)
+
+
+def select(archive: Archive, paper: str | None, span: DateSpan | None) -> Selection:
+    """The issues to export: of the only paper unless told; its newest issue, one day's, or every one in a span."""
+    paper_dir = _paper_dir(archive, paper)
+    name = paper_dir.name
+    if span is not None and span.day is not None:
+        path = archive.issue_path_in(paper_dir, span.day)
+        if not path.is_file():
+            have = _dates_held([date for date, _path in archive.issue_files(paper_dir)], span.day, span.day)
+            raise ArchiveError(f"{name} {span.day.isoformat()}", f"no such issue in the archive ({have})")
+        return Selection([(span.day, path)], f"{name}-{span.day.isoformat()}")
+    files = archive.issue_files(paper_dir)
+    if span is None:
+        if not files:
+            raise ArchiveError(str(paper_dir), "this paper has no issue in the archive")
+        return Selection(files[-1:], f"{name}-{files[-1][0].isoformat()}")
+    chosen = [(date, path) for date, path in files if date in span]
+    if not chosen:
+        have = _dates_held([date for date, _path in files], span.first, span.last)
+        raise ArchiveError(f"{name} {span.text}", f"no issue of the paper in these dates ({have})")
+    return Selection(chosen, f"{name}-{span.file_part}")
+
+
+def _paper_dir(archive: Archive, paper: str | None) -> Path:
+    """The paper's folder: the only paper's unless one is named."""
     if paper is None:
         papers = archive.paper_dirs()
         if not papers:
@@ -59,23 +134,28 @@ def select_issue(archive: Archive, paper: str | None, date: dt.date | None) -> P
         if len(papers) > 1:
             names = ", ".join(p.name for p in papers)
             raise UsageError("--paper", f"the archive holds several papers ({names}): pass --paper NAME")
-        paper_dir = papers[0]
-    else:
-        paper_dir = archive.paper_dir(paper)
-        if not paper_dir.is_dir():
-            raise ArchiveError(paper, "no such paper in the archive (see `epaper list`)")
-    if date is not None:
-        path = archive.issue_path_in(paper_dir, date)
-        if not path.is_file():
-            raise ArchiveError(f"{paper_dir.name} {date.isoformat()}", "no such issue in the archive")
-        return path
-    issues = archive.issue_files(paper_dir)
-    if not issues:
-        raise ArchiveError(str(paper_dir), "this paper has no issue in the archive")
-    return issues[-1][1]
+        return papers[0]
+    paper_dir = archive.paper_dir(paper)
+    if not paper_dir.is_dir():
+        raise ArchiveError(paper, "no such paper in the archive (see `epaper list`)")
+    return paper_dir
 
 
-def targets(issue: Issue, writers: Sequence[Writer], output: str | None) -> list[tuple[Writer, Path | None]]:
+def _dates_held(dates: Sequence[dt.date], first: dt.date | None, last: dt.date | None) -> str:
+    """What the paper does have, for a message about dates it does not: its dates when they are few, else how
+    many from when to when and the nearest ones on each side of the dates asked for."""
+    if not dates:
+        return "the paper has no issue in the archive"
+    if len(dates) <= LISTED_DATES:
+        return "the paper has " + ", ".join(date.isoformat() for date in dates)
+    held = f"the paper has {len(dates)} issues from {dates[0].isoformat()} to {dates[-1].isoformat()}"
+    before = [date for date in dates if first is not None and date < first][-1:]
+    after = [date for date in dates if last is not None and date > last][:1]
+    nearest = ", ".join(date.isoformat() for date in [*before, *after])
+    return f"{held}; nearest: {nearest}" if nearest else held
+
+
+def targets(stem: str, writers: Sequence[Writer], output: str | None) -> list[tuple[Writer, Path | None]]:
     """Where each format goes: a named file, a folder (default names), or standard output (None)."""
     if output is not None and (output == STDOUT or not Path(output).is_dir()) and len(writers) != 1:
         raise UsageError("-o", "a file or - takes exactly one format; give a folder for several")
@@ -84,19 +164,17 @@ def targets(issue: Issue, writers: Sequence[Writer], output: str | None) -> list
     if output is not None and not Path(output).is_dir():
         return [(writers[0], Path(output))]
     folder = Path(output) if output is not None else Path.cwd()
-    from epaper_cli.archive import safe_component
-
-    stem = f"{safe_component(issue.paper)}-{issue.date.isoformat()}"
     return [(writer, folder / f"{stem}.{writer.extension}") for writer in writers]
 
 
-def export(issues: Sequence[Issue], writer: Writer, options: WriteOptions, path: Path | None, stdout: BinaryIO) -> None:
+def export(issues: Iterator[Issue], writer: Writer, options: WriteOptions, path: Path | None, stdout: BinaryIO) -> None:
     """Write one format: atomically to a file, or whole to standard output once it is complete."""
     write = writer.load().write
     if path is None:
-        buffer = io.BytesIO()
-        write(issues, buffer, options)
-        stdout.write(buffer.getvalue())
+        with tempfile.SpooledTemporaryFile(max_size=SPOOL_BYTES) as spool:
+            write(issues, cast(BinaryIO, spool), options)
+            spool.seek(0)
+            shutil.copyfileobj(spool, stdout)
         stdout.flush()
         return
     if not path.parent.is_dir():

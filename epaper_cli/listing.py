@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from epaper_cli.archive import Archive
 from epaper_cli.errors import ArchiveError
 from epaper_cli.model import Article, Issue, Page, block_kind
+
+if TYPE_CHECKING:
+    from epaper_cli.dates import DateSpan
 
 
 def papers(archive: Archive) -> dict[str, Any]:
@@ -27,12 +30,14 @@ def papers(archive: Archive) -> dict[str, Any]:
     return {"papers": result}
 
 
-def issues(archive: Archive, paper: str) -> dict[str, Any]:
-    """One paper's issue dates, from file names alone, so ten years of a daily list at once."""
+def issues(archive: Archive, paper: str, span: DateSpan | None = None) -> dict[str, Any]:
+    """One paper's issue dates (those in `span` when given), from file names alone, so ten years of a daily
+    list at once."""
     paper_dir = archive.paper_dir(paper)
     if not paper_dir.is_dir():
         raise ArchiveError(paper, "no such paper in the archive (see `epaper list`)")
-    return {"paper": paper, "issues": [date.isoformat() for date, _path in archive.issue_files(paper_dir)]}
+    dates = [date for date, _path in archive.issue_files(paper_dir) if span is None or date in span]
+    return {"paper": paper, "issues": [date.isoformat() for date in dates]}
 
 
 def articles(archive: Archive, paper: str, date: dt.date) -> dict[str, Any]:

@@ -6,7 +6,8 @@ so a command pays for the formats it touches and no other. Nothing here imports 
 forks a process, keeps a cache or touches the archive: that is `epaper_cli`'s work.
 
 The formats, each one module named in a table: `capture` (reader-app captures), `frontmatter` (text with a
-YAML header), `text` (plain text, read and written), `epub`, `pdf`. Every other module is a helper:
+YAML header), `text` (plain text, read and written), `epub`, `pdf`, `jsonl` (one JSON object per article, for
+engines bigger than epaper). Every other module is a helper:
 
 - of the readers: `decode` (bytes to text), `normalize` (spaces, punctuation, dates, page labels, bylines),
   `han` (telling Chinese characters apart);
@@ -20,12 +21,13 @@ from __future__ import annotations
 
 import datetime as dt
 import importlib
-from collections.abc import Callable
-from dataclasses import dataclass, replace
+import itertools
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from dataclasses import dataclass, field, replace
 from types import ModuleType
 from typing import TYPE_CHECKING
 
-from epaper_cli.model import Issue, Source
+from epaper_cli.model import Issue, PaperInfo, Source
 
 if TYPE_CHECKING:
     from epaper_cli.formats.typefaces import Fonts
@@ -99,6 +101,40 @@ class WriteOptions:
     """Where the PDF and the EPUB cover get their fonts (see `typefaces`); without it the cover has no text."""
     page_size: str = "A4"
     vertical: bool = False
+    papers: Mapping[str, PaperInfo] = field(default_factory=dict)
+    """What the archive's paper registry knows of the papers, by name: the books' metadata takes it from here."""
+
+    def publishers(self, papers: Iterable[str]) -> list[str]:
+        """Who publishes the papers: the registry's publisher, else the paper itself (each named once)."""
+        found = []
+        for paper in papers:
+            info = self.papers.get(paper)
+            found.append(info.publisher if info is not None and info.publisher else paper)
+        return list(dict.fromkeys(found))
+
+    def places(self, papers: Iterable[str]) -> list[str]:
+        """Where the papers are published, as far as the registry says."""
+        found = [info.place for info in map(self.papers.get, papers) if info is not None and info.place]
+        return list(dict.fromkeys(found))
+
+    def language(self, papers: Iterable[str]) -> str | None:
+        """The registry's language of the papers, when it gives one and the same for each of them."""
+        tags = {info.language if info is not None else None for info in map(self.papers.get, papers)}
+        return next(iter(tags)) if len(tags) == 1 else None
+
+
+def several(issues: Iterable[Issue]) -> tuple[Iterator[Issue], bool]:
+    """The issues again, one at a time, and whether there are more than one: a writer lays out a book of several
+    (a volume) differently, and learns which it writes from the first two alone, holding no more of them."""
+    stream = iter(issues)
+    head = list(itertools.islice(stream, 2))
+
+    def again() -> Iterator[Issue]:
+        while head:
+            yield head.pop(0)  # let go of each as it is handed over
+        yield from stream
+
+    return again(), len(head) > 1
 
 
 @dataclass(frozen=True)
@@ -121,6 +157,7 @@ WRITERS: tuple[Writer, ...] = (
     Writer("epub", "epub", "epub", "EPUB 3 e-book", binary=True),
     Writer("pdf", "pdf", "pdf", "print-ready PDF", binary=True),
     Writer("text", "text", "txt", "plain UTF-8 text", binary=False),
+    Writer("jsonl", "jsonl", "jsonl", "JSON Lines, one article per line", binary=False),
 )
 
 

@@ -5,14 +5,13 @@ documents, with the stylesheet they share.
 from __future__ import annotations
 
 import datetime as dt
-import io
 import os
+import warnings
 from collections.abc import Sequence
 from pathlib import Path
-from typing import NamedTuple
+from typing import BinaryIO, NamedTuple
 
 from epaper_cli.formats.epub_xhtml import xml_safe
-from epaper_cli.model import Issue
 
 _VERTICAL_CSS = """
 /* vertical-rl: set by `epaper export --vertical` */
@@ -42,15 +41,41 @@ p.caption {
 """
 
 
-def stylesheet(vertical: bool) -> str:
-    """The shipped stylesheet (formats/epub.css), with the rules for vertical writing when asked for."""
+_VOLUME_CSS = """
+/* a volume: the links under each article to the previous and next article and to its issue's contents */
+nav.pager {
+  margin: 2em 0 0;
+  padding-top: 0.5em;
+  border-top: 1px solid #c8b9a5;
+  font-size: 0.85em;
+}
+
+nav.pager ul {
+  margin: 0;
+  padding: 0;
+  list-style-type: none;
+}
+
+nav.pager li {
+  margin: 0.3em 0;
+}
+
+nav.pager a {
+  color: #8a1c1c;
+}
+"""
+
+
+def stylesheet(vertical: bool, volume: bool = False) -> str:
+    """The shipped stylesheet (formats/epub.css), with the rules for vertical writing and for the links between
+    a volume's articles when asked for."""
     try:
         css = Path(__file__).with_name("epub.css").read_text(encoding="utf-8")
     except OSError:  # installed inside a zip file: ask the import system
         from importlib import resources
 
         css = resources.files("epaper_cli.formats").joinpath("epub.css").read_text(encoding="utf-8")
-    return css + (_VERTICAL_CSS if vertical else "")
+    return css + (_VOLUME_CSS if volume else "") + (_VERTICAL_CSS if vertical else "")
 
 
 XHTML = "application/xhtml+xml"
@@ -66,16 +91,25 @@ class File(NamedTuple):
     properties: str = ""
 
 
-def package(
-    issues: Sequence[Issue],
-    title: str,
-    identifier: str,
-    lang: str,
-    files: Sequence[File],
-    guide: list[dict[str, str]],
-    vertical: bool,
-) -> bytes:
-    """Package the finished documents with ebooklib: the package document (OPF) and the zip container.
+class Metadata(NamedTuple):
+    """What the package document says of the book."""
+
+    title: str
+    identifier: str
+    lang: str
+    date: str
+    publishers: Sequence[str]
+    places: Sequence[str]
+    """Where the papers are published (`dc:coverage`), as far as the paper registry says."""
+    series: str
+    """The collection the book belongs to: its (first) paper."""
+    position: str
+    """Its place in the collection: the first issue's date as YYYYMMDD, so issues and volumes shelve by date."""
+
+
+def package(meta: Metadata, files: Sequence[File], guide: list[dict[str, str]], vertical: bool, out: BinaryIO) -> None:
+    """Package the finished documents with ebooklib, straight into `out`: the package document (OPF) and the
+    zip container.
 
     Every item is given with its media type (ebooklib would otherwise read the system's MIME table), and the
     zip uses deflate level 1: about half the default level's time for a few percent more bytes.
@@ -83,19 +117,19 @@ def package(
     from ebooklib import epub
 
     book = epub.EpubBook()
-    book.set_identifier(identifier)
-    book.set_title(xml_safe(title))
-    book.set_language(lang)
-    book.add_metadata("DC", "date", issues[0].date.isoformat())
-    for paper in dict.fromkeys(xml_safe(issue.paper).strip() for issue in issues):
-        if paper:  # an empty element is invalid
-            book.add_metadata("DC", "publisher", paper)
-    series = xml_safe(issues[0].paper).strip()
+    book.set_identifier(meta.identifier)
+    book.set_title(xml_safe(meta.title))
+    book.set_language(meta.lang)
+    book.add_metadata("DC", "date", meta.date)
+    for name, values in (("publisher", meta.publishers), ("coverage", meta.places)):
+        for value in dict.fromkeys(xml_safe(value).strip() for value in values):
+            if value:  # an empty element is invalid
+                book.add_metadata("DC", name, value)
+    series = xml_safe(meta.series).strip()
     if series:
         book.add_metadata(None, "meta", series, {"property": "belongs-to-collection", "id": "series"})
         book.add_metadata(None, "meta", "series", {"refines": "#series", "property": "collection-type"})
-        position = issues[0].date.strftime("%Y%m%d")
-        book.add_metadata(None, "meta", position, {"refines": "#series", "property": "group-position"})
+        book.add_metadata(None, "meta", meta.position, {"refines": "#series", "property": "group-position"})
     if vertical:
         book.set_direction("rtl")
         book.add_metadata(None, "meta", "", {"name": "primary-writing-mode", "content": "vertical-rl"})
@@ -110,7 +144,6 @@ def package(
             spine.append((item, "no") if file.properties == "nav" else item)
     book.spine = spine
     book.guide = guide
-    buffer = io.BytesIO()
     options = {
         "mtime": _modified(),
         "raise_exceptions": True,
@@ -118,8 +151,9 @@ def package(
         "epub3_pages": False,
         "compresslevel": 1,
     }
-    epub.write_epub(buffer, book, options)
-    return buffer.getvalue()
+    with warnings.catch_warnings():  # ebooklib warns before it re-raises an OSError: the error says it all
+        warnings.simplefilter("ignore")
+        epub.write_epub(out, book, options)
 
 
 def _modified() -> dt.datetime:

@@ -1,28 +1,44 @@
 """PDF writer: issues as a print-ready book with embedded CJK fonts, Chinese line breaking and bookmarks.
 
-Lines are broken by `pdf_linebreak` and placed on sheets by `pdf_makeup` before anything is drawn, so the
-title page can list the PDF page of every printed page; the sheets are then drawn on a reportlab canvas, each
-font embedded as one composite TrueType subset (`pdf_type0`). The fonts come from the options' `Fonts`
-(`pdf_fonts` picks a face for each character); every label from `vocabulary`.
+Issues are taken one at a time. Each is broken into lines by `pdf_linebreak` and placed on sheets by
+`pdf_makeup` before anything is drawn, so its title page can list the PDF page of every printed page; its
+sheets are then drawn on a reportlab canvas and each sheet's content kept compressed, so a volume of a month
+holds its finished pages, never its issues. Each font is embedded as one composite TrueType subset
+(`pdf_type0`); the fonts come from the options' `Fonts` (`pdf_fonts` picks a face for each character); every
+label from `vocabulary`.
+
+A volume (several issues) has three levels of bookmarks (issue, page, article) and a contents list at the
+front, whose pages are numbered i, ii, … so that the issues' pages are numbered from 1 as they are drawn.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import functools
+import zlib
 from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass
 from typing import BinaryIO
 
 from reportlab import rl_config
 from reportlab.lib.pagesizes import A4, A5, letter
+from reportlab.pdfbase import pdfdoc
 from reportlab.pdfgen.canvas import Canvas
 
 from epaper_cli.errors import ExportError
-from epaper_cli.formats import WriteOptions
+from epaper_cli.formats import WriteOptions, several
 from epaper_cli.formats.pdf_fonts import FontSet, registered
 from epaper_cli.formats.pdf_linebreak import Role
-from epaper_cli.formats.pdf_makeup import Layout, Mark, PageRef, Rule, Style, TextLine
+from epaper_cli.formats.pdf_makeup import Layout, Mark, PageRef, Rule, Sheet, Style, TextLine
 from epaper_cli.formats.pdf_type0 import Composite, text_block
-from epaper_cli.formats.vocabulary import Languages, Vocabulary, book_title, issue_title, vocabulary
+from epaper_cli.formats.vocabulary import (
+    BookLanguage,
+    IssueLanguages,
+    Vocabulary,
+    issue_title,
+    span_title,
+    vocabulary,
+)
 from epaper_cli.model import Article, Issue, Page, block_kind, page_sort_key
 
 PAGE_SIZES = {"a4": A4, "a5": A5, "letter": letter}
@@ -69,30 +85,202 @@ def _texts(issue: Issue, words: Vocabulary) -> Iterator[tuple[Role, str]]:
 
 
 def write(issues: Iterable[Issue], out: BinaryIO, options: WriteOptions | None = None) -> None:
-    """Write issues as one PDF book: a title page per issue, then its pages in the paper's order."""
+    """Write issues as one PDF book, an issue at a time: a title page per issue, then its pages in the paper's
+    order; several issues make a volume with a contents list at the front."""
     options = options or WriteOptions()
     size = PAGE_SIZES.get(options.page_size.lower())
     if size is None:
         raise ExportError(options.page_size, "unknown page size: use A4, A5 or letter")
-    issues = list(issues)
-    if not issues:
+    stream, volume = several(issues)
+    book: _Book | None = None
+    for issue in stream:
+        if book is None:
+            book = _Book(size, options, volume, out)
+        book.add(issue)
+        del issue  # hold no issue while the next one loads
+    if book is None:
         raise ExportError("PDF", "no issue to write")
-    if options.fonts is None:
-        raise ExportError("PDF", "no fonts to set the text in")
-    languages = Languages(issues)
-    words = [vocabulary(lang) for lang in languages.issues]
-    body_face, head_face = options.fonts.text_faces()
-    sets: dict[Role, FontSet] = {"body": FontSet(body_face, options.fonts), "head": FontSet(head_face, options.fonts)}
-    wanted: dict[Role, set[str]] = {"body": set(), "head": set()}
-    for issue, issue_words in zip(issues, words, strict=True):
-        for role, text in _texts(issue, issue_words):
+    book.finish()
+
+
+@dataclass(frozen=True)
+class _Written:
+    """What the book keeps of an issue once its pages are drawn: what the contents and metadata need."""
+
+    paper: str
+    date: dt.date
+    pages: int
+    articles: int
+    folio: int
+    """The number of its title page."""
+
+
+class _Book:
+    """The book being drawn: the fonts, the canvas with the finished pages, and a little per issue."""
+
+    def __init__(self, size: tuple[float, float], options: WriteOptions, volume: bool, out: BinaryIO) -> None:
+        if options.fonts is None:
+            raise ExportError("PDF", "no fonts to set the text in")
+        self.options, self.volume, self.out = options, volume, out
+        body_face, head_face = options.fonts.text_faces()
+        sets: dict[Role, FontSet] = {
+            "body": FontSet(body_face, options.fonts),
+            "head": FontSet(head_face, options.fonts),
+        }
+        self.sets = sets
+        self.layout = Layout(size, 9.5 if size == A5 else 10.5, sets)
+        self.canvas: Canvas | None = None
+        self.codes: dict[str, Composite] = {}
+        self.written: list[_Written] = []
+        self.sections: dict[str, None] = {}
+        self.language = BookLanguage()
+        self.first_lang = ""
+
+    def prepare(self, texts: Iterable[tuple[Role, str]]) -> None:
+        """Find a font for every character the texts will print, in one batch per role."""
+        wanted: dict[Role, set[str]] = {"body": set(), "head": set()}
+        for role, text in texts:
             wanted[role].update(text)
-    for role, chars in wanted.items():
-        sets[role].add(chars)
-    layout = Layout(size, 9.5 if size == A5 else 10.5, sets)
-    for number, (issue, issue_words) in enumerate(zip(issues, words, strict=True)):
-        _lay_issue(layout, issue, number, issue_words, nested=len(issues) > 1)
-    _render(layout, issues, out, vocabulary(languages.book))
+        for role, chars in wanted.items():
+            self.sets[role].add(chars)
+
+    def add(self, issue: Issue) -> None:
+        """Lay out one issue and draw its sheets."""
+        languages = IssueLanguages(issue)
+        if self.volume:
+            self.language.add(languages)
+        elif not self.written:
+            self.first_lang = languages.lang
+        words = vocabulary(languages.lang)
+        self.prepare(_texts(issue, words))
+        folio = self.drawn + 1
+        _lay_issue(self.layout, issue, len(self.written), words, nested=self.volume)
+        sheets, self.layout.sheets = self.layout.sheets, []
+        self.draw(sheets, folio)
+        articles = sum(len(page.articles) for page in issue.pages)
+        self.written.append(_Written(issue.paper, issue.date, len(issue.pages), articles, folio))
+        self.sections.update(dict.fromkeys(page.section for page in issue.pages if page.section))
+
+    @property
+    def drawn(self) -> int:
+        """How many of the issues' sheets are drawn: the next one is numbered one more."""
+        return 0 if self.canvas is None else len(self.canvas._doc.Pages.pages)
+
+    def open(self) -> Canvas:
+        """The canvas, made when the first sheet is drawn (its first font must be one the book embeds)."""
+        if self.canvas is None:
+            self.canvas = Canvas(
+                self.out,
+                pagesize=(self.layout.page_width, self.layout.page_height),
+                pageCompression=1,
+                initialFontName=next(iter(self.sets["body"].glyphs.values()))[0],  # no unembedded Helvetica
+            )
+        return self.canvas
+
+    def draw(self, sheets: Sequence[Sheet], first: int, pages_of: dict[str, int] | None = None) -> None:
+        """Draw laid-out sheets: text, rules, running header, folio (numbered from `first`), bookmarks, links;
+        each sheet's content is compressed as soon as it is drawn."""
+        canvas, layout = self.open(), self.layout
+        body = layout.sets["body"]
+        if pages_of is None:
+            pages_of = {op.key: first + n for n, sh in enumerate(sheets) for op in sh.ops if isinstance(op, Mark)}
+        small = layout.body * 0.8
+        for number, sheet in enumerate(sheets, start=first):
+            lines = [op for op in sheet.ops if isinstance(op, TextLine)]
+            if sheet.header is not None:
+                header_y = layout.top + layout.body * 1.6
+                lines.append(TextLine(header_y, small, 0.35, layout.plain(sheet.header, "body", small, layout.left)))
+                canvas.setLineWidth(0.4)
+                canvas.setStrokeGray(0.5)
+                canvas.line(layout.left, header_y - 4, layout.left + layout.measure, header_y - 4)
+                folio, size = str(number), layout.body * 0.9
+                x = layout.left + (layout.measure - body.width(folio, size)) / 2
+                lines.append(
+                    TextLine(layout.bottom - layout.body * 2.4, size, 0.2, layout.plain(folio, "body", size, x))
+                )
+            for op in sheet.ops:
+                if isinstance(op, Mark):
+                    canvas.bookmarkPage(op.key, fit="XYZ", left=0, top=op.y)
+                    canvas.addOutlineEntry(op.title, op.key, level=op.level)
+                elif isinstance(op, Rule):
+                    canvas.setStrokeGray(0)
+                    canvas.setLineWidth(op.width)
+                    canvas.line(op.x1, op.y, op.x2, op.y)
+                elif isinstance(op, PageRef):
+                    folio = str(pages_of.get(op.key, ""))
+                    x = op.x - body.width(folio, op.size)
+                    lines.append(TextLine(op.y, op.size, 0, layout.plain(folio, "body", op.size, x)))
+                    _leader(canvas, op.leader, x - op.size * 0.6, op.y)
+                    canvas.linkAbsolute("", op.key, op.link)
+            canvas.addLiteral(text_block(lines, self.codes, registered))
+            canvas.showPage()
+            _compress(canvas._doc.Pages.pages[-1])
+
+    def front(self, words: Vocabulary) -> None:
+        """A volume's front matter: its papers, span and counts, then the contents, one line per issue with the
+        number of its title page; drawn last, then moved before the issues and numbered i, ii, …"""
+        papers = [issue.paper for issue in self.written]
+        masthead = words.list_sep.join(dict.fromkeys(papers))
+        dates = [issue.date for issue in self.written]
+        span = words.date_span(min(dates), max(dates))
+        pages, articles = sum(i.pages for i in self.written), sum(i.articles for i in self.written)
+        summary = words.volume_summary(len(self.written), pages, articles)
+        several_papers = len(set(papers)) > 1
+        entries = [
+            f"{words.long_date(i.date)}{words.list_sep + i.paper if several_papers else ''}" for i in self.written
+        ]
+        self.prepare([("head", masthead + words.contents), ("body", span + summary + "0123456789" + "".join(entries))])
+        layout, styles = self.layout, _styles(self.layout.body)
+        layout.new_sheet(None)
+        layout.y -= layout.body * 4
+        layout.paragraph(masthead, styles["paper"])
+        layout.paragraph(span, styles["date"])
+        layout.paragraph(summary, styles["summary"])
+        layout.rule(1.2, layout.body)
+        layout.paragraph(words.contents, styles["page"])
+        for number, entry in enumerate(entries):
+            _contents_line(layout, entry, f"i{number}")
+        sheets, layout.sheets = layout.sheets, []
+        self.draw(sheets, 0, {f"i{n}": issue.folio for n, issue in enumerate(self.written)})
+        canvas = self.open()
+        pages = canvas._doc.Pages.pages
+        pages[:] = pages[-len(sheets) :] + pages[: -len(sheets)]
+        canvas.addPageLabel(0, "ROMAN_LOWER")
+        canvas.addPageLabel(len(sheets), "ARABIC")
+
+    def finish(self) -> None:
+        """The front matter of a volume, the metadata, the outline and the fonts; then save the book."""
+        lang = self.language.lang if self.volume else self.first_lang
+        words = vocabulary(lang)
+        if self.volume:
+            self.front(words)
+        canvas = self.open()
+        papers = [issue.paper for issue in self.written]
+        title = span_title(papers, [issue.date for issue in self.written], words)
+        canvas._doc.Catalog.Lang = pdfdoc.PDFString(self.options.language(papers) or words.lang)
+        canvas.setTitle(title)
+        canvas.setAuthor(words.list_sep.join(self.options.publishers(papers)))
+        canvas.setSubject(f"{title}: {words.pdf_subject(sum(issue.articles for issue in self.written))}")
+        canvas.setCreator("epaper")
+        canvas.setKeywords(", ".join([*self.options.places(papers), *self.sections]))
+        canvas.showOutline()
+        doc = canvas._doc  # reportlab's TrueType subsets are kept per document
+        for composite in self.codes.values():
+            composite.add_objects(doc)
+        use_a85 = rl_config.useA85
+        rl_config.useA85 = 0  # binary streams: a third smaller, and ASCII85 in pure Python is slow
+        try:
+            canvas.save()
+        finally:
+            rl_config.useA85 = use_a85
+
+
+def _compress(page: pdfdoc.PDFPage) -> None:
+    """Keep a drawn page's content compressed, as the file will hold it, rather than as text until the save."""
+    content = zlib.compress(page.stream.encode("utf-8"))  # as reportlab would
+    filters = pdfdoc.PDFDictionary({"Filter": pdfdoc.PDFArray([pdfdoc.PDFName("FlateDecode")])})
+    page.Contents = pdfdoc.PDFStream(filters, content)
+    page.stream = None
 
 
 def _lay_issue(layout: Layout, issue: Issue, number: int, words: Vocabulary, *, nested: bool) -> None:
@@ -108,17 +296,8 @@ def _lay_issue(layout: Layout, issue: Issue, number: int, words: Vocabulary, *, 
     layout.paragraph(words.long_date(issue.date), styles["date"])
     layout.paragraph(words.summary(len(issue.pages), len(issue.articles())), styles["summary"])
     layout.rule(1.2, layout.body)
-    toc = styles["toc"]
     for index, page in enumerate(pages):
-        layout.need(toc.leading)
-        key = f"i{number}p{index}"
-        title = words.page_heading(page.label, page.section)
-        layout.paragraph(title, toc)
-        y = layout.y + toc.leading / 2 - 0.36 * toc.size
-        right = layout.left + layout.measure
-        start = layout.left + layout.sets["body"].width(title, toc.size) + toc.size
-        link = (layout.left, y - 4, right, y + toc.size)
-        layout.sheets[-1].ops.append(PageRef(key, right, y, toc.size, link, start))
+        _contents_line(layout, words.page_heading(page.label, page.section), f"i{number}p{index}")
     for index, page in enumerate(pages):
         title = words.page_heading(page.label, page.section)
         layout.new_sheet(_header(issue, page, words))
@@ -130,6 +309,18 @@ def _lay_issue(layout: Layout, issue: Issue, number: int, words: Vocabulary, *, 
             if article_number:
                 layout.rule(0.4, layout.body * 0.8)
             _lay_article(layout, article, f"i{number}p{index}a{article_number}", level + 1, words)
+
+
+def _contents_line(layout: Layout, title: str, key: str) -> None:
+    """One line of a contents list: the title, dot leaders, and the number of the page where `key` is marked."""
+    toc = _styles(layout.body)["toc"]
+    layout.need(toc.leading)
+    layout.paragraph(title, toc)
+    y = layout.y + toc.leading / 2 - 0.36 * toc.size
+    right = layout.left + layout.measure
+    start = layout.left + layout.sets["body"].width(title, toc.size) + toc.size
+    link = (layout.left, y - 4, right, y + toc.size)
+    layout.sheets[-1].ops.append(PageRef(key, right, y, toc.size, link, start))
 
 
 def _lay_article(layout: Layout, article: Article, key: str, level: int, words: Vocabulary) -> None:
@@ -167,65 +358,6 @@ def _lay_article(layout: Layout, article: Article, key: str, level: int, words: 
             layout.paragraph(extra, styles["text"])
     if article.editors:
         layout.paragraph(words.people(article.editors), styles["editors"])
-
-
-def _render(layout: Layout, issues: Sequence[Issue], out: BinaryIO, words: Vocabulary) -> None:
-    """Draw the laid-out sheets: text, rules, running header, folio, bookmarks and metadata."""
-    papers = list(dict.fromkeys(issue.paper for issue in issues))
-    title = book_title(issues, words)
-    body = layout.sets["body"]
-    canvas = Canvas(
-        out,
-        pagesize=(layout.page_width, layout.page_height),
-        lang=words.lang,
-        pageCompression=1,
-        initialFontName=next(iter(body.glyphs.values()))[0],  # a TrueType font, so no unembedded Helvetica
-    )
-    canvas.setTitle(title)
-    canvas.setAuthor(words.list_sep.join(papers))
-    canvas.setSubject(f"{title}: {words.pdf_subject(sum(len(issue.articles()) for issue in issues))}")
-    canvas.setCreator("epaper")
-    canvas.setKeywords(", ".join(dict.fromkeys(p.section for i in issues for p in i.pages if p.section)))
-    pages_of = {op.key: n + 1 for n, sheet in enumerate(layout.sheets) for op in sheet.ops if isinstance(op, Mark)}
-    small = layout.body * 0.8
-    doc = canvas._doc  # reportlab's TrueType subsets are kept per document
-    codes: dict[str, Composite] = {}
-    for number, sheet in enumerate(layout.sheets, start=1):
-        lines = [op for op in sheet.ops if isinstance(op, TextLine)]
-        if sheet.header is not None:
-            header_y = layout.top + layout.body * 1.6
-            lines.append(TextLine(header_y, small, 0.35, layout.plain(sheet.header, "body", small, layout.left)))
-            canvas.setLineWidth(0.4)
-            canvas.setStrokeGray(0.5)
-            canvas.line(layout.left, header_y - 4, layout.left + layout.measure, header_y - 4)
-            folio, size = str(number), layout.body * 0.9
-            x = layout.left + (layout.measure - body.width(folio, size)) / 2
-            lines.append(TextLine(layout.bottom - layout.body * 2.4, size, 0.2, layout.plain(folio, "body", size, x)))
-        for op in sheet.ops:
-            if isinstance(op, Mark):
-                canvas.bookmarkPage(op.key, fit="XYZ", left=0, top=op.y)
-                canvas.addOutlineEntry(op.title, op.key, level=op.level)
-            elif isinstance(op, Rule):
-                canvas.setStrokeGray(0)
-                canvas.setLineWidth(op.width)
-                canvas.line(op.x1, op.y, op.x2, op.y)
-            elif isinstance(op, PageRef):
-                folio = str(pages_of.get(op.key, ""))
-                x = op.x - body.width(folio, op.size)
-                lines.append(TextLine(op.y, op.size, 0, layout.plain(folio, "body", op.size, x)))
-                _leader(canvas, op.leader, x - op.size * 0.6, op.y)
-                canvas.linkAbsolute("", op.key, op.link)
-        canvas.addLiteral(text_block(lines, codes, registered))
-        canvas.showPage()
-    canvas.showOutline()
-    for composite in codes.values():
-        composite.add_objects(doc)
-    use_a85 = rl_config.useA85
-    rl_config.useA85 = 0  # binary streams: a third smaller, and ASCII85 in pure Python is slow
-    try:
-        canvas.save()
-    finally:
-        rl_config.useA85 = use_a85
 
 
 def _leader(canvas: Canvas, x1: float, x2: float, y: float) -> None:

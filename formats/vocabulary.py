@@ -54,6 +54,16 @@ class Vocabulary:
     articles: tuple[str, str]
     subject: str
     """The PDF's subject after the papers and dates: `电子报 128 篇`, `128 articles`."""
+    issues: tuple[str, str]
+    volume_counts: str
+    """How much a volume holds: `共 30 期 · 480 版 · 3840 篇`."""
+    short_date: str
+    span: str
+    """The first and last day of a volume: `2025年8月1日至2025年8月30日`."""
+    previous: str
+    next: str
+    issue_contents: str
+    """The link from an article of a volume back to its issue's contents."""
     fields: dict[str, str]
     """The names of an article's parts, as the text export marks its lines: `【标题】`, `[Title] `."""
 
@@ -75,6 +85,19 @@ class Vocabulary:
     def summary(self, pages: int, articles: int) -> str:
         """How much an issue holds: `共 3 版 · 12 篇`, `1 page · 1 article`."""
         return self.counts.format(pages=self.count(pages, self.pages), articles=self.count(articles, self.articles))
+
+    def volume_summary(self, issues: int, pages: int, articles: int) -> str:
+        """How much a volume holds: `共 30 期 · 480 版 · 3840 篇`, `30 issues · 480 pages · 3840 articles`."""
+        return self.volume_counts.format(
+            issues=self.count(issues, self.issues),
+            pages=self.count(pages, self.pages),
+            articles=self.count(articles, self.articles),
+        )
+
+    def date_span(self, first: dt.date, last: dt.date) -> str:
+        """The days a volume covers: `2025年8月1日至2025年8月30日`, `1 August 2025 – 30 August 2025`."""
+        days = [self.short_date.format(year=d.year, month=self.months[d.month - 1], day=d.day) for d in (first, last)]
+        return days[0] if first == last else self.span.format(first=days[0], last=days[1])
 
     def pdf_subject(self, articles: int) -> str:
         """The PDF's subject after its papers and dates."""
@@ -115,6 +138,13 @@ _CHINESE = Vocabulary(
     pages=("{n} 版", "{n} 版"),
     articles=("{n} 篇", "{n} 篇"),
     subject="电子报 {articles}",
+    issues=("{n} 期", "{n} 期"),
+    volume_counts="共 {issues} · {pages} · {articles}",
+    short_date="{year}年{month}月{day}日",
+    span="{first}至{last}",
+    previous="上一篇",
+    next="下一篇",
+    issue_contents="本期目录",
     fields=dict(
         zip(_FIELDS, ("引题", "标题", "副题", "署名", "作者", "电头", "上接", "下转", "图", "编辑"), strict=True)
     ),
@@ -145,6 +175,13 @@ _ENGLISH = Vocabulary(
     pages=("{n} page", "{n} pages"),
     articles=("{n} article", "{n} articles"),
     subject="{articles}",
+    issues=("{n} issue", "{n} issues"),
+    volume_counts="{issues} · {pages} · {articles}",
+    short_date="{day} {month} {year}",
+    span="{first} – {last}",
+    previous="Previous",
+    next="Next",
+    issue_contents="Contents of this issue",
     fields=dict(zip(_FIELDS, _ENGLISH_FIELDS, strict=True)),
 )
 
@@ -161,10 +198,15 @@ def issue_title(issue: Issue) -> str:
 
 def book_title(issues: Sequence[Issue], words: Vocabulary) -> str:
     """`衢州日报 2025-08-26`; for several issues, their papers and the span of their dates."""
-    papers = words.list_sep.join(dict.fromkeys(issue.paper for issue in issues))
-    dates = sorted({issue.date for issue in issues})
-    span = dates[0].isoformat() if len(dates) == 1 else f"{dates[0].isoformat()} – {dates[-1].isoformat()}"
-    return f"{papers} {span}"
+    return span_title([issue.paper for issue in issues], [issue.date for issue in issues], words)
+
+
+def span_title(papers: Iterable[str], dates: Iterable[dt.date], words: Vocabulary) -> str:
+    """A book's title from its issues' papers and dates, which is all a writer keeps of them once written."""
+    named = words.list_sep.join(dict.fromkeys(papers))
+    days = sorted(set(dates))
+    span = days[0].isoformat() if len(days) == 1 else f"{days[0].isoformat()} – {days[-1].isoformat()}"
+    return f"{named} {span}"
 
 
 # -- the language: one rule ----------------------------------------------------------------------------
@@ -226,29 +268,66 @@ def article_texts(article: Article) -> Iterable[str]:
         yield block.text
 
 
-class Languages:
-    """The language of a book, of each of its issues and of each of their articles, each text scanned once.
+class IssueLanguages:
+    """The language of one issue and of each of its articles, each text scanned once.
 
-    An issue's language picks its labels; an article whose own text holds no letter takes its issue's.
+    The issue's language picks its labels; an article whose own text holds no letter takes its issue's.
     """
 
+    def __init__(self, issue: Issue) -> None:
+        own = Letters([issue.paper, *(page.section or "" for page in issue.pages)])
+        self._articles = [[Letters(article_texts(article)) for article in page.articles] for page in issue.pages]
+        self._parts = [own, *(part for page in self._articles for part in page)]
+        self.lang = language_from(self._parts)
+        self.latin = sum(part.latin for part in self._parts)
+
+    def article(self, page: int, article: int) -> str:
+        """The language of one article (pages and articles numbered from 0)."""
+        return language_from([self._articles[page][article]], self.lang)
+
+    def cjk(self) -> int:
+        """How many CJK characters the issue holds (counted only when asked: a book of several issues asks)."""
+        return sum(part.cjk for part in self._parts)
+
+
+class BookLanguage:
+    """The language of a book of several issues by the rule, added an issue at a time: only their counts of
+    letters are kept, so a writer need not hold the issues it has written."""
+
+    def __init__(self) -> None:
+        self.latin = 0
+        self.cjk = 0
+
+    def add(self, issue: IssueLanguages) -> None:
+        """Count one more issue's letters."""
+        self.latin += issue.latin
+        self.cjk += issue.cjk()
+
+    @property
+    def lang(self) -> str:
+        """Chinese when the issues hold at least as many CJK characters as Latin letters (or no letter)."""
+        return ENGLISH if self.cjk < self.latin else CHINESE
+
+
+class Languages:
+    """The language of a book, of each of its issues and of each of their articles, for issues in a list."""
+
     def __init__(self, issues: Sequence[Issue]) -> None:
-        self._own = [Letters([issue.paper, *(page.section or "" for page in issue.pages)]) for issue in issues]
-        self._articles = [
-            [[Letters(article_texts(article)) for article in page.articles] for page in issue.pages] for issue in issues
-        ]
-        parts = [
-            [own, *(part for page in pages for part in page)]
-            for own, pages in zip(self._own, self._articles, strict=True)
-        ]
-        self.book = language_from([part for issue in parts for part in issue])
-        self.issues = [language_from(issue) for issue in parts]
+        self._issues = [IssueLanguages(issue) for issue in issues]
+        self.issues = [found.lang for found in self._issues]
+        if len(self._issues) == 1:
+            self.book = self.issues[0]
+        else:
+            book = BookLanguage()
+            for found in self._issues:
+                book.add(found)
+            self.book = book.lang
 
     def article(self, issue: int, page: int, article: int) -> str:
         """The language of one article (numbered from 0 in the book, the issue and the page)."""
-        return language_from([self._articles[issue][page][article]], self.issues[issue])
+        return self._issues[issue].article(page, article)
 
 
 def issue_language(issue: Issue) -> str:
     """The language of one issue, by the rule."""
-    return Languages([issue]).issues[0]
+    return IssueLanguages(issue).lang

@@ -145,3 +145,30 @@ def test_language_weighs_every_letter_once(parts: list[list[str]], default: str)
 def test_latin_letters_are_counted_as_the_pattern_would(sample: str) -> None:
     pattern = re.compile("[A-Za-z\u00c0-\u027f]")
     assert vocabulary._latin_letters(sample) == len(pattern.findall(sample))
+
+
+def test_volume_labels_of_each_language() -> None:
+    first, last = dt.date(2025, 8, 1), dt.date(2025, 8, 31)
+    assert ZH.date_span(first, last) == "2025年8月1日至2025年8月31日"
+    assert EN.date_span(first, dt.date(2026, 1, 2)) == "1 August 2025 – 2 January 2026"
+    assert (ZH.date_span(first, first), EN.date_span(first, first)) == ("2025年8月1日", "1 August 2025")
+    assert ZH.volume_summary(30, 480, 3840) == "共 30 期 · 480 版 · 3840 篇"
+    assert EN.volume_summary(1, 1, 2) == "1 issue · 1 page · 2 articles"
+    assert EN.volume_summary(2, 3, 1) == "2 issues · 3 pages · 1 article"
+    assert (ZH.previous, ZH.next, ZH.issue_contents) == ("上一篇", "下一篇", "本期目录")
+    assert (EN.previous, EN.next, EN.issue_contents) == ("Previous", "Next", "Contents of this issue")
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.lists(_MIXED, min_size=1, max_size=3), min_size=1, max_size=4))
+def test_a_book_counted_an_issue_at_a_time_follows_the_rule_over_all_its_text(titles: list[list[str]]) -> None:
+    issues = [
+        Issue("报", dt.date(2025, 1, 1 + n), [Page("01", None, [Article(title) for title in page])])
+        for n, page in enumerate(titles)
+    ]
+    book = vocabulary.BookLanguage()
+    for issue in issues:
+        book.add(vocabulary.IssueLanguages(issue))
+    everything = [text for issue in issues for text in ["报", *(t for _p, a in issue.articles() for t in [a.title])]]
+    assert book.lang == vocabulary.language_of(everything)
+    assert vocabulary.Languages(issues).book == (book.lang if len(issues) > 1 else vocabulary.issue_language(issues[0]))
