@@ -47,6 +47,7 @@ class _PyYAML(NamedTuple):
     loader: Any
     no_alias_loader: Any
     dumper: Any
+    c_dumper: Any
 
 
 @functools.cache
@@ -64,7 +65,13 @@ def _pyyaml() -> _PyYAML:
             return super().compose_node(parent, index)
 
     class Dumper(yaml.SafeDumper):
-        """Not libyaml's dumper (it escapes characters beyond U+FFFF), with epaper's styles and no anchors."""
+        """The pure-Python dumper, for text beyond U+FFFF (libyaml escapes it), with epaper's styles, no anchors."""
+
+        def ignore_aliases(self, data: Any) -> bool:
+            return True
+
+    class CDumper(yaml.CSafeDumper):
+        """libyaml's dumper with epaper's styles and no anchors."""
 
         def ignore_aliases(self, data: Any) -> bool:
             return True
@@ -89,11 +96,12 @@ def _pyyaml() -> _PyYAML:
     def represent_quoted(dumper: Any, data: Quoted) -> Any:
         return dumper.represent_scalar("tag:yaml.org,2002:str", str(data), style="'")
 
-    Dumper.add_representer(str, represent_str)
-    Dumper.add_representer(Flow, represent_flow)
-    Dumper.add_representer(Long, represent_long)
-    Dumper.add_representer(Quoted, represent_quoted)
-    return _PyYAML(yaml, getattr(yaml, "CSafeLoader", yaml.SafeLoader), NoAliasLoader, Dumper)
+    for dumper in (Dumper, CDumper):
+        dumper.add_representer(str, represent_str)
+        dumper.add_representer(Flow, represent_flow)
+        dumper.add_representer(Long, represent_long)
+        dumper.add_representer(Quoted, represent_quoted)
+    return _PyYAML(yaml, getattr(yaml, "CSafeLoader", yaml.SafeLoader), NoAliasLoader, Dumper, CDumper)
 
 
 def plain(text: str) -> str:
@@ -128,6 +136,42 @@ class _Out(list[str]):
         if len(self) >= max(at_least, 1):
             self.write("".join(self))
             self.clear()
+
+
+def dump_to_c(data: dict[str, Any], write: Callable[[str], object]) -> None:
+    """`dump_to` through libyaml: the scalar keys in one go, a sequence item by item (a page at a time)."""
+    scalars: dict[str, Any] = {}
+    for key, value in data.items():
+        if isinstance(value, (list, Iterator)):
+            items = iter(value)
+            first = next(items, _NOTHING)
+            if first is _NOTHING:
+                scalars[key] = []
+                continue
+            if scalars:
+                write(_libyaml(scalars))
+                scalars = {}
+            write(f"{key}:\n")
+            for item in itertools.chain([first], items):
+                write(_libyaml([item]))
+        else:
+            scalars[key] = value
+    if scalars:
+        write(_libyaml(scalars))
+
+
+def _libyaml(data: Any) -> str:
+    """Plain data as YAML text through libyaml, or through the pure-Python dumper when libyaml's text holds `\\U`.
+
+    libyaml escapes a character beyond U+FFFF as `\\U0001F600` where PyYAML writes it as it is; any such escape
+    (or a backslash-U in the text itself) sends the data to the pure-Python dumper, whose text is the reference.
+    """
+    pyyaml = _pyyaml()
+    options = {"allow_unicode": True, "sort_keys": False, "default_flow_style": False, "width": 10**6}
+    text = str(pyyaml.yaml.dump(data, Dumper=pyyaml.c_dumper, **options))
+    if "\\U" in text:
+        text = str(pyyaml.yaml.dump(data, Dumper=pyyaml.dumper, **options))
+    return text
 
 
 def dump_with_pyyaml(data: Any) -> str:

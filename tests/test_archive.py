@@ -357,3 +357,16 @@ def test_an_issue_without_pages_is_written_the_same_streamed_or_whole() -> None:
     schema.dump_to(empty, out)
     assert out.getvalue().decode("utf-8") == schema.dump(empty) == schema.dump_with_pyyaml(empty)
     assert "pages: []\n" in schema.dump(empty)
+
+
+def _c_dump(generated: Issue) -> str:
+    chunks: list[str] = []
+    pages = (schema._page_to_data(page) for page in generated.pages)
+    yamltext.dump_to_c(schema._issue_data(generated, pages), chunks.append)
+    return "".join(chunks)
+
+
+@settings(max_examples=int(os.environ.get("EPAPER_FUZZ_EXAMPLES", "400")), deadline=None)
+@given(hostile_issues() | issues())
+def test_libyaml_writes_exactly_what_the_hand_written_emitter_writes(generated: Issue) -> None:
+    assert _c_dump(generated) == schema.dump(generated)
