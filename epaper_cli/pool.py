@@ -10,14 +10,14 @@ process's to handle, and leave as soon as this process is gone, even when it is 
 from __future__ import annotations
 
 import itertools
-import multiprocessing
 import os
-import signal
-import threading
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
-from concurrent.futures import Future, ProcessPoolExecutor
-from typing import TypeVar
+from typing import TYPE_CHECKING, TypeVar
+
+if TYPE_CHECKING:  # the pool's modules load only when a pool starts: a short run never pays for them
+    import multiprocessing.process
+    from concurrent.futures import Future, ProcessPoolExecutor
 
 T = TypeVar("T")
 R = TypeVar("R")
@@ -104,6 +104,9 @@ def _chunks(items: Iterator[T], here: Callable[[T], bool]) -> Iterator[tuple[boo
 
 def _start(workers: int) -> ProcessPoolExecutor:
     """A process pool; forked where the system can fork, so workers start at once with what is loaded here."""
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
     methods = multiprocessing.get_all_start_methods()
     context = multiprocessing.get_context("fork") if "fork" in methods else None
     return ProcessPoolExecutor(workers, mp_context=context, initializer=_worker_started)
@@ -125,6 +128,10 @@ def _run_chunk(function: Callable[[T], R], chunk: list[T]) -> list[R]:
 
 def _worker_started() -> None:
     """In each worker: leave Ctrl-C to the main process, and leave when the main process is gone."""
+    import multiprocessing
+    import signal
+    import threading
+
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     parent = multiprocessing.parent_process()
     if parent is not None:
