@@ -60,7 +60,7 @@ def ordered_map(
         if not local:
             try:
                 future = pool.submit(_run_chunk, function, chunk)
-            except RuntimeError:  # the pool broke (a worker died): the rest is done here
+            except (RuntimeError, OSError):  # the pool broke (a worker died) or cannot fork: done here
                 future = None
         in_flight.append((future, chunk))
 

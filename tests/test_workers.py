@@ -189,3 +189,14 @@ def test_ctrl_c_stops_a_parallel_import_with_one_line_and_a_valid_archive(tmp_pa
         pytest.skip("the import finished before Ctrl-C reached it")
     assert (process.returncode, err) == (130, b"epaper: interrupted\n")
     assert run("check", "--archive", "a", cwd=tmp_path).returncode == 0
+
+
+def test_a_system_that_cannot_start_workers_gets_the_work_done_here(monkeypatch: pytest.MonkeyPatch) -> None:
+    import concurrent.futures
+
+    def no_more_processes(*_args: object, **_kwargs: object) -> object:
+        raise OSError(11, "Resource temporarily unavailable")
+
+    monkeypatch.setattr(concurrent.futures.ProcessPoolExecutor, "submit", no_more_processes)
+    results = list(pool.ordered_map(square_and_pid, range(200), 2))
+    assert results == [(n * n, os.getpid()) for n in range(200)]
