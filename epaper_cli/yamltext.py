@@ -3,9 +3,9 @@
 Writing: `yaml.CSafeDumper` with the schema's styles (one-line `{role, name}` pairs, `|-` blocks for long text,
 quoted number-like labels), a page at a time; the pure-Python dumper takes any piece that libyaml would escape.
 Reading: the canonical layout is read line by line, because PyYAML's constructor runs in Python even with
-libyaml: a 344 KB issue loads in 17 ms this way and in 71 ms with `CSafeLoader`, and `epaper show` on the
-128-article bench issue uses 1.5× the CPU without it. Anything else (a file edited by hand, a scalar the
-reader cannot prove plain) goes to PyYAML's safe loader.
+libyaml: a 344 KB issue loads in 17 ms this way and in 71 ms with `CSafeLoader` (`bench/yaml_load.py`), and
+`epaper show` on the 128-article bench issue uses 1.5× the CPU without it. Anything else (a file edited by
+hand, a scalar the reader cannot prove plain) goes to PyYAML's safe loader.
 """
 
 from __future__ import annotations
