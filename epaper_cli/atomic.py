@@ -1,4 +1,5 @@
-"""Whole-or-nothing file writes: a temp file in the target's folder, fsync, rename, fsync the folder."""
+"""Whole-or-nothing file writes, the one routine every file epaper writes goes through: a temp file in the
+target's folder, fsync, rename, fsync the folder."""
 
 from __future__ import annotations
 
@@ -13,32 +14,39 @@ from typing import BinaryIO
 TEMP_PREFIX = ".tmp-"
 
 
-def write_atomic(path: Path, fill: Callable[[BinaryIO], None]) -> None:
-    """Let `fill` write the file's content; the file appears complete or not at all, even if `fill` fails."""
-    fd, temp = _create_temp(path)
+def write_atomic(path: str | Path, fill: Callable[[BinaryIO], object], *, durable: bool = True) -> None:
+    """Let `fill` write the file's content; the file appears complete or not at all, even if `fill` fails.
+
+    With `durable=False` nothing is synced: the caller makes the file durable later (`sync_files`), when one
+    sync for many files is cheaper than one per file.
+    """
+    folder = os.path.dirname(path) or "."
+    fd, temp = _create_temp(folder)
     try:
         with os.fdopen(fd, "wb") as handle:
             fill(handle)
-            handle.flush()
-            os.fsync(handle.fileno())
+            if durable:
+                handle.flush()
+                os.fsync(handle.fileno())
         os.chmod(temp, 0o644 & ~_umask())
         os.replace(temp, path)
     except BaseException:
         with contextlib.suppress(OSError):
             os.unlink(temp)
         raise
-    fsync_dir(path.parent)
+    if durable:
+        fsync_dir(folder)
 
 
-def _create_temp(path: Path) -> tuple[int, str]:
-    """A new, empty temp file beside `path` that no one else can have (O_EXCL), readable by this user only."""
+def _create_temp(folder: str) -> tuple[int, str]:
+    """A new, empty temp file in `folder` that no one else can have (O_EXCL), readable by this user only."""
     for attempt in range(100):
-        temp = os.path.join(path.parent, f"{TEMP_PREFIX}{os.getpid()}-{time.monotonic_ns()}-{attempt}.part")
+        temp = os.path.join(folder, f"{TEMP_PREFIX}{os.getpid()}-{time.monotonic_ns()}-{attempt}.part")
         try:
             return os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0), 0o600), temp
         except FileExistsError:
             continue
-    raise FileExistsError(errno.EEXIST, "cannot create a temp file", str(path.parent))
+    raise FileExistsError(errno.EEXIST, "cannot create a temp file", folder)
 
 
 def can_defer_sync() -> bool:
@@ -47,7 +55,7 @@ def can_defer_sync() -> bool:
 
 
 def sync_files(paths: list[str]) -> None:
-    """Make files written without fsync durable: one by one when few, else one system-wide sync.
+    """Make files written with `durable=False` durable: one by one when few, else one system-wide sync.
 
     Thousands of fsyncs cost far more than one sync; for a handful, a sync of every filesystem costs more.
     """

@@ -5,8 +5,9 @@ from __future__ import annotations
 import hashlib
 from pathlib import Path
 
-from epaper_cli.archive import RAW_DIR, Archive, safe_component
+from epaper_cli.archive import Archive
 from epaper_cli.errors import ArchiveError
+from epaper_cli.layout import RAW_DIR, safe_component
 from epaper_cli.model import Issue, article_id, page_sort_key
 from epaper_cli.registry import archive_problems
 

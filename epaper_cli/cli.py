@@ -4,7 +4,7 @@ import datetime as dt
 import itertools
 import os
 import sys
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any, NoReturn
@@ -149,9 +149,9 @@ def import_command(
 
     Example: epaper import --archive ~/papers captures/*.txt
     """
-    from epaper_cli.formats import ReadOptions, read_bytes
-    from epaper_cli.importing import ImportReport, expand_paths, run_import
-    from epaper_cli.workers import available_cpus
+    from epaper_cli.console import ImportConsole
+    from epaper_cli.formats import ReadOptions
+    from epaper_cli.importing import expand_paths, run_import
 
     with errors_to_exit():
         if year is not None and not 1800 <= year <= 2200:
@@ -167,34 +167,17 @@ def import_command(
         first = next(names, None)
         if first is None:
             raise UsageError("import", "no *.txt file in the folders given")
-        inputs: Iterable[str] = itertools.chain([first], names)
-        progress = _Progress() if not quiet and sys.stderr.isatty() else None
-        if progress is not None:
-            inputs = progress.count(inputs)
-        printer = _JsonArray() if json_output else None
+        console = ImportConsole(json_output=json_output, quiet=quiet, dry_run=dry_run)
         report = run_import(
             open_archive(archive),
-            inputs,
-            lambda data, name: read_bytes(data, name, options),
-            jobs=jobs if jobs is not None else available_cpus(),
+            console.watch(itertools.chain([first], names)),
+            options,
+            jobs=jobs,
             dry_run=dry_run,
-            report=ImportReport(emit=printer.add if printer else _print_outcome),
-            progress=progress.step if progress is not None else None,
+            report=console.report(),
+            progress=console.step,
         )
-        if progress is not None:
-            progress.done()
-        if printer:
-            printer.close()
-    for error in report.failures:
-        say(f"epaper: {error.what}: {error.why}")
-    if not quiet:
-        for note in report.notes:
-            say(f"epaper: {note}")
-        summary = ", ".join(f"{n} {s}" for s, n in report.counts.items())
-        failed = f"; {len(report.failures)} failed" if report.failures else ""
-        say(f"epaper: {'would import' if dry_run else 'imported'}: {summary}{failed}")
-    if report.failures:
-        raise typer.Exit(1)
+    raise typer.Exit(console.finish(report))
 
 
 def _check_encoding(name: str) -> None:
@@ -205,69 +188,6 @@ def _check_encoding(name: str) -> None:
         codecs.lookup(name)
     except LookupError:
         raise UsageError("--encoding", f"unknown encoding {name!r}") from None
-
-
-class _Progress:
-    """A progress line on the terminal (only when standard error is one): `importing 120/2880`."""
-
-    def __init__(self) -> None:
-        self.index = 0
-        self.total = 0
-
-    def count(self, names: Iterable[str]) -> list[str]:
-        """List the inputs to know the total: done only for a person watching; scripts stream the folder."""
-        listed = list(names)
-        self.total = len(listed)
-        return listed
-
-    def step(self) -> None:
-        self.index += 1
-        if self.total > 1:
-            sys.stderr.write(f"\rimporting {self.index}/{self.total}")
-            sys.stderr.flush()
-
-    def done(self) -> None:
-        if self.total > 1:
-            sys.stderr.write("\r\033[K")
-
-
-def _print_outcome(_name: str, o: Any) -> None:
-    """One imported article as a tab-separated line, printed as soon as its issue is written."""
-    if sys.stdout.isatty() and sys.stderr.isatty():
-        sys.stderr.write("\r\033[K")  # clear the progress line, which shares the terminal
-    typer.echo(f"{o.status}\t{o.paper}\t{o.date}\t{o.page}\t{o.article_id}\t{o.title}")
-
-
-class _JsonArray:
-    """Stream import results as one JSON array, element by element, so a long run holds none of them."""
-
-    def __init__(self) -> None:
-        self.count = 0
-
-    def add(self, name: str, outcome: Any) -> None:
-        import json
-
-        item = json.dumps(_outcome_json(name, outcome), ensure_ascii=False, indent=2).replace("\n", "\n  ")
-        sys.stdout.write(("[\n  " if self.count == 0 else ",\n  ") + item)
-        self.count += 1
-
-    def close(self) -> None:
-        sys.stdout.write("\n]\n" if self.count else "[]\n")
-        sys.stdout.flush()
-
-
-def _outcome_json(name: str, outcome: Any) -> dict[str, Any]:
-    """The stable JSON shape of one imported article."""
-    return {
-        "file": name,
-        "paper": outcome.paper,
-        "date": outcome.date.isoformat(),
-        "page": outcome.page,
-        "title": outcome.title,
-        "id": outcome.article_id,
-        "status": outcome.status,
-        "path": str(outcome.path),
-    }
 
 
 # -- export --------------------------------------------------------------------------------------------

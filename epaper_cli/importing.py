@@ -1,22 +1,28 @@
-"""`epaper import`: read each input into the model, keep its raw bytes, merge its articles into the archive."""
+"""`epaper import`: parse each input into the model, check every issue it touches, keep its raw bytes, merge its
+articles into the archive.
+
+The inputs are read and parsed in worker processes when there are many (`pool`); everything else happens here,
+in input order: the check, the raw captures, the issue files. Articles are gathered by issue, so an issue file
+is read and written once for a run of captures of that issue, not once per article; only a few issues are held
+at a time, so memory does not grow with the run.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import os
 import sys
 import warnings
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 
-from epaper_cli.archive import Archive, Outcome
+from epaper_cli import pool
+from epaper_cli.archive import Archive, Outcome, Stored
 from epaper_cli.errors import EpaperError, InputError
+from epaper_cli.formats import ReadOptions, read_bytes
 from epaper_cli.model import Article, Issue, Page
 from epaper_cli.registry import under_registered_name
-from epaper_cli.workers import ordered_map
-
-Reader = Callable[[bytes, str], list[Issue]]
-"""Parses one input's bytes (given its name, for messages) into issues."""
 
 STDIN = "-"
 MAX_INPUT_BYTES = 16 * 1024 * 1024
@@ -25,14 +31,6 @@ HELD_ARTICLES = 100
 """Articles gathered before the oldest gathered issue is written out: memory stays the same however long the run."""
 MAX_OPEN_ISSUES = 8
 """Issues gathered at once, so captures of a few papers or days interleaved in one folder still batch well."""
-
-
-@dataclass
-class Input:
-    """One input file's name (as the user wrote it) and its raw bytes."""
-
-    name: str
-    data: bytes
 
 
 @dataclass
@@ -81,15 +79,44 @@ def _walk_sorted(folder: str) -> Iterator[str]:
             yield path
 
 
-def read_input(name: str, read_stdin: Callable[[int], bytes]) -> Input:
-    """Read one input's bytes, turning OS errors into one-line input errors."""
+@dataclass
+class Parsed:
+    """One input read and parsed: its raw bytes, issues and notes, or the error that stopped it.
+
+    All that a worker process sends back: it reads and parses, and touches nothing else.
+    """
+
+    name: str
+    raw: bytes = b""
+    issues: list[Issue] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+    error: EpaperError | None = None
+
+
+def parse_input(name: str, options: ReadOptions) -> Parsed:
+    """Read one input and parse it; any failure is kept in the result."""
+    try:
+        name, raw = read_input(name)
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            issues = read_bytes(raw, name, options)
+    except EpaperError as error:
+        return Parsed(name, error=error)
+    notes = [str(warning.message) for warning in caught]
+    if not issues and not notes:
+        notes.append(f"{name}: no article in it: skipped")
+    return Parsed(name, raw, issues, notes)
+
+
+def read_input(name: str) -> tuple[str, bytes]:
+    """One input's name for messages and its bytes, OS errors turned into one-line input errors."""
     if name == STDIN:
-        return _bounded(Input("<stdin>", read_stdin(MAX_INPUT_BYTES + 1)))
+        return "<stdin>", _bounded("<stdin>", sys.stdin.buffer.read(MAX_INPUT_BYTES + 1))
     try:
         with open(name, "rb") as handle:
             # Ask for what the file holds, not for the limit: read(limit) would allocate the limit every time.
             size = os.fstat(handle.fileno()).st_size
-            return _bounded(Input(name, handle.read(min(size, MAX_INPUT_BYTES) + 1)))
+            return name, _bounded(name, handle.read(min(size, MAX_INPUT_BYTES) + 1))
     except FileNotFoundError as exc:
         raise InputError(name, "no such file") from exc
     except IsADirectoryError as exc:
@@ -98,116 +125,117 @@ def read_input(name: str, read_stdin: Callable[[int], bytes]) -> Input:
         raise InputError(name, f"cannot read: {exc.strerror or exc}") from exc
 
 
-def _bounded(item: Input) -> Input:
+def _bounded(name: str, data: bytes) -> bytes:
     """Refuse an input too large to be a capture."""
-    if len(item.data) > MAX_INPUT_BYTES:
+    if len(data) > MAX_INPUT_BYTES:
         limit = MAX_INPUT_BYTES // (1024 * 1024)
-        raise InputError(
-            item.name, f"larger than {limit} MB: not a capture (split it, or import the files it came from)"
-        )
-    return item
-
-
-@dataclass
-class Parsed:
-    """One input read, parsed and its raw bytes kept: its issues and notes, or the error that stopped it."""
-
-    name: str
-    issues: list[Issue] = field(default_factory=list)
-    notes: list[str] = field(default_factory=list)
-    error: EpaperError | None = None
-    unsynced: list[str] = field(default_factory=list)
-    """Raw files written for it and not yet synced: the process that writes the issue files syncs them first."""
-
-
-def parse_input(
-    name: str, read: Reader, keep_raw: Archive | None = None, read_stdin: Callable[[int], bytes] | None = None
-) -> Parsed:
-    """Read one input, parse it and keep its raw bytes in `keep_raw` (none on a dry run).
-
-    Any failure is kept in the result, which is all that goes back when this runs in a worker process.
-    """
-    try:
-        item = read_input(name, read_stdin or sys.stdin.buffer.read)
-        with warnings.catch_warnings(record=True) as caught:
-            warnings.simplefilter("always")
-            issues = read(item.data, item.name)
-        if issues and keep_raw is not None:  # the reader has hashed the bytes: every article's source names them
-            sources = (article.source for issue in issues for _page, article in issue.articles())
-            keep_raw.store_raw(item.data, next((source.sha256 for source in sources if source), None))
-    except EpaperError as error:
-        return Parsed(name, error=error)
-    notes = [str(warning.message) for warning in caught]
-    if not issues and not notes:
-        notes.append(f"{item.name}: no article in it: skipped")
-    return Parsed(item.name, issues, notes, unsynced=keep_raw.release_unsynced() if keep_raw is not None else [])
+        raise InputError(name, f"larger than {limit} MB: not a capture (split it, or import the files it came from)")
+    return data
 
 
 def run_import(
     archive: Archive,
     names: Iterable[str],
-    read: Reader,
+    options: ReadOptions,
     *,
-    jobs: int = 1,
+    jobs: int | None = None,
     dry_run: bool = False,
     report: ImportReport | None = None,
     progress: Callable[[], None] | None = None,
-    read_stdin: Callable[[int], bytes] | None = None,
 ) -> ImportReport:
     """Import every input, each all-or-nothing; a failed input is reported and the rest still go in.
 
-    With `jobs` > 1 the inputs are read, parsed and their raw bytes kept by that many worker processes while
-    this one writes the issue files, in input order. Articles are gathered by issue, so an issue file is
-    loaded and written once for a run of captures of that issue, not once per article; only a few issues are
-    held at a time, so memory does not grow with the run.
+    `jobs` processes read and parse (default: one per CPU; standard input is always read here).
     """
     report = report if report is not None else ImportReport()
-    pending: dict[tuple[str, dt.date], tuple[Issue, dict[int, str]]] = {}
-    held = 0
-
-    def parse(name: str) -> Parsed:
-        return parse_input(name, read, None if dry_run else archive, read_stdin)
-
-    # Standard input can only be read here, not in a worker.
-    workers = jobs if jobs > 1 else 0
-    for parsed in ordered_map(parse, names, workers, here=lambda name: name == STDIN):
+    gathering = _Gathering(archive, report, dry_run)
+    parse = functools.partial(parse_input, options=options)
+    jobs = jobs if jobs is not None else pool.available_cpus()
+    for parsed in pool.ordered_map(parse, names, jobs, here=lambda name: name == STDIN):
         if progress is not None:
             progress()
         report.notes.extend(parsed.notes)
         if parsed.error is not None:
             report.failures.append(parsed.error)
             continue
-        archive.adopt_unsynced(parsed.unsynced)
-        for issue in parsed.issues:
-            issue = under_registered_name(archive, issue)  # an alias in papers.yaml: 衢州日報 → 衢州日报
-            key = (issue.paper, issue.date)
-            gathered, files = pending.pop(key) if key in pending else (Issue(issue.paper, issue.date, []), {})
-            pending[key] = (gathered, files)  # most recently used last
-            for page, article in issue.articles():
-                _add(gathered, page, article)
-                files[id(article)] = parsed.name
-                held += 1
-        while pending and (held > HELD_ARTICLES or len(pending) > MAX_OPEN_ISSUES):
-            oldest = next(iter(pending))
-            held -= _write(archive, *pending.pop(oldest), report, dry_run)
-    for gathered, files in pending.values():
-        _write(archive, gathered, files, report, dry_run)
+        try:
+            gathering.add(parsed)
+        except EpaperError as error:
+            report.failures.append(error)
+    gathering.write_all()
     if not dry_run and archive.root.is_dir():
         archive.clean_stale_temps()
     return report
 
 
-def _write(archive: Archive, gathered: Issue, names: dict[int, str], report: ImportReport, dry_run: bool) -> int:
-    """Merge one gathered issue into the archive (or preview it); return how many articles it held."""
-    try:
-        outcomes = archive.merge(gathered, write=not dry_run)
-    except EpaperError as error:
-        report.failures.append(error)
-        return len(names)
-    files = [names[id(article)] for _page, article in gathered.articles()]
-    for name, outcome in zip(files, outcomes, strict=True):
-        report.record(name, outcome)
-    return len(names)
+@dataclass
+class _Open:
+    """One issue being gathered: its file as checked when opened, the incoming articles, each one's input."""
+
+    stored: Stored
+    incoming: Issue
+    inputs: dict[int, str] = field(default_factory=dict)
+
+
+class _Gathering:
+    """The issues being gathered, most recently used last, each written once it is the oldest of too many."""
+
+    def __init__(self, archive: Archive, report: ImportReport, dry_run: bool) -> None:
+        self.archive = archive
+        self.report = report
+        self.dry_run = dry_run
+        self.open: dict[tuple[str, dt.date], _Open] = {}
+        self.held = 0
+
+    def add(self, parsed: Parsed) -> None:
+        """Take one input whole, or nothing of it: every issue file it touches is read and checked first, then
+        its raw bytes are kept, then its articles gathered."""
+        opened: dict[tuple[str, dt.date], _Open] = {}
+        # An alias in papers.yaml files the issue under the paper's name: 衢州日報 → 衢州日报.
+        parsed.issues = [under_registered_name(self.archive, issue) for issue in parsed.issues]
+        for issue in parsed.issues:
+            key = (issue.paper, issue.date)
+            if key not in self.open and key not in opened:
+                try:
+                    stored = self.archive.read_issue(*key)
+                except EpaperError as error:
+                    raise InputError(parsed.name, f"{error.what}: {error.why}") from error
+                opened[key] = _Open(stored, Issue(issue.paper, issue.date, []))
+        if parsed.issues and not self.dry_run:
+            # The reader has hashed the bytes: every article's source names them.
+            sources = (article.source for issue in parsed.issues for _page, article in issue.articles())
+            try:
+                self.archive.store_raw(parsed.raw, next((source.sha256 for source in sources if source), None))
+            except EpaperError as error:
+                raise InputError(parsed.name, f"{error.what}: {error.why}") from error
+        for issue in parsed.issues:
+            key = (issue.paper, issue.date)
+            gathered = opened.pop(key) if key in opened else self.open.pop(key)
+            self.open[key] = gathered  # most recently used last
+            for page, article in issue.articles():
+                _add(gathered.incoming, page, article)
+                gathered.inputs[id(article)] = parsed.name
+                self.held += 1
+        while self.open and (self.held > HELD_ARTICLES or len(self.open) > MAX_OPEN_ISSUES):
+            self._write(next(iter(self.open)))
+
+    def write_all(self) -> None:
+        """Write every issue still gathered."""
+        while self.open:
+            self._write(next(iter(self.open)))
+
+    def _write(self, key: tuple[str, dt.date]) -> None:
+        """Merge one gathered issue into the archive (or preview it) and report each article's outcome."""
+        gathered = self.open.pop(key)
+        self.held -= len(gathered.inputs)
+        try:
+            outcomes = self.archive.merge(gathered.incoming, base=gathered.stored, write=not self.dry_run)
+        except EpaperError as error:
+            self.report.failures.append(error)
+            return
+        inputs = [gathered.inputs[id(article)] for _page, article in gathered.incoming.articles()]
+        for name, outcome in zip(inputs, outcomes, strict=True):
+            self.report.record(name, outcome)
 
 
 def _add(issue: Issue, page: Page, article: Article) -> None:

@@ -276,7 +276,7 @@ def hostile_issues(draw: st.DrawFn) -> Issue:
 
 @settings(max_examples=int(os.environ.get("EPAPER_FUZZ_EXAMPLES", "400")), deadline=None)
 @given(hostile_issues())
-def test_the_fast_writer_writes_exactly_what_pyyaml_writes(generated: Issue) -> None:
+def test_libyaml_writes_exactly_what_pure_python_pyyaml_writes(generated: Issue) -> None:
     assert schema.dump(generated) == schema.dump_with_pyyaml(generated)
     assert schema.load(schema.dump(generated), "x.yaml") == generated
 
@@ -357,3 +357,74 @@ def test_an_issue_without_pages_is_written_the_same_streamed_or_whole() -> None:
     schema.dump_to(empty, out)
     assert out.getvalue().decode("utf-8") == schema.dump(empty) == schema.dump_with_pyyaml(empty)
     assert "pages: []\n" in schema.dump(empty)
+
+
+@pytest.mark.parametrize("text", ["一家人👨\u200d👩\u200d👧", "古籍𠀀字", "a\\U0001F600b", "末尾😀"])
+def test_text_beyond_the_bmp_is_written_as_it_is_not_escaped(text: str) -> None:
+    date = dt.date(2025, 1, 2)
+    issue = Issue("P", date, [Page("01", None, [Article(text, "x", body=[Text(text * 20)])])])
+    written = schema.dump(issue)
+    assert written == schema.dump_with_pyyaml(issue)
+    assert f"title: {text}\n" in written or f"title: '{text}'\n" in written
+    assert schema.load(written, "x") == issue
+
+
+def test_raw_captures_reach_the_disk_before_an_issue_file_refers_to_them(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from epaper_cli import archive as archive_module
+    from epaper_cli.formats import ReadOptions
+    from epaper_cli.importing import run_import
+    from tests.test_robustness import write_captures
+
+    events: list[tuple[str, str]] = []
+    real_write, real_sync = archive_module.write_atomic, archive_module.sync_files
+
+    def write(path: Any, fill: Any, *, durable: bool = True) -> None:
+        events.append(("write" if durable else "raw", os.fspath(path)))
+        real_write(path, fill, durable=durable)
+
+    def sync(paths: list[str]) -> None:
+        events.extend(("sync", path) for path in paths)
+        real_sync(paths)
+
+    monkeypatch.setattr(archive_module, "write_atomic", write)
+    monkeypatch.setattr(archive_module, "sync_files", sync)
+    paths = write_captures(tmp_path / "in", 30)  # three issues
+    report = run_import(Archive(tmp_path / "a"), map(str, paths), ReadOptions(), jobs=1)
+    assert report.counts["added"] == 30 and not report.failures
+    writes = [index for index, (kind, _path) in enumerate(events) if kind == "write"]
+    assert len(writes) == 3
+    for index in writes:
+        stored = {path for kind, path in events[:index] if kind == "raw"}
+        synced = {path for kind, path in events[:index] if kind == "sync"}
+        assert stored and stored <= synced
+    assert len({path for kind, path in events if kind == "raw"}) == 30
+
+
+def test_a_raw_capture_is_written_whole_through_the_one_atomic_routine(tmp_path: Path) -> None:
+    archive = Archive(tmp_path)
+    digest = archive.store_raw(b"bytes")
+    assert archive.raw_path(digest).read_bytes() == b"bytes"
+    assert [p.name for p in archive.raw_path(digest).parent.iterdir()] == [digest], "no temp file left"
+    assert oct(archive.raw_path(digest).stat().st_mode & 0o777) == oct(0o644 & ~_umask())
+
+
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
+
+
+def test_a_merge_reuses_the_issue_read_earlier_only_while_its_file_is_unchanged(tmp_path: Path, issue: Issue) -> None:
+    archive = Archive(tmp_path)
+    archive.merge(issue)
+    stored = archive.read_issue(issue.paper, issue.date)
+    assert stored.issue == issue and stored.data == archive.issue_path(issue.paper, issue.date).read_bytes()
+    late = make_article(issue.paper, issue.date, "12", "另一篇")
+    Archive(tmp_path).merge(Issue(issue.paper, issue.date, [Page("12", None, [late])]))  # another process
+    mine = make_article(issue.paper, issue.date, "03", "我的稿件")
+    archive.merge(Issue(issue.paper, issue.date, [Page("03", None, [mine])]), base=stored)
+    titles = [a.title for _p, a in archive.load(archive.issue_path(issue.paper, issue.date)).articles()]
+    assert "另一篇" in titles and "我的稿件" in titles, "the stale read was not written over the other's article"
+    assert archive.read_issue("无此报", issue.date).data is None

@@ -187,8 +187,30 @@ def test_a_corrupt_issue_file_is_reported_not_overwritten(tmp_path: Path, captur
     issue_file.write_text("format: epaper/1\npaper: [oops\n", encoding="utf-8")
     code, _out, err = run("import", "--archive", str(archive), str(capture))
     assert code == 1
-    assert f"epaper: {issue_file}: line " in err and "not valid YAML" in err
+    assert f"epaper: {capture}: {issue_file}: line " in err and "not valid YAML" in err
     assert issue_file.read_text(encoding="utf-8") == "format: epaper/1\npaper: [oops\n"
+
+
+def test_an_input_whose_second_issue_file_is_corrupt_adds_nothing(tmp_path: Path, capture: Path) -> None:
+    archive = tmp_path / "a"
+    three = capture.parent / "three.txt"
+    days = ("03-13", "03-14", "03-15")
+    three.write_text("".join(CAPTURE.replace("日期:03-14", f"日期:{day}") for day in days), encoding="utf-8")
+    corrupt = archive / "清溪晚报" / "2025" / "2025-03-14.yaml"
+    corrupt.parent.mkdir(parents=True)
+    corrupt.write_text("format: epaper/1\npaper: [oops\n", encoding="utf-8")
+    other = capture.parent / "other.txt"
+    other.write_text(CAPTURE.replace("日期:03-14", "日期:03-12"), encoding="utf-8")
+
+    code, out, err = run("import", "--archive", str(archive), str(three), str(other))
+    assert code == 1
+    errors = [line for line in err.splitlines() if "imported:" not in line]
+    assert errors == [f"epaper: {three}: {corrupt}: line 3: not valid YAML (did not find expected ',' or ']')"]
+    assert out.count("\n") == 1 and "\t2025-03-12\t" in out  # the other input still went in
+    assert sorted(p.name for p in corrupt.parent.iterdir()) == ["2025-03-12.yaml", "2025-03-14.yaml"]
+    assert corrupt.read_text(encoding="utf-8") == "format: epaper/1\npaper: [oops\n"
+    raw = [p for p in (archive / ".raw").rglob("*") if p.is_file()]
+    assert [p.read_bytes() for p in raw] == [other.read_bytes()]  # nothing of the failed input is kept
 
 
 def test_version_and_help() -> None:

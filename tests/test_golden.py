@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from epaper_cli.archive import Archive
-from epaper_cli.formats import ReadOptions, read_bytes
+from epaper_cli.formats import ReadOptions
 from epaper_cli.importing import run_import
 from tests.helpers import SAMPLES, sample_encoding
 
@@ -21,8 +21,7 @@ CAPTURES = sorted(SAMPLES.glob("*.txt"))
 def imported_yaml(capture: Path, archive_root: Path) -> str:
     """Import one capture into an empty archive; return every issue file it made, one YAML document each."""
     archive = Archive(archive_root)
-    options = ReadOptions(encoding=sample_encoding(capture))
-    report = run_import(archive, [str(capture)], lambda d, n: read_bytes(d, n, options))
+    report = run_import(archive, [str(capture)], ReadOptions(encoding=sample_encoding(capture)))
     assert not report.failures, report.failures
     documents = [path.read_text(encoding="utf-8") for path in archive.all_issue_files()]
     return "---\n".join(documents)

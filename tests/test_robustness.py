@@ -202,7 +202,8 @@ def test_every_command_refuses_a_broken_issue_file_in_one_line(
     args = [str(tmp_path / "c.txt") if a == "CAPTURE" else a for a in command]
     code, _out, err = run(*args, "--archive", str(archive))
     assert code == 1
-    assert err.splitlines()[0].startswith(f"epaper: {broken}: line 2: not valid YAML"), err
+    named = f"{tmp_path / 'c.txt'}: " if command[0] == "import" else ""  # an import names the input it refused
+    assert err.splitlines()[0].startswith(f"epaper: {named}{broken}: line 2: not valid YAML"), err
     assert broken.read_bytes() == content
 
 

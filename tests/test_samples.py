@@ -354,7 +354,7 @@ def test_a_corrected_picture_news_capture_replaces_only_its_own_item(tmp_path: P
     corrected = tmp_path / "corrected.txt"
     text = original.read_text(encoding="utf-8").split("\n\n电子报阅读机\n")[1]
     corrected.write_text("电子报阅读机\n" + text.replace("反光臂环", "反光臂带"), encoding="utf-8")
-    report = run_import(archive, [str(original), str(corrected)], lambda d, n: read_bytes(d, n, ReadOptions()))
+    report = run_import(archive, [str(original), str(corrected)], ReadOptions())
     assert (report.counts["added"], report.counts["replaced"], report.failures) == (3, 2, [])
     (issue,) = [archive.load(path) for path in archive.all_issue_files()]
     page = issue.page("05")

@@ -1,0 +1,144 @@
+"""A function over many items in worker processes (the standard library's process pool), results in input order.
+
+`epaper import` uses it to read and parse captures on every core while its own process writes the archive.
+Only as many workers start as the work keeps busy, and none for a short run. Whatever goes wrong with a worker
+(its function raises, it dies, its result cannot be sent back), its items are done again in this process,
+which then meets exactly what it would have met without workers. Workers ignore Ctrl-C, which is this
+process's to handle, and leave as soon as this process is gone, even when it is killed outright.
+"""
+
+from __future__ import annotations
+
+import itertools
+import os
+from collections import deque
+from collections.abc import Callable, Iterable, Iterator
+from typing import TYPE_CHECKING, TypeVar
+
+if TYPE_CHECKING:  # the pool's modules load only when a pool starts: a short run never pays for them
+    import multiprocessing.process
+    from concurrent.futures import Future, ProcessPoolExecutor
+
+T = TypeVar("T")
+R = TypeVar("R")
+
+CHUNK = 16
+"""Items sent to a worker at once: enough to make the traffic between processes negligible."""
+AHEAD = 2
+"""Chunks per worker in flight: one to work on, one waiting, so no worker idles while this process reads."""
+
+
+def available_cpus() -> int:
+    """The processors this process may run on."""
+    if hasattr(os, "sched_getaffinity"):
+        return max(1, len(os.sched_getaffinity(0)))
+    return max(1, os.cpu_count() or 1)
+
+
+def ordered_map(
+    function: Callable[[T], R], items: Iterable[T], jobs: int, *, here: Callable[[T], bool] | None = None
+) -> Iterator[R]:
+    """`function(item)` for each item, in order; computed in up to `jobs` worker processes.
+
+    Items for which `here(item)` is true are always computed in this process (standard input, say). A pool
+    starts only for at least two workers' worth of chunks, so a short run never starts one. `function`, the
+    items and the results must be picklable; only `AHEAD` chunks per worker are in flight, so memory does not
+    grow with the run.
+    """
+    chunks = _chunks(iter(items), here or _nowhere)
+    first = list(itertools.islice(chunks, AHEAD * max(jobs, 1)))
+    workers = min(jobs, len(first) // AHEAD)  # no more workers than the work keeps busy
+    if workers < 2:
+        for _local, chunk in itertools.chain(first, chunks):
+            yield from map(function, chunk)
+        return
+    pool = _start(workers)
+    in_flight: deque[tuple[Future[list[R]] | None, list[T]]] = deque()
+
+    def submit(local: bool, chunk: list[T]) -> None:
+        future = None
+        if not local:
+            try:
+                future = pool.submit(_run_chunk, function, chunk)
+            except (RuntimeError, OSError):  # the pool broke (a worker died) or cannot fork: done here
+                future = None
+        in_flight.append((future, chunk))
+
+    finished = False
+    try:
+        for local, chunk in first:
+            submit(local, chunk)
+        while in_flight:
+            future, chunk = in_flight.popleft()
+            following = next(chunks, None)
+            if following is not None:
+                submit(*following)
+            results = _results(future)
+            yield from results if results is not None else map(function, chunk)
+        finished = True
+    finally:  # interrupted: queued chunks are dropped, and the workers leave once this process does
+        pool.shutdown(wait=finished, cancel_futures=not finished)
+
+
+def _nowhere(_item: object) -> bool:
+    return False
+
+
+def _chunks(items: Iterator[T], here: Callable[[T], bool]) -> Iterator[tuple[bool, list[T]]]:
+    """Chunks of up to `CHUNK` items, as (local, items); an item to compute here is a chunk of its own."""
+    chunk: list[T] = []
+    for item in items:
+        if here(item):
+            if chunk:
+                yield False, chunk
+                chunk = []
+            yield True, [item]
+            continue
+        chunk.append(item)
+        if len(chunk) == CHUNK:
+            yield False, chunk
+            chunk = []
+    if chunk:
+        yield False, chunk
+
+
+def _start(workers: int) -> ProcessPoolExecutor:
+    """A process pool; forked where the system can fork, so workers start at once with what is loaded here."""
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
+    methods = multiprocessing.get_all_start_methods()
+    context = multiprocessing.get_context("fork") if "fork" in methods else None
+    return ProcessPoolExecutor(workers, mp_context=context, initializer=_worker_started)
+
+
+def _results(future: Future[list[R]] | None) -> list[R] | None:
+    """A chunk's results, or None when this process must compute them (the worker failed, or there was none)."""
+    if future is None:
+        return None
+    try:
+        return future.result()
+    except Exception:  # its error, met again when the chunk is computed here, as without workers
+        return None
+
+
+def _run_chunk(function: Callable[[T], R], chunk: list[T]) -> list[R]:
+    return [function(item) for item in chunk]
+
+
+def _worker_started() -> None:
+    """In each worker: leave Ctrl-C to the main process, and leave when the main process is gone."""
+    import multiprocessing
+    import signal
+    import threading
+
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    parent = multiprocessing.parent_process()
+    if parent is not None:
+        threading.Thread(target=_leave_with, args=(parent,), daemon=True).start()
+
+
+def _leave_with(parent: multiprocessing.process.BaseProcess) -> None:
+    """Wait for the main process to end, however it ends, then end this worker at once."""
+    parent.join()
+    os._exit(0)
