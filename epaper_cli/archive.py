@@ -18,7 +18,7 @@ from pathlib import Path
 from epaper_cli import schema
 from epaper_cli.atomic import TEMP_PREFIX, can_defer_sync, sync_files, write_atomic
 from epaper_cli.errors import ArchiveError
-from epaper_cli.layout import LOCK_FILE, RAW_DIR, Layout, safe_component
+from epaper_cli.layout import LOCK_FILE, RAW_DIR, Layout, paper_from_folder, safe_component
 from epaper_cli.locking import Lock
 from epaper_cli.model import Article, Issue, Page, page_sort_key
 
@@ -65,6 +65,14 @@ class Archive(Layout):
         if data is None:
             raise ArchiveError(str(path), "no such issue file")
         return self._parse(path, data)
+
+    def paper_name(self, paper_dir: Path) -> str:
+        """The name of the paper a folder holds: read from the folder's name, or from an issue when that was cut."""
+        name = paper_from_folder(paper_dir.name)
+        if name is None:
+            files = self.issue_files(paper_dir)
+            name = self.load(files[0][1]).paper if files else paper_dir.name
+        return name
 
     def read_issue(self, paper: str, date: dt.date) -> Stored:
         """Read and validate the issue file of one paper and day, or an empty issue when there is none yet."""

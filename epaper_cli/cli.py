@@ -156,6 +156,10 @@ def import_command(
     with errors_to_exit():
         if year is not None and not 1800 <= year <= 2200:
             raise UsageError("--year", f"{year} is not a plausible year")
+        if paper is not None:
+            paper = paper.strip()
+            if not paper:
+                raise UsageError("--paper", "a paper's name cannot be blank")
         options = ReadOptions(paper, parse_date(date, "--date"), year, encoding, keep_punctuation, plain_body)
         if encoding is not None:
             _check_encoding(encoding)

@@ -144,7 +144,7 @@ def test_list_show_and_check(tmp_path: Path, capture: Path) -> None:
     run("import", "--archive", archive, str(capture.parent))
 
     code, out, _ = run("list", "--archive", archive)
-    assert code == 0 and out == "清溪晚报\t1 issues\t2025-03-14\t2025-03-14\n"
+    assert code == 0 and out == "清溪晚报\t1\t2025-03-14\t2025-03-14\n"
     code, out, _ = run("list", "--archive", archive, "--paper", "清溪晚报")
     assert out == "2025-03-14\n"
     code, out, _ = run("list", "--archive", archive, "--paper", "清溪晚报", "--date", "2025-03-14", "--json")

@@ -1,0 +1,63 @@
+"""Paper names as the user gives them: each its own folder, read back as given, found when mistyped."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from epaper_cli.layout import paper_from_folder, safe_component
+from tests.test_cli import CAPTURE, run
+
+NAMES = ["A:B日报", "A\\B日报", "A?B日报", "AC/DC 日报", "AC_DC 日报", "A_B日报", "50% Daily", ". Daily."]
+
+
+def _import(archive: Path, tmp_path: Path, paper: str, title: str = "江畔春耕正当时") -> tuple[int, str, str]:
+    capture = tmp_path / "capture.txt"
+    capture.write_text(CAPTURE.replace("江畔春耕正当时", title), encoding="utf-8")
+    return run("import", "--archive", str(archive), "--paper", paper, str(capture))
+
+
+def test_names_that_used_to_share_a_folder_each_get_their_own_and_check_stays_clean(tmp_path: Path) -> None:
+    archive = tmp_path / "a"
+    for name in NAMES:
+        code, _out, err = _import(archive, tmp_path, name)
+        assert code == 0, err
+    folders = [p for p in archive.iterdir() if not p.name.startswith(".")]
+    assert len(folders) == len(NAMES)
+    assert run("check", "--archive", str(archive))[0] == 0
+    code, out, _err = run("list", "--archive", str(archive), "--json")
+    assert sorted(p["paper"] for p in json.loads(out)["papers"]) == sorted(NAMES)
+    for name in NAMES:
+        code, out, err = run("list", "--archive", str(archive), "--paper", name, "--json")
+        assert code == 0, err
+        assert json.loads(out) == {"paper": name, "issues": 1, "dates": ["2025-03-14"]}
+
+
+def test_ordinary_names_keep_their_folder_names() -> None:
+    for name in ["衢州日报", "Harbor City Times", "AC_DC 日报", "St. Louis Post-Dispatch", "南方都市报（深圳）"]:
+        assert safe_component(name) == name
+
+
+@pytest.mark.parametrize("blank", ["", "  ", "\t"])
+def test_a_blank_paper_name_is_refused(tmp_path: Path, blank: str) -> None:
+    code, _out, err = _import(tmp_path / "a", tmp_path, blank)
+    assert code == 2 and "epaper: --paper: a paper's name cannot be blank" in err
+    assert not (tmp_path / "a").exists()
+
+
+@given(st.text(min_size=1, max_size=300))
+def test_every_name_reads_back_from_its_folder_or_is_cut_with_a_digest(name: str) -> None:
+    folder = safe_component(name)
+    assert folder not in {".", ".."} and not folder.startswith(".") and "/" not in folder and "\x00" not in folder
+    assert len(folder.encode()) <= 180
+    back = paper_from_folder(folder)
+    assert back == name or (back is None and len(name.encode()) > 40)
+
+
+@given(st.text(min_size=1, max_size=20), st.text(min_size=1, max_size=20))
+def test_two_names_never_share_a_folder(a: str, b: str) -> None:
+    assert (safe_component(a) == safe_component(b)) == (a == b)
