@@ -61,3 +61,43 @@ def test_every_name_reads_back_from_its_folder_or_is_cut_with_a_digest(name: str
 @given(st.text(min_size=1, max_size=20), st.text(min_size=1, max_size=20))
 def test_two_names_never_share_a_folder(a: str, b: str) -> None:
     assert (safe_component(a) == safe_component(b)) == (a == b)
+
+
+def test_an_unknown_paper_leads_to_the_closest_names(tmp_path: Path) -> None:
+    archive = tmp_path / "a"
+    for name in ["衢州日报", "衢州晚报", "Harbor City Times"]:
+        _import(archive, tmp_path, name)
+    for command in (["list"], ["report"], ["export", "--txt", "-o", "-"]):
+        code, _out, err = run(*command, "--archive", str(archive), "--paper", "衢州日")
+        assert code == 1 and "epaper: 衢州日: no such paper in the archive; did you mean 衢州日报" in err, err
+    code, _out, err = run("list", "--archive", str(archive), "--paper", "Nowhere Gazette")
+    assert code == 1 and "`epaper list` shows the papers" in err
+    code, out, err = run("list", "--archive", str(archive), "--paper", "harbor city times", "--json")
+    assert code == 0, err
+    assert json.loads(out)["paper"] == "Harbor City Times"
+
+
+def test_a_missing_issue_leads_to_the_dates_there_are(tmp_path: Path) -> None:
+    archive = tmp_path / "a"
+    for day in ["2025-03-10", "2025-03-12", "2025-03-14"]:
+        capture = tmp_path / "c.txt"
+        capture.write_text(CAPTURE, encoding="utf-8")
+        run("import", "--archive", str(archive), "--date", day, str(capture))
+    for command in (["list"], ["export", "--txt", "-o", "-"]):
+        code, _out, err = run(*command, "--archive", str(archive), "--paper", "清溪晚报", "--date", "2025-03-13")
+        assert code == 1
+        assert (
+            "epaper: 清溪晚报 2025-03-13: no such issue in the archive (the paper has 2025-03-10, 2025-03-12, " in err
+        )
+
+
+def test_export_without_paper_names_a_few_papers_and_counts_many(tmp_path: Path) -> None:
+    archive = tmp_path / "a"
+    for name in ["南岭日报", "清溪晚报"]:
+        _import(archive, tmp_path, name)
+    code, _out, err = run("export", "--txt", "--archive", str(archive))
+    assert code == 2 and "(南岭日报, 清溪晚报): pass --paper NAME" in err
+    for name in ["东江日报", "北湖晚报"]:
+        _import(archive, tmp_path, name)
+    code, _out, err = run("export", "--txt", "--archive", str(archive))
+    assert code == 2 and err == "epaper: --paper: the archive holds 4 papers: pass --paper NAME (`epaper list`)\n"
