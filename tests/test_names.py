@@ -101,3 +101,16 @@ def test_export_without_paper_names_a_few_papers_and_counts_many(tmp_path: Path)
         _import(archive, tmp_path, name)
     code, _out, err = run("export", "--txt", "--archive", str(archive))
     assert code == 2 and err == "epaper: --paper: the archive holds 4 papers: pass --paper NAME (`epaper list`)\n"
+
+
+def test_folder_import_skips_hidden_files_and_resource_forks_and_takes_upper_case_extensions(tmp_path: Path) -> None:
+    folder = tmp_path / "in"
+    (folder / ".hidden").mkdir(parents=True)
+    (folder / "A.TXT").write_text(CAPTURE, encoding="utf-8")
+    (folder / "b.Txt").write_text(CAPTURE.replace("江畔春耕正当时", "小巷书店的新主人"), encoding="utf-8")
+    (folder / "._A.TXT").write_bytes(b"\x00\x05\x16\x07\x00\x02\x00\x00Mac OS X        \x00\x02")
+    (folder / ".notes.txt").write_text("not a capture", encoding="utf-8")
+    (folder / ".hidden" / "c.txt").write_text("not a capture either", encoding="utf-8")
+    code, out, err = run("import", "--archive", str(tmp_path / "a"), str(folder))
+    assert code == 0, err
+    assert [line.split("\t")[-1] for line in out.splitlines()] == ["江畔春耕正当时", "小巷书店的新主人"]
