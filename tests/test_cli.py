@@ -155,7 +155,7 @@ def test_list_show_and_check(tmp_path: Path, capture: Path) -> None:
     code, out, _ = run("show", "--archive", archive, article_id)
     assert code == 0 and "小巷书店的新主人" in out and "清溪晚报 2025-03-14 12版 文化" in out
     code, out, _ = run("show", "--archive", archive, article_id, "--json")
-    shown = json.loads(out)
+    (shown,) = json.loads(out)["articles"]
     assert shown["authors"] == [{"role": "记者", "name": "林小溪"}, {"role": "通讯员", "name": "周远"}]
     assert shown["body"][1] == {"heading": "今年的新变化"}
     code, _, err = run("show", "--archive", archive, "000000000000")

@@ -114,3 +114,25 @@ def test_folder_import_skips_hidden_files_and_resource_forks_and_takes_upper_cas
     code, out, err = run("import", "--archive", str(tmp_path / "a"), str(folder))
     assert code == 0, err
     assert [line.split("\t")[-1] for line in out.splitlines()] == ["江畔春耕正当时", "小巷书店的新主人"]
+
+
+def test_show_takes_several_ids_and_unique_prefixes(tmp_path: Path) -> None:
+    archive = tmp_path / "a"
+    ids = []
+    for title in ["江畔春耕正当时", "小巷书店的新主人", "夜市灯火"]:
+        ids.append(_import(archive, tmp_path, "清溪晚报", title)[1].split("\t")[4])
+    code, out, err = run("show", "--archive", str(archive), ids[2], ids[0][:6], "--json")
+    assert code == 0, err
+    assert [a["id"] for a in json.loads(out)["articles"]] == [ids[2], ids[0]]
+    code, out, err = run("show", "--archive", str(archive), ids[1][:7], ids[2])
+    assert code == 0, err
+    assert out.index("小巷书店的新主人") < out.index("夜市灯火")
+    code, out, err = run("show", "--archive", str(archive), "-", input=f"{ids[0]}\n{ids[1][:6]}\n")
+    assert code == 0 and "江畔春耕正当时" in out and "小巷书店的新主人" in out, err
+    code, out, err = run("show", "--archive", str(archive), ids[0], "ffffff")
+    assert code == 1 and out == "" and "epaper: ffffff: no article with this id" in err
+
+
+def test_usage_lines_say_when_a_command_takes_many() -> None:
+    assert "[PATH...]" in run("import", "--help")[1]
+    assert "ID..." in run("show", "--help")[1].splitlines()[0]
