@@ -330,7 +330,7 @@ def check_command(*, archive: ArchiveOption = None, json_output: JsonOption = Fa
     with errors_to_exit():
         problems = check_archive(open_archive(archive))
     if json_output:
-        print_json([{"file": file, "problem": reason} for file, reason in problems])
+        print_json({"problems": [{"file": file, "problem": reason} for file, reason in problems]})
     else:
         for file, reason in problems:
             typer.echo(f"{file}: {reason}")

@@ -1,6 +1,6 @@
 """What `epaper import` shows while it runs: each article's outcome on standard output as soon as its issue is
-written (a tab-separated line, or one JSON array streamed element by element), a progress line when standard
-error is a terminal, then the errors, notes and summary on standard error."""
+written (a tab-separated line, or the next element of the `results` array of one JSON object, the failed inputs
+last), a progress line when standard error is a terminal, then the errors, notes and summary on standard error."""
 
 from __future__ import annotations
 
@@ -42,7 +42,9 @@ class ImportConsole:
         if self.progress is not None:
             self.progress.done()
         if self.json_output:
-            sys.stdout.write("\n]\n" if self.printed else "[]\n")
+            for error in report.failures:
+                self._item({"file": error.what, "status": "failed", "reason": error.why})
+            sys.stdout.write("\n]}\n" if self.printed else '{"results": []}\n')
             sys.stdout.flush()
         for error in report.failures:
             typer.echo(f"epaper: {error.what}: {error.why}", err=True)
@@ -62,10 +64,14 @@ class ImportConsole:
 
     def _json(self, name: str, outcome: Outcome) -> None:
         """One imported article as the next element of the JSON array, so a long run holds none of them."""
+        self._item(outcome_json(name, outcome))
+
+    def _item(self, data: dict[str, Any]) -> None:
+        """The next element of the `results` array."""
         import json
 
-        item = json.dumps(outcome_json(name, outcome), ensure_ascii=False, indent=2).replace("\n", "\n  ")
-        sys.stdout.write(("[\n  " if self.printed == 0 else ",\n  ") + item)
+        item = json.dumps(data, ensure_ascii=False, indent=2).replace("\n", "\n  ")
+        sys.stdout.write(('{"results": [\n  ' if self.printed == 0 else ",\n  ") + item)
         self.printed += 1
 
 

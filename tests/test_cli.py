@@ -74,7 +74,7 @@ def test_import_json_is_one_object_per_article(tmp_path: Path, capture: Path) ->
     (capture.parent / "second.txt").write_text(SECOND, encoding="utf-8")
     code, out, _err = run("import", "--archive", str(tmp_path / "a"), "--json", str(capture.parent))
     assert code == 0
-    records = json.loads(out)
+    records = json.loads(out)["results"]
     assert [(r["page"], r["title"], r["status"]) for r in records] == [
         ("05", "江畔春耕正当时", "added"),
         ("12", "小巷书店的新主人", "added"),

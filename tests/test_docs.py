@@ -65,3 +65,15 @@ def test_the_readmes_show_and_cite_examples_name_articles_of_the_samples(tmp_pat
             continue
         result = runner.invoke(app, [command, *args, "--archive", archive])
         assert result.exit_code == 0, f"epaper {command} {rest}: {result.stderr}"
+
+
+def test_the_readmes_import_json_example_has_the_keys_import_writes(tmp_path: Path) -> None:
+    import json
+
+    example = json.loads(README.split("```json\n", 1)[1].split("```", 1)[0])
+    sample = ROOT / "samples" / "nanshan-daily-2025-12-31-a03.txt"
+    missing = tmp_path / "missing.txt"
+    result = CliRunner().invoke(app, ["import", "--archive", str(tmp_path / "a"), "--json", str(sample), str(missing)])
+    written = json.loads(result.stdout)
+    assert list(written) == list(example) == ["results"]
+    assert [set(item) for item in written["results"]] == [set(item) for item in example["results"]]

@@ -136,3 +136,34 @@ def test_show_takes_several_ids_and_unique_prefixes(tmp_path: Path) -> None:
 def test_usage_lines_say_when_a_command_takes_many() -> None:
     assert "[PATH...]" in run("import", "--help")[1]
     assert "ID..." in run("show", "--help")[1].splitlines()[0]
+
+
+def test_import_json_names_the_failed_files_among_the_results(tmp_path: Path) -> None:
+    folder = tmp_path / "in"
+    folder.mkdir()
+    (folder / "a.txt").write_text(CAPTURE, encoding="utf-8")
+    (folder / "b.txt").write_text("当前报纸名称:清溪晚报\n\n没有日期也没有版面\n", encoding="utf-8")
+    code, out, _err = run("import", "--archive", str(tmp_path / "a"), "--json", str(folder))
+    assert code == 1
+    added, failed = json.loads(out)["results"]
+    assert added["status"] == "added" and added["file"].endswith("a.txt")
+    assert failed["status"] == "failed" and failed["file"].endswith("b.txt") and failed["reason"]
+
+
+def test_every_json_output_is_one_object(tmp_path: Path) -> None:
+    archive = tmp_path / "a"
+    article = _import(archive, tmp_path, "清溪晚报")[1].split("\t")[4]
+    for command in (
+        ["list"],
+        ["list", "--paper", "清溪晚报"],
+        ["list", "--paper", "清溪晚报", "--date", "2025-03-14"],
+        ["show", article],
+        ["check"],
+        ["report"],
+        ["paper", "show"],
+    ):
+        code, out, err = run(*command, "--archive", str(archive), "--json")
+        assert code == 0, err
+        assert isinstance(json.loads(out), dict), command
+    code, out, _err = run("import", "--archive", str(tmp_path / "b"), "--json", "--dry-run", str(tmp_path / "c.txt"))
+    assert isinstance(json.loads(out), dict)
