@@ -167,3 +167,28 @@ def test_every_json_output_is_one_object(tmp_path: Path) -> None:
         assert isinstance(json.loads(out), dict), command
     code, out, _err = run("import", "--archive", str(tmp_path / "b"), "--json", "--dry-run", str(tmp_path / "c.txt"))
     assert isinstance(json.loads(out), dict)
+
+
+@pytest.mark.parametrize(
+    ("read_on", "day", "note"),
+    [
+        ("2025-03-01", "02-29", "日期 02-29 read on 2025-03-01 taken as 2024-02-29, in the year before"),
+        ("2025-03-01", "03-05", "日期 03-05 read on 2025-03-01 taken as 2024-03-05, in the year before"),
+        ("2026-01-02", "12-31", None),  # New Year: no surprise
+        ("2025-03-15", "03-14", None),
+    ],
+)
+def test_a_date_taken_in_the_year_before_the_read_date_gets_a_note(
+    tmp_path: Path, read_on: str, day: str, note: str | None
+) -> None:
+    capture = tmp_path / "c.txt"
+    capture.write_text(CAPTURE.replace("2025-03-15", read_on).replace("日期:03-14", f"日期:{day}"), encoding="utf-8")
+    code, out, err = run("import", "--archive", str(tmp_path / "a"), str(capture))
+    assert code == 0, err
+    notes = [line for line in err.splitlines() if "in the year before" in line]
+    if note is None:
+        assert notes == []
+    else:
+        assert notes == [f"epaper: {capture}: {note} (pass --date to correct it)"]
+        assert out.split("\t")[2] == note.split()[-5].rstrip(",")
+    assert run("import", "--archive", str(tmp_path / "b"), "--quiet", str(capture))[2] == ""
