@@ -8,6 +8,7 @@ reach the disk before any issue file that refers to them is written.
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import datetime as dt
 import os
 import time
@@ -36,6 +37,8 @@ class Outcome:
     title: str
     status: str
     path: Path
+    changes: tuple[str, ...] = ()
+    """For a replaced article: what differs from the one it replaces (`byline`, `body (block 3)`)."""
 
 
 @dataclass
@@ -144,9 +147,11 @@ class Archive(Layout):
             outcomes: list[Outcome] = []
             for page in incoming.pages:
                 for article in page.articles:
-                    status = merge_article(current, page, article)
+                    status, changes = merge_article(current, page, article)
                     outcomes.append(
-                        Outcome(current.paper, current.date, page.label, article.id, article.title, status, path)
+                        Outcome(
+                            current.paper, current.date, page.label, article.id, article.title, status, path, changes
+                        )
                     )
             changed = any(outcome.status != "unchanged" for outcome in outcomes)
             if write and (changed or sections != [(page.label, page.section) for page in current.pages]):
@@ -190,8 +195,9 @@ class Archive(Layout):
         self._made.add(key)
 
 
-def merge_article(issue: Issue, incoming_page: Page, article: Article) -> str:
-    """Put one article into an issue: replace the one with its id in place, else append it to its page."""
+def merge_article(issue: Issue, incoming_page: Page, article: Article) -> tuple[str, tuple[str, ...]]:
+    """Put one article into an issue: replace the one with its id in place, else append it to its page. Returns
+    what happened (added, replaced or unchanged) and, for a replacement, what differs."""
     page = issue.page(incoming_page.label)
     if page is None:
         page = Page(incoming_page.label, incoming_page.section, [])
@@ -202,8 +208,26 @@ def merge_article(issue: Issue, incoming_page: Page, article: Article) -> str:
     for index, existing in enumerate(page.articles):
         if existing.id == article.id:
             if existing == article:
-                return "unchanged"
+                return "unchanged", ()
             page.articles[index] = article
-            return "replaced"
+            return "replaced", differences(existing, article)
     page.articles.append(article)
-    return "added"
+    return "added", ()
+
+
+def differences(old: Article, new: Article) -> tuple[str, ...]:
+    """The keys of an article that differ between two versions of it; the body's by block number (from 1)."""
+    changes = []
+    for key in (f.name for f in dataclasses.fields(Article)):
+        before, after = getattr(old, key), getattr(new, key)
+        if before == after:
+            continue
+        if key != "body":
+            changes.append(key)
+            continue
+        numbers = [str(n) for n, (a, b) in enumerate(zip(before, after, strict=False), 1) if a != b]
+        where = [f"block{'s' if len(numbers) > 1 else ''} {', '.join(numbers)}"] if numbers else []
+        if len(before) != len(after):
+            where.append(f"{len(before)} → {len(after)} blocks")
+        changes.append(f"body ({'; '.join(where)})")
+    return tuple(changes)

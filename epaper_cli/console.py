@@ -51,20 +51,27 @@ class ImportConsole:
         if not self.quiet:
             for note in report.notes:
                 typer.echo(f"epaper: {note}", err=True)
-            summary = ", ".join(f"{n} {s}" for s, n in report.counts.items())
+            summary = ", ".join(f"{n} {self._status(s)}" for s, n in report.counts.items())
             failed = f"; {len(report.failures)} failed" if report.failures else ""
-            typer.echo(f"epaper: {'would import' if self.dry_run else 'imported'}: {summary}{failed}", err=True)
+            typer.echo(f"epaper: {'dry run' if self.dry_run else 'imported'}: {summary}{failed}", err=True)
         return 1 if report.failures else 0
 
     def _line(self, _name: str, o: Outcome) -> None:
         """One imported article as a tab-separated line."""
         if sys.stdout.isatty() and sys.stderr.isatty():
             sys.stderr.write("\r\033[K")  # clear the progress line, which shares the terminal
-        typer.echo(f"{o.status}\t{o.paper}\t{o.date}\t{o.page}\t{o.article_id}\t{o.title}")
+        changes = f"\t{', '.join(o.changes)}" if o.changes else ""
+        typer.echo(f"{self._status(o.status)}\t{o.paper}\t{o.date}\t{o.page}\t{o.article_id}\t{o.title}{changes}")
+
+    def _status(self, status: str) -> str:
+        """What happened to an article, or in a dry run what would: `would add`, `would replace`, `unchanged`."""
+        return _WOULD.get(status, status) if self.dry_run else status
 
     def _json(self, name: str, outcome: Outcome) -> None:
         """One imported article as the next element of the JSON array, so a long run holds none of them."""
-        self._item(outcome_json(name, outcome))
+        data = outcome_json(name, outcome)
+        data["status"] = self._status(outcome.status)
+        self._item(data)
 
     def _item(self, data: dict[str, Any]) -> None:
         """The next element of the `results` array."""
@@ -86,7 +93,11 @@ def outcome_json(name: str, outcome: Outcome) -> dict[str, Any]:
         "id": outcome.article_id,
         "status": outcome.status,
         "path": str(outcome.path),
+        **({"changes": list(outcome.changes)} if outcome.changes else {}),
     }
+
+
+_WOULD = {"added": "would add", "replaced": "would replace"}
 
 
 class _Progress:

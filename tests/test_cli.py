@@ -92,8 +92,8 @@ def test_import_reads_standard_input(tmp_path: Path) -> None:
 def test_dry_run_writes_nothing(tmp_path: Path, capture: Path) -> None:
     code, out, err = run("import", "--archive", str(tmp_path / "a"), "--dry-run", str(capture))
     assert code == 0
-    assert out.startswith("added\t")
-    assert "would import: 1 added" in err
+    assert out.startswith("would add\t")
+    assert "dry run: 1 would add" in err
     assert not (tmp_path / "a").exists()
 
 

@@ -72,8 +72,14 @@ def test_the_readmes_import_json_example_has_the_keys_import_writes(tmp_path: Pa
 
     example = json.loads(README.split("```json\n", 1)[1].split("```", 1)[0])
     sample = ROOT / "samples" / "nanshan-daily-2025-12-31-a03.txt"
-    missing = tmp_path / "missing.txt"
-    result = CliRunner().invoke(app, ["import", "--archive", str(tmp_path / "a"), "--json", str(sample), str(missing)])
-    written = json.loads(result.stdout)
-    assert list(written) == list(example) == ["results"]
-    assert [set(item) for item in written["results"]] == [set(item) for item in example["results"]]
+    changed = tmp_path / "changed.txt"
+    changed.write_text(sample.read_text(encoding="utf-8").replace("。", "！", 1), encoding="utf-8")
+    archive = str(tmp_path / "a")
+    written: list[dict[str, object]] = []
+    for paths in ([sample], [changed, tmp_path / "missing.txt"]):
+        result = CliRunner().invoke(app, ["import", "--archive", archive, "--json", *map(str, paths)])
+        output = json.loads(result.stdout)
+        assert list(output) == list(example) == ["results"]
+        written += output["results"]
+    assert [item["status"] for item in written] == [item["status"] for item in example["results"]]
+    assert [set(item) for item in written] == [set(item) for item in example["results"]]

@@ -192,3 +192,25 @@ def test_a_date_taken_in_the_year_before_the_read_date_gets_a_note(
         assert notes == [f"epaper: {capture}: {note} (pass --date to correct it)"]
         assert out.split("\t")[2] == note.split()[-5].rstrip(",")
     assert run("import", "--archive", str(tmp_path / "b"), "--quiet", str(capture))[2] == ""
+
+
+def test_dry_run_says_would_and_what_would_change(tmp_path: Path) -> None:
+    archive = tmp_path / "a"
+    _import(archive, tmp_path, "清溪晚报")
+    (tmp_path / "in").mkdir()
+    changed = CAPTURE.replace("记者 林小溪", "记者 林小雨").replace("四十亩", "五十亩")
+    (tmp_path / "in" / "a.txt").write_text(changed, encoding="utf-8")
+    (tmp_path / "in" / "c.txt").write_text(CAPTURE.replace("江畔春耕正当时", "夜市灯火"), encoding="utf-8")
+    before = sorted((p, p.read_bytes()) for p in archive.rglob("*.yaml"))
+    code, out, err = run("import", "--archive", str(archive), "--dry-run", "--jobs", "1", str(tmp_path / "in"))
+    assert code == 0, err
+    rows = [line.split("\t") for line in out.splitlines()]
+    assert [row[0] for row in rows] == ["would replace", "would add"]
+    assert rows[0][6] == "byline, authors, body (block 3), source"
+    assert "epaper: dry run: 1 would add, 1 would replace, 0 unchanged" in err
+    code, out, err = run("import", "--archive", str(archive), "--dry-run", str(tmp_path / "capture.txt"))
+    assert out.split("\t")[0] == "unchanged" and "epaper: dry run: 0 would add, 0 would replace, 1 unchanged" in err
+    code, out, err = run("import", "--archive", str(archive), "--dry-run", "--json", str(tmp_path / "in" / "a.txt"))
+    (result,) = json.loads(out)["results"]
+    assert result["status"] == "would replace" and result["changes"][0] == "byline"
+    assert sorted((p, p.read_bytes()) for p in archive.rglob("*.yaml")) == before
