@@ -38,7 +38,8 @@ def paper_folder(archive: Archive, name: str) -> Path:
     if len(same_case) == 1:
         return names[same_case[0]]
     close = closest(name, list(names))
-    hint = f"did you mean {' or '.join(close)}?" if close else "`epaper list` shows the papers"
+    choices = f"{', '.join(close[:-1])} or {close[-1]}" if len(close) > 1 else "".join(close)
+    hint = f"did you mean {choices}?" if close else "`epaper list` shows the papers"
     raise ArchiveError(name, f"no such paper in the archive; {hint}")
 
 

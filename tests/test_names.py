@@ -70,6 +70,8 @@ def test_an_unknown_paper_leads_to_the_closest_names(tmp_path: Path) -> None:
     for command in (["list"], ["report"], ["export", "--txt", "-o", "-"]):
         code, _out, err = run(*command, "--archive", str(archive), "--paper", "衢州日")
         assert code == 1 and "epaper: 衢州日: no such paper in the archive; did you mean 衢州日报" in err, err
+    code, _out, err = run("list", "--archive", str(archive), "--paper", "衢州")
+    assert err == "epaper: 衢州: no such paper in the archive; did you mean 衢州日报 or 衢州晚报?\n"
     code, _out, err = run("list", "--archive", str(archive), "--paper", "Nowhere Gazette")
     assert code == 1 and "`epaper list` shows the papers" in err
     code, out, err = run("list", "--archive", str(archive), "--paper", "harbor city times", "--json")
