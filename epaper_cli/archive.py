@@ -8,6 +8,7 @@ reach the disk before any issue file that refers to them is written.
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import datetime as dt
 import os
 import time
@@ -18,7 +19,7 @@ from pathlib import Path
 from epaper_cli import schema
 from epaper_cli.atomic import TEMP_PREFIX, can_defer_sync, sync_files, write_atomic
 from epaper_cli.errors import ArchiveError
-from epaper_cli.layout import LOCK_FILE, RAW_DIR, Layout, safe_component
+from epaper_cli.layout import LOCK_FILE, RAW_DIR, Layout, paper_from_folder, safe_component
 from epaper_cli.locking import Lock
 from epaper_cli.model import Article, Issue, Page, page_sort_key
 
@@ -36,6 +37,8 @@ class Outcome:
     title: str
     status: str
     path: Path
+    changes: tuple[str, ...] = ()
+    """For a replaced article: what differs from the one it replaces (`byline`, `body (block 3)`)."""
 
 
 @dataclass
@@ -65,6 +68,14 @@ class Archive(Layout):
         if data is None:
             raise ArchiveError(str(path), "no such issue file")
         return self._parse(path, data)
+
+    def paper_name(self, paper_dir: Path) -> str:
+        """The name of the paper a folder holds: read from the folder's name, or from an issue when that was cut."""
+        name = paper_from_folder(paper_dir.name)
+        if name is None:
+            files = self.issue_files(paper_dir)
+            name = self.load(files[0][1]).paper if files else paper_dir.name
+        return name
 
     def read_issue(self, paper: str, date: dt.date) -> Stored:
         """Read and validate the issue file of one paper and day, or an empty issue when there is none yet."""
@@ -136,9 +147,11 @@ class Archive(Layout):
             outcomes: list[Outcome] = []
             for page in incoming.pages:
                 for article in page.articles:
-                    status = merge_article(current, page, article)
+                    status, changes = merge_article(current, page, article)
                     outcomes.append(
-                        Outcome(current.paper, current.date, page.label, article.id, article.title, status, path)
+                        Outcome(
+                            current.paper, current.date, page.label, article.id, article.title, status, path, changes
+                        )
                     )
             changed = any(outcome.status != "unchanged" for outcome in outcomes)
             if write and (changed or sections != [(page.label, page.section) for page in current.pages]):
@@ -182,8 +195,9 @@ class Archive(Layout):
         self._made.add(key)
 
 
-def merge_article(issue: Issue, incoming_page: Page, article: Article) -> str:
-    """Put one article into an issue: replace the one with its id in place, else append it to its page."""
+def merge_article(issue: Issue, incoming_page: Page, article: Article) -> tuple[str, tuple[str, ...]]:
+    """Put one article into an issue: replace the one with its id in place, else append it to its page. Returns
+    what happened (added, replaced or unchanged) and, for a replacement, what differs."""
     page = issue.page(incoming_page.label)
     if page is None:
         page = Page(incoming_page.label, incoming_page.section, [])
@@ -194,8 +208,26 @@ def merge_article(issue: Issue, incoming_page: Page, article: Article) -> str:
     for index, existing in enumerate(page.articles):
         if existing.id == article.id:
             if existing == article:
-                return "unchanged"
+                return "unchanged", ()
             page.articles[index] = article
-            return "replaced"
+            return "replaced", differences(existing, article)
     page.articles.append(article)
-    return "added"
+    return "added", ()
+
+
+def differences(old: Article, new: Article) -> tuple[str, ...]:
+    """The keys of an article that differ between two versions of it; the body's by block number (from 1)."""
+    changes = []
+    for key in (f.name for f in dataclasses.fields(Article)):
+        before, after = getattr(old, key), getattr(new, key)
+        if before == after:
+            continue
+        if key != "body":
+            changes.append(key)
+            continue
+        numbers = [str(n) for n, (a, b) in enumerate(zip(before, after, strict=False), 1) if a != b]
+        where = [f"block{'s' if len(numbers) > 1 else ''} {', '.join(numbers)}"] if numbers else []
+        if len(before) != len(after):
+            where.append(f"{len(before)} → {len(after)} blocks")
+        changes.append(f"body ({'; '.join(where)})")
+    return tuple(changes)

@@ -114,7 +114,7 @@ def import_command(
     paths: Annotated[
         list[str] | None,
         typer.Argument(
-            metavar="PATH", help="Capture files, folders (every *.txt below, sorted), or - for standard input."
+            metavar="PATH...", help="Capture files, folders (every *.txt below, sorted), or - for standard input."
         ),
     ] = None,
     *,
@@ -156,6 +156,10 @@ def import_command(
     with errors_to_exit():
         if year is not None and not 1800 <= year <= 2200:
             raise UsageError("--year", f"{year} is not a plausible year")
+        if paper is not None:
+            paper = paper.strip()
+            if not paper:
+                raise UsageError("--paper", "a paper's name cannot be blank")
         options = ReadOptions(paper, parse_date(date, "--date"), year, encoding, keep_punctuation, plain_body)
         if encoding is not None:
             _check_encoding(encoding)
@@ -286,31 +290,33 @@ def list_command(
 
 @app.command("show")
 def show_command(
-    article_id: Annotated[
-        str, typer.Argument(metavar="ID", help="An article id or a unique prefix of it (at least 6 digits), or -.")
+    article_ids: Annotated[
+        list[str],
+        typer.Argument(
+            metavar="ID...", help="Article ids or unique prefixes of them (at least 6 digits); - reads them."
+        ),
     ],
     *,
     archive: ArchiveOption = None,
     json_output: JsonOption = False,
 ) -> None:
-    """Show one article.
+    """Show articles, each by its id or a unique prefix of it.
 
-    Example: epaper show 5c1f0e
+    Example: epaper show 5c1f0e 8a2b7d
     """
     from epaper_cli import listing, lookup
 
     with errors_to_exit():
         stdin = None if sys.stdin.isatty() else sys.stdin
-        keys = lookup.expand_keys([article_id], stdin)
-        if len(keys) != 1:
-            raise UsageError("show", "give one article id")
-        found = lookup.find(open_archive(archive), keys)[0]
-        issue, page, article = found.issue, found.page, found.article
+        found = lookup.find(open_archive(archive), lookup.expand_keys(article_ids, stdin))
     if json_output:
-        print_json(listing.article_json(issue, page, article))
+        print_json({"articles": [listing.article_json(f.issue, f.page, f.article) for f in found]})
     else:
-        for line in listing.article_lines(issue, page, article):
-            typer.echo(line)
+        for index, one in enumerate(found):
+            if index:
+                typer.echo("")
+            for line in listing.article_lines(one.issue, one.page, one.article):
+                typer.echo(line)
 
 
 @app.command("check")
@@ -324,7 +330,7 @@ def check_command(*, archive: ArchiveOption = None, json_output: JsonOption = Fa
     with errors_to_exit():
         problems = check_archive(open_archive(archive))
     if json_output:
-        print_json([{"file": file, "problem": reason} for file, reason in problems])
+        print_json({"problems": [{"file": file, "problem": reason} for file, reason in problems]})
     else:
         for file, reason in problems:
             typer.echo(f"{file}: {reason}")

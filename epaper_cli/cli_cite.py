@@ -108,7 +108,7 @@ def paper_show_command(
         found = papers.show(open_archive(archive), name)
     if json_output:
         data = [papers.info_json(info) for info in found]
-        print_json(data[0] if name is not None else data)
+        print_json(data[0] if name is not None else {"papers": data})
         return
     for info in found:
         for line in papers.info_lines(info):

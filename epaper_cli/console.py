@@ -1,6 +1,6 @@
 """What `epaper import` shows while it runs: each article's outcome on standard output as soon as its issue is
-written (a tab-separated line, or one JSON array streamed element by element), a progress line when standard
-error is a terminal, then the errors, notes and summary on standard error."""
+written (a tab-separated line, or the next element of the `results` array of one JSON object, the failed inputs
+last), a progress line when standard error is a terminal, then the errors, notes and summary on standard error."""
 
 from __future__ import annotations
 
@@ -42,30 +42,43 @@ class ImportConsole:
         if self.progress is not None:
             self.progress.done()
         if self.json_output:
-            sys.stdout.write("\n]\n" if self.printed else "[]\n")
+            for error in report.failures:
+                self._item({"file": error.what, "status": "failed", "reason": error.why})
+            sys.stdout.write("\n]}\n" if self.printed else '{"results": []}\n')
             sys.stdout.flush()
         for error in report.failures:
             typer.echo(f"epaper: {error.what}: {error.why}", err=True)
         if not self.quiet:
             for note in report.notes:
                 typer.echo(f"epaper: {note}", err=True)
-            summary = ", ".join(f"{n} {s}" for s, n in report.counts.items())
+            summary = ", ".join(f"{n} {self._status(s)}" for s, n in report.counts.items())
             failed = f"; {len(report.failures)} failed" if report.failures else ""
-            typer.echo(f"epaper: {'would import' if self.dry_run else 'imported'}: {summary}{failed}", err=True)
+            typer.echo(f"epaper: {'dry run' if self.dry_run else 'imported'}: {summary}{failed}", err=True)
         return 1 if report.failures else 0
 
     def _line(self, _name: str, o: Outcome) -> None:
         """One imported article as a tab-separated line."""
         if sys.stdout.isatty() and sys.stderr.isatty():
             sys.stderr.write("\r\033[K")  # clear the progress line, which shares the terminal
-        typer.echo(f"{o.status}\t{o.paper}\t{o.date}\t{o.page}\t{o.article_id}\t{o.title}")
+        changes = f"\t{', '.join(o.changes)}" if o.changes else ""
+        typer.echo(f"{self._status(o.status)}\t{o.paper}\t{o.date}\t{o.page}\t{o.article_id}\t{o.title}{changes}")
+
+    def _status(self, status: str) -> str:
+        """What happened to an article, or in a dry run what would: `would add`, `would replace`, `unchanged`."""
+        return _WOULD.get(status, status) if self.dry_run else status
 
     def _json(self, name: str, outcome: Outcome) -> None:
         """One imported article as the next element of the JSON array, so a long run holds none of them."""
+        data = outcome_json(name, outcome)
+        data["status"] = self._status(outcome.status)
+        self._item(data)
+
+    def _item(self, data: dict[str, Any]) -> None:
+        """The next element of the `results` array."""
         import json
 
-        item = json.dumps(outcome_json(name, outcome), ensure_ascii=False, indent=2).replace("\n", "\n  ")
-        sys.stdout.write(("[\n  " if self.printed == 0 else ",\n  ") + item)
+        item = json.dumps(data, ensure_ascii=False, indent=2).replace("\n", "\n  ")
+        sys.stdout.write(('{"results": [\n  ' if self.printed == 0 else ",\n  ") + item)
         self.printed += 1
 
 
@@ -80,7 +93,11 @@ def outcome_json(name: str, outcome: Outcome) -> dict[str, Any]:
         "id": outcome.article_id,
         "status": outcome.status,
         "path": str(outcome.path),
+        **({"changes": list(outcome.changes)} if outcome.changes else {}),
     }
+
+
+_WOULD = {"added": "would add", "replaced": "would replace"}
 
 
 class _Progress:

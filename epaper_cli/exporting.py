@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, BinaryIO, cast
 
+from epaper_cli import finding
 from epaper_cli.atomic import write_atomic
 from epaper_cli.errors import ArchiveError, ExportError, UsageError
 
@@ -28,8 +29,6 @@ if TYPE_CHECKING:
 STDOUT = "-"
 SPOOL_BYTES = 4 << 20
 """Output for standard output is kept until it is complete, in memory up to this size, then in a temp file."""
-LISTED_DATES = 6
-"""An empty selection names the paper's dates when it has at most this many; else it sums them up."""
 
 
 @dataclass(frozen=True)
@@ -105,54 +104,23 @@ class Registered(Mapping[str, "PaperInfo"]):
 
 def select(archive: Archive, paper: str | None, span: DateSpan | None) -> Selection:
     """The issues to export: of the only paper unless told; its newest issue, one day's, or every one in a span."""
-    paper_dir = _paper_dir(archive, paper)
-    name = paper_dir.name
+    paper_dir = finding.only_paper(archive) if paper is None else finding.paper_folder(archive, paper)
+    stem = paper_dir.name
     if span is not None and span.day is not None:
-        path = archive.issue_path_in(paper_dir, span.day)
-        if not path.is_file():
-            have = _dates_held([date for date, _path in archive.issue_files(paper_dir)], span.day, span.day)
-            raise ArchiveError(f"{name} {span.day.isoformat()}", f"no such issue in the archive ({have})")
-        return Selection([(span.day, path)], f"{name}-{span.day.isoformat()}")
+        path = finding.issue_file(archive, archive.paper_name(paper_dir), span.day)
+        return Selection([(span.day, path)], f"{stem}-{span.day.isoformat()}")
     files = archive.issue_files(paper_dir)
     if span is None:
         if not files:
             raise ArchiveError(str(paper_dir), "this paper has no issue in the archive")
-        return Selection(files[-1:], f"{name}-{files[-1][0].isoformat()}")
+        return Selection(files[-1:], f"{stem}-{files[-1][0].isoformat()}")
     chosen = [(date, path) for date, path in files if date in span]
     if not chosen:
-        have = _dates_held([date for date, _path in files], span.first, span.last)
-        raise ArchiveError(f"{name} {span.text}", f"no issue of the paper in these dates ({have})")
-    return Selection(chosen, f"{name}-{span.file_part}")
-
-
-def _paper_dir(archive: Archive, paper: str | None) -> Path:
-    """The paper's folder: the only paper's unless one is named."""
-    if paper is None:
-        papers = archive.paper_dirs()
-        if not papers:
-            raise ArchiveError(str(archive.root), "the archive holds no issue: run `epaper import` first")
-        if len(papers) > 1:
-            names = ", ".join(p.name for p in papers)
-            raise UsageError("--paper", f"the archive holds several papers ({names}): pass --paper NAME")
-        return papers[0]
-    paper_dir = archive.paper_dir(paper)
-    if not paper_dir.is_dir():
-        raise ArchiveError(paper, "no such paper in the archive (see `epaper list`)")
-    return paper_dir
-
-
-def _dates_held(dates: Sequence[dt.date], first: dt.date | None, last: dt.date | None) -> str:
-    """What the paper does have, for a message about dates it does not: its dates when they are few, else how
-    many from when to when and the nearest ones on each side of the dates asked for."""
-    if not dates:
-        return "the paper has no issue in the archive"
-    if len(dates) <= LISTED_DATES:
-        return "the paper has " + ", ".join(date.isoformat() for date in dates)
-    held = f"the paper has {len(dates)} issues from {dates[0].isoformat()} to {dates[-1].isoformat()}"
-    before = [date for date in dates if first is not None and date < first][-1:]
-    after = [date for date in dates if last is not None and date > last][:1]
-    nearest = ", ".join(date.isoformat() for date in [*before, *after])
-    return f"{held}; nearest: {nearest}" if nearest else held
+        have = finding.dates_held([date for date, _path in files], span.first, span.last)
+        raise ArchiveError(
+            f"{archive.paper_name(paper_dir)} {span.text}", f"no issue of the paper in these dates ({have})"
+        )
+    return Selection(chosen, f"{stem}-{span.file_part}")
 
 
 def targets(stem: str, writers: Sequence[Writer], output: str | None) -> list[tuple[Writer, Path | None]]:

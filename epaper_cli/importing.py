@@ -56,7 +56,8 @@ class ImportReport:
 
 
 def expand_paths(paths: Iterable[str]) -> Iterator[str]:
-    """Turn the command line's paths into input names: folders become every *.txt below them, sorted."""
+    """Turn the command line's paths into input names: folders become every *.txt below them, sorted (hidden
+    ones left out); a file named on the command line is read whatever its name."""
     for raw in paths:
         if raw != STDIN and os.path.isdir(raw):
             yield from _walk_sorted(raw)
@@ -65,17 +66,22 @@ def expand_paths(paths: Iterable[str]) -> Iterator[str]:
 
 
 def _walk_sorted(folder: str) -> Iterator[str]:
-    """Every *.txt below a folder in path order, one folder at a time: years of captures are never listed at once."""
+    """Every *.txt below a folder in path order, one folder at a time: years of captures are never listed at once.
+
+    The extension is matched regardless of case (`A.TXT`); hidden files and folders are skipped, among them the
+    `._A.txt` resource forks macOS leaves beside each file on a foreign disk."""
     try:
         with os.scandir(folder) as entries:
             found = sorted((entry.name, entry.is_dir(follow_symlinks=False)) for entry in entries)
     except OSError:
         return
     for name, is_dir in found:
+        if name.startswith("."):
+            continue
         path = os.path.join(folder, name)
         if is_dir:
             yield from _walk_sorted(path)
-        elif name.endswith(".txt"):
+        elif name.lower().endswith(".txt"):
             yield path
 
 

@@ -10,30 +10,54 @@ from __future__ import annotations
 import datetime as dt
 import os
 import re
-import unicodedata
 from collections.abc import Iterator
 from pathlib import Path
 
 RAW_DIR = ".raw"
 LOCK_FILE = ".lock"
 _MAX_COMPONENT_BYTES = 180
-_UNSAFE = re.compile(r'[\x00-\x1f\x7f/\\:*?"<>|]')
+_HASHED = "%~"
+"""Marks a folder name cut short with a digest of the whole name: escaping never writes `%~`, so no name clashes."""
+_UNSAFE = re.compile(r'[\x00-\x1f\x7f/\\:*?"<>|%]')
+_EDGES = re.compile(r"^[. ]|[. ]$")
 _ISSUE_NAME = re.compile(r"^(\d{4})-(\d{2})-(\d{2})\.yaml$")
 
 
+def _escape(char: str) -> str:
+    return "".join(f"%{byte:02X}" for byte in char.encode("utf-8"))
+
+
 def safe_component(name: str) -> str:
-    """Make a paper's name one harmless path component: no separators, controls, dot names or overlong names."""
-    cleaned = unicodedata.normalize("NFC", name)
-    cleaned = _UNSAFE.sub("_", cleaned).strip().strip(".") or "_"
-    if cleaned.startswith("."):
-        cleaned = "_" + cleaned
-    encoded = cleaned.encode("utf-8")
+    """The folder of a paper's name: one harmless path component, and one per name (no two names share it).
+
+    The name is kept as it is except for what a file system cannot hold or would change: path separators,
+    control characters and `: * ? " < > |` are written `%XX` (their UTF-8 bytes in hex), as is `%` itself and a
+    dot or space at either end (so never `.`, `..` or a hidden name). An ordinary name is its own folder name,
+    and `paper_from_folder` reads the name back. A name longer than 180 bytes so written is cut and ends with
+    `%~` and a digest of the whole name.
+    """
+    if not name:
+        raise ValueError("a paper's name cannot be empty")
+    escaped = _UNSAFE.sub(lambda match: _escape(match[0]), name)
+    escaped = _EDGES.sub(lambda match: _escape(match[0]), escaped)
+    encoded = escaped.encode("utf-8")
     if len(encoded) > _MAX_COMPONENT_BYTES:
         import hashlib  # only for overlong names; exporting and listing never load it
 
-        digest = hashlib.sha256(name.encode("utf-8")).hexdigest()[:8]
-        cleaned = encoded[: _MAX_COMPONENT_BYTES - 9].decode("utf-8", "ignore") + "-" + digest
-    return cleaned
+        digest = hashlib.sha256(name.encode("utf-8")).hexdigest()[:16]
+        cut = encoded[: _MAX_COMPONENT_BYTES - len(_HASHED) - len(digest)].decode("utf-8", "ignore")
+        cut = re.sub(r"%[0-9A-F]?$", "", cut)  # never half an escape
+        escaped = f"{cut}{_HASHED}{digest}"
+    return escaped
+
+
+def paper_from_folder(folder: str) -> str | None:
+    """The paper's name a folder holds, read back from its name; None when the name was cut (see the issues)."""
+    if _HASHED in folder:
+        return None
+    from urllib.parse import unquote
+
+    return unquote(folder, errors="replace")
 
 
 class Layout:

@@ -6,7 +6,6 @@ import datetime as dt
 from typing import TYPE_CHECKING, Any
 
 from epaper_cli.archive import Archive
-from epaper_cli.errors import ArchiveError
 from epaper_cli.model import Article, Issue, Page, block_kind
 
 if TYPE_CHECKING:
@@ -21,7 +20,7 @@ def papers(archive: Archive) -> dict[str, Any]:
         if dates:
             result.append(
                 {
-                    "paper": paper_dir.name,
+                    "paper": archive.paper_name(paper_dir),
                     "issues": len(dates),
                     "first": dates[0].isoformat(),
                     "last": dates[-1].isoformat(),
@@ -33,26 +32,25 @@ def papers(archive: Archive) -> dict[str, Any]:
 def issues(archive: Archive, paper: str, span: DateSpan | None = None) -> dict[str, Any]:
     """One paper's issue dates (those in `span` when given), from file names alone, so ten years of a daily
     list at once."""
-    paper_dir = archive.paper_dir(paper)
-    if not paper_dir.is_dir():
-        raise ArchiveError(paper, "no such paper in the archive (see `epaper list`)")
+    from epaper_cli.finding import paper_folder
+
+    paper_dir = paper_folder(archive, paper)
     dates = [date for date, _path in archive.issue_files(paper_dir) if span is None or date in span]
-    return {"paper": paper, "issues": [date.isoformat() for date in dates]}
+    return {"paper": archive.paper_name(paper_dir), "issues": len(dates), "dates": [d.isoformat() for d in dates]}
 
 
 def articles(archive: Archive, paper: str, date: dt.date) -> dict[str, Any]:
     """One issue's pages and articles."""
-    path = archive.issue_path(paper, date)
-    if not path.is_file():
-        raise ArchiveError(f"{paper} {date.isoformat()}", "no such issue in the archive")
-    issue = archive.load(path)
+    from epaper_cli.finding import issue_file
+
+    issue = archive.load(issue_file(archive, paper, date))
     return {
         "paper": issue.paper,
         "date": issue.date.isoformat(),
         "pages": [
             {
                 "page": page.label,
-                **({"section": page.section} if page.section else {}),
+                "section": page.section,
                 "articles": [{"id": a.id, "title": a.title} for a in page.articles],
             }
             for page in issue.pages
@@ -61,17 +59,17 @@ def articles(archive: Archive, paper: str, date: dt.date) -> dict[str, Any]:
 
 
 def as_lines(data: dict[str, Any]) -> list[str]:
-    """Tab-separated lines for a terminal or `cut`, one per paper, issue or article."""
+    """Tab-separated lines for a terminal or `cut`, one per paper (name, number of issues, first and last date),
+    issue (its date) or article (page, section, id, title)."""
     if "papers" in data:
-        return [f"{p['paper']}\t{p['issues']} issues\t{p['first']}\t{p['last']}" for p in data["papers"]]
-    if "issues" in data:
-        return list(data["issues"])
-    lines = []
-    for page in data["pages"]:
-        heading = f"{page['page']}版" + (f" {page['section']}" if page.get("section") else "")
-        for article in page["articles"]:
-            lines.append(f"{heading}\t{article['id']}\t{article['title']}")
-    return lines
+        return [f"{p['paper']}\t{p['issues']}\t{p['first']}\t{p['last']}" for p in data["papers"]]
+    if "dates" in data:
+        return list(data["dates"])
+    return [
+        f"{page['page']}\t{page['section'] or ''}\t{article['id']}\t{article['title']}"
+        for page in data["pages"]
+        for article in page["articles"]
+    ]
 
 
 def article_json(issue: Issue, page: Page, article: Article) -> dict[str, Any]:

@@ -19,7 +19,7 @@ from typing import Any
 
 from epaper_cli.archive import Archive
 from epaper_cli.dates import DateSpan
-from epaper_cli.errors import ArchiveError
+from epaper_cli.formats.vocabulary import ENGLISH, vocabulary
 from epaper_cli.model import Issue, Text
 
 WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
@@ -34,6 +34,7 @@ DUPLICATE_MIN = 30
 _ENDS_SENTENCE = frozenset("。！？!?…；;.:：”’」』）)】》—")
 _CLOSERS = "”’」』）)】》\"' "
 _LABEL = re.compile(r"^([A-Z]*)(\d+)$")
+_WORDS = vocabulary(ENGLISH)
 
 
 @dataclass(frozen=True)
@@ -84,7 +85,7 @@ class PaperReport:
     def lines(self) -> Iterator[str]:
         """The findings for a person, one per line."""
         span = f"{self.dates[0]} – {self.dates[-1]}" if self.dates else "no issue"
-        yield f"{self.paper}\t{span}\t{len(self.dates)} issues\t{self.pattern}"
+        yield f"{self.paper}\t{span}\t{_WORDS.count(len(self.dates), _WORDS.issues)}\t{self.pattern}"
         if self.missing_dates:
             shown = ", ".join(day.isoformat() for day in self.missing_dates)
             yield f"  missing dates ({len(self.missing_dates)}): {shown}"
@@ -104,10 +105,9 @@ def report(archive: Archive, paper: str | None, span: DateSpan | None) -> list[P
     """Every paper's findings (or one paper's), over the issues the date selection holds."""
     folders = archive.paper_dirs()
     if paper is not None:
-        folder = archive.paper_dir(paper)
-        if not folder.is_dir():
-            raise ArchiveError(paper, "no such paper in the archive (see `epaper list`)")
-        folders = [folder]
+        from epaper_cli.finding import paper_folder
+
+        folders = [paper_folder(archive, paper)]
     reports = []
     for folder in folders:
         files = archive.issue_files(folder)
@@ -116,7 +116,7 @@ def report(archive: Archive, paper: str | None, span: DateSpan | None) -> list[P
         all_dates = [day for day, _path in files]
         chosen = [(day, path) for day, path in files if span is None or day in span]
         issues = (archive.load(path) for _day, path in chosen)
-        found = paper_report(folder.name, all_dates, [day for day, _p in chosen], issues, span)
+        found = paper_report(archive.paper_name(folder), all_dates, [day for day, _p in chosen], issues, span)
         reports.append(found)
     return reports
 

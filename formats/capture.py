@@ -33,6 +33,15 @@ class SkippedCapture(UserWarning):
     """A capture with no article (only a credit line, or an advertisement): skipped rather than failed."""
 
 
+class EarlierYear(UserWarning):
+    """A month-day date taken as one of the year before the read date (02-29 read on 2025-03-01): right, but
+    worth a look."""
+
+
+_NEW_YEAR_DAYS = 31
+"""A date of the year before at most this many days before the read date (12-31 read on 01-02) is no surprise."""
+
+
 _LABEL_NAMES = (
     *("当前报纸名称", "报纸名称", "出版日期", "日期", "字号", "版面", "版次"),
     *("當前報紙名稱", "報紙名稱", "字號"),
@@ -326,6 +335,13 @@ def _issue_date(value: str | None, read_on: dt.date | None, options: ReadOptions
         raise InputError(name, f"{where}cannot read the 日期 line {value!r}: expected MM-DD or YYYY-MM-DD")
     if read_on is not None:
         inferred = infer_year(read_on, *parts)
+        if inferred is not None and inferred.year < read_on.year and (read_on - inferred).days > _NEW_YEAR_DAYS:
+            warnings.warn(
+                f"{name}: {where}日期 {value} read on {read_on.isoformat()} taken as {inferred.isoformat()}, "
+                f"in the year before (pass --date to correct it)",
+                EarlierYear,
+                stacklevel=4,
+            )
     elif options.year is not None:
         inferred = make_date(options.year, *parts)
     else:

@@ -42,6 +42,8 @@ from epaper_cli.formats.vocabulary import (
 from epaper_cli.model import Article, Issue, Page, block_kind, page_sort_key
 
 PAGE_SIZES = {"a4": A4, "a5": A5, "letter": letter}
+_CUT = "…"
+"""Ends a contents entry cut short."""
 
 
 @functools.lru_cache(maxsize=4)
@@ -61,6 +63,7 @@ def _styles(body: float) -> dict[str, Style]:
         "date": Style("body", body * 1.3, body * 2.0, align="center"),
         "summary": Style("body", body * 0.95, body * 1.6, align="center", gray=0.35),
         "toc": Style("body", body * 1.05, body * 2.0, align="left"),
+        "toc_article": Style("body", body * 0.95, body * 1.6, indent=2, align="left", gray=0.2),
     }
 
 
@@ -79,6 +82,7 @@ def _texts(issue: Issue, words: Vocabulary) -> Iterator[tuple[Role, str]]:
         yield "body", _header(issue, page, words)
         for article in page.articles:
             yield "head", "".join(filter(None, (article.kicker, words.title(article), article.subtitle)))
+            yield "body", words.title(article) + _CUT
             yield "body", "".join(filter(None, (article.byline, article.dateline, words.people(article.editors))))
             for block in article.body:
                 yield ("body" if block_kind(block) == "text" else "head"), block.text
@@ -298,6 +302,9 @@ def _lay_issue(layout: Layout, issue: Issue, number: int, words: Vocabulary, *, 
     layout.rule(1.2, layout.body)
     for index, page in enumerate(pages):
         _contents_line(layout, words.page_heading(page.label, page.section), f"i{number}p{index}")
+        for article_number, article in enumerate(page.articles):
+            key = f"i{number}p{index}a{article_number}"
+            _contents_line(layout, words.title(article), key, "toc_article")
     for index, page in enumerate(pages):
         title = words.page_heading(page.label, page.section)
         layout.new_sheet(_header(issue, page, words))
@@ -311,14 +318,22 @@ def _lay_issue(layout: Layout, issue: Issue, number: int, words: Vocabulary, *, 
             _lay_article(layout, article, f"i{number}p{index}a{article_number}", level + 1, words)
 
 
-def _contents_line(layout: Layout, title: str, key: str) -> None:
-    """One line of a contents list: the title, dot leaders, and the number of the page where `key` is marked."""
-    toc = _styles(layout.body)["toc"]
+def _contents_line(layout: Layout, title: str, key: str, style: str = "toc") -> None:
+    """One line of a contents list: the title (cut short to keep on one line), dot leaders, and the number of the
+    page where `key` is marked."""
+    toc = _styles(layout.body)[style]
+    width = layout.sets["body"].width
+    indent = toc.indent * toc.size
+    room = layout.measure - indent - 4 * toc.size  # the leader and a page number of up to four digits
+    if width(title, toc.size) > room:
+        while title and width(title + _CUT, toc.size) > room:
+            title = title[:-1]
+        title = title.rstrip() + _CUT
     layout.need(toc.leading)
     layout.paragraph(title, toc)
     y = layout.y + toc.leading / 2 - 0.36 * toc.size
     right = layout.left + layout.measure
-    start = layout.left + layout.sets["body"].width(title, toc.size) + toc.size
+    start = layout.left + indent + width(title, toc.size) + toc.size
     link = (layout.left, y - 4, right, y + toc.size)
     layout.sheets[-1].ops.append(PageRef(key, right, y, toc.size, link, start))
 

@@ -16,7 +16,7 @@ Layout (Chinese labels for Chinese issues, English labels for English ones; the 
     【电头】dateline
     【上接】01           (continued from page 01; 【下转】03 continued on page 03)
 
-    (two U+3000) paragraph
+    (two U+3000) paragraph    (an English issue's paragraphs have no indent: `Page 03`, `[Title] …`)
 
     ## sub-heading
 
@@ -26,8 +26,9 @@ Layout (Chinese labels for Chinese issues, English labels for English ones; the 
 
 A value that could not survive the trip as it stands (empty, leading or trailing space, control or format
 characters, text that Unicode normalisation would change, a separator of its line) is written after a
-backslash with backslash escapes (\\n, \\t, \\r, \\\\, \\uXXXX, \\UXXXXXXXX). `【作者】role：name` lines appear only
-when the byline alone does not give the article's authors.
+backslash with backslash escapes (\\n, \\t, \\r, \\\\, \\uXXXX, \\UXXXXXXXX), as is an English paragraph that would
+read as a line of another kind (`[Title] …`, `## …`). `【作者】role：name` lines appear only when the byline alone
+does not give the article's authors (`记者 毛慧娟`, `By Jane Doe and Tom Lee` do).
 """
 
 from __future__ import annotations
@@ -40,6 +41,8 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, BinaryIO
 
 from epaper_cli.errors import InputError
+from epaper_cli.formats.credits import parse_byline
+from epaper_cli.formats.spacing import has_cjk
 from epaper_cli.formats.text_escapes import escape, unescape
 from epaper_cli.formats.vocabulary import CHINESE, ENGLISH, Vocabulary, issue_language, vocabulary
 from epaper_cli.model import Article, Block, Caption, Heading, Issue, Page, Person, Source, Text, article_id
@@ -67,7 +70,10 @@ _LINE_LABEL = re.compile(rf"^(?:【({_ZH_NAMES})】|\[({_EN_NAMES})\](?= |$) ?)"
 _FIELD_OF = {marker.strip("【】[] "): key for labels in (_ZH, _EN) for key, marker in labels.field.items()}
 
 PARAGRAPH_INDENT = "\u3000\u3000"
+"""Before a Chinese paragraph; an English one starts at the margin, as English text does."""
 HEADING_MARK = "## "
+_NOT_A_PARAGRAPH = ("[", "【", HEADING_MARK)
+"""How an English paragraph cannot start raw: it would read as a field, a sub-heading."""
 _ISSUE_LINE = re.compile(r"^(.*) (\d{4}-\d{2}-\d{2})$")
 _ISSUE_RULE = re.compile(r"^={3,}$")
 _PAGE_RULE = re.compile(r"^-{3,}$")
@@ -81,17 +87,26 @@ _ROLES = frozenset(
 
 
 def derive_authors(byline: str | None) -> list[Person]:
-    """Read authors off a plain byline (`记者 毛慧娟 通讯员 徐晓莹 姜丰`); [] when it is not that simple."""
+    """Read authors off a plain byline (`记者 毛慧娟 通讯员 徐晓莹 姜丰`, `By Jane Doe and Tom Lee`); [] when it is
+    not that simple."""
     role: str | None = None
     people: list[Person] = []
     for token in (byline or "").split():
         if token in _ROLES:
             role = token
         elif role is None:
-            return []
+            return _english_authors(byline or "")
         else:
             people.append(Person(role, token))
     return people
+
+
+def _english_authors(byline: str) -> list[Person]:
+    """The authors of an English byline, read as the importer reads them."""
+    if has_cjk(byline):
+        return []
+    parsed = parse_byline(byline)
+    return [] if parsed is None else parsed[1]
 
 
 def _width(text: str) -> int:
@@ -140,6 +155,8 @@ def _article_lines(article: Article, labels: _Labels) -> list[str]:
             lines.append(HEADING_MARK + escape(block.text))
         elif isinstance(block, Caption):
             lines.append(mark["caption"] + escape(block.text))
+        elif labels is _EN:
+            lines.append(escape(block.text, forbidden_prefix=_NOT_A_PARAGRAPH))
         else:
             lines.append(PARAGRAPH_INDENT + escape(block.text))
     if article.editors:
@@ -196,6 +213,8 @@ class _Reader:
         self.issues: list[Issue] = []
         self.page: Page | None = None
         self.draft: _Draft | None = None
+        self.english = False
+        """Whether the page being read has an English heading (`Page 03`): its paragraphs have no indent."""
 
     def fail(self, number: int, why: str) -> InputError:
         """An InputError naming the line, so the user can fix the file."""
@@ -245,7 +264,8 @@ class _Reader:
         self.finish_article()
         if not self.issues:
             raise self.fail(number, "a page heading before the issue heading")
-        if line.startswith("Page "):
+        self.english = line.startswith("Page ")
+        if self.english:
             label, sep, section = line[5:].partition(":")
             if sep and not section.startswith(" "):
                 raise self.fail(number, "a page heading is `Page <label>: <section>`")
@@ -271,6 +291,9 @@ class _Reader:
             self.block(Heading(unescape(line[len(HEADING_MARK) :])), number)
             return
         match = _LINE_LABEL.match(line)
+        if match is None and self.english:  # an English paragraph starts at the margin
+            self.block(Text(unescape(line)), number)
+            return
         if match is None:
             raise self.fail(number, f"not a line of this layout: {line[:40]!r}")
         key = _FIELD_OF[match.group(1) or match.group(2)]

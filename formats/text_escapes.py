@@ -23,7 +23,7 @@ _ESCAPE = re.compile(r"\\(?:([\\ntr])|u([0-9a-fA-F]{4})|U([0-9a-fA-F]{8}))")
 _UNESCAPE = {"\\": "\\", "n": "\n", "t": "\t", "r": "\r"}
 
 
-def escape(value: str, reserved: str = "", forbidden_prefix: str = "") -> str:
+def escape(value: str, reserved: str = "", forbidden_prefix: str | tuple[str, ...] = "") -> str:
     """Write a value raw when it reads back unchanged, else after a backslash with escapes."""
     if not (
         value == ""

@@ -96,13 +96,14 @@ def test_bad_issue_files_are_refused_with_a_reason(text: str, reason: str) -> No
     ("name", "expected"),
     [
         ("衢州日报", "衢州日报"),
-        ("../../x", "_.._x"),
-        ("/etc/passwd", "_etc_passwd"),
-        ("a\x00b", "a_b"),
-        (".", "_"),
-        ("..", "_"),
-        (".raw", "raw"),
-        ("C:\\Windows", "C__Windows"),
+        ("../../x", "%2E.%2F..%2Fx"),
+        ("/etc/passwd", "%2Fetc%2Fpasswd"),
+        ("a\x00b", "a%00b"),
+        (".", "%2E"),
+        ("..", "%2E%2E"),
+        (".raw", "%2Eraw"),
+        ("C:\\Windows", "C%3A%5CWindows"),
+        ("100%", "100%25"),
     ],
 )
 def test_paper_names_become_one_safe_path_component(name: str, expected: str) -> None:

@@ -74,7 +74,7 @@ def test_import_json_is_one_object_per_article(tmp_path: Path, capture: Path) ->
     (capture.parent / "second.txt").write_text(SECOND, encoding="utf-8")
     code, out, _err = run("import", "--archive", str(tmp_path / "a"), "--json", str(capture.parent))
     assert code == 0
-    records = json.loads(out)
+    records = json.loads(out)["results"]
     assert [(r["page"], r["title"], r["status"]) for r in records] == [
         ("05", "江畔春耕正当时", "added"),
         ("12", "小巷书店的新主人", "added"),
@@ -92,8 +92,8 @@ def test_import_reads_standard_input(tmp_path: Path) -> None:
 def test_dry_run_writes_nothing(tmp_path: Path, capture: Path) -> None:
     code, out, err = run("import", "--archive", str(tmp_path / "a"), "--dry-run", str(capture))
     assert code == 0
-    assert out.startswith("added\t")
-    assert "would import: 1 added" in err
+    assert out.startswith("would add\t")
+    assert "dry run: 1 would add" in err
     assert not (tmp_path / "a").exists()
 
 
@@ -144,7 +144,7 @@ def test_list_show_and_check(tmp_path: Path, capture: Path) -> None:
     run("import", "--archive", archive, str(capture.parent))
 
     code, out, _ = run("list", "--archive", archive)
-    assert code == 0 and out == "清溪晚报\t1 issues\t2025-03-14\t2025-03-14\n"
+    assert code == 0 and out == "清溪晚报\t1\t2025-03-14\t2025-03-14\n"
     code, out, _ = run("list", "--archive", archive, "--paper", "清溪晚报")
     assert out == "2025-03-14\n"
     code, out, _ = run("list", "--archive", archive, "--paper", "清溪晚报", "--date", "2025-03-14", "--json")
@@ -155,7 +155,7 @@ def test_list_show_and_check(tmp_path: Path, capture: Path) -> None:
     code, out, _ = run("show", "--archive", archive, article_id)
     assert code == 0 and "小巷书店的新主人" in out and "清溪晚报 2025-03-14 12版 文化" in out
     code, out, _ = run("show", "--archive", archive, article_id, "--json")
-    shown = json.loads(out)
+    (shown,) = json.loads(out)["articles"]
     assert shown["authors"] == [{"role": "记者", "name": "林小溪"}, {"role": "通讯员", "name": "周远"}]
     assert shown["body"][1] == {"heading": "今年的新变化"}
     code, _, err = run("show", "--archive", archive, "000000000000")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
 from typer.testing import CliRunner
 
@@ -49,3 +50,36 @@ def test_ci_runs_the_readmes_test_command() -> None:
 
 def test_changelog_has_an_unreleased_section() -> None:
     assert "## Unreleased" in (ROOT / "CHANGELOG.md").read_text(encoding="utf-8")
+
+
+def test_the_readmes_show_and_cite_examples_name_articles_of_the_samples(tmp_path: Path) -> None:
+    archive = str(tmp_path / "a")
+    runner = CliRunner()
+    imported = runner.invoke(app, ["import", "--archive", archive, "--quiet", str(ROOT / "samples")])
+    assert imported.exit_code in (0, 1)  # some samples need --encoding: the others are enough here
+    examples = re.findall(r"^epaper (show|cite) ([^|>#\n]*)", README, re.MULTILINE)
+    assert len(examples) >= 4
+    for command, rest in examples:
+        args = rest.split()
+        if "-" in args or "ID..." in args:
+            continue
+        result = runner.invoke(app, [command, *args, "--archive", archive])
+        assert result.exit_code == 0, f"epaper {command} {rest}: {result.stderr}"
+
+
+def test_the_readmes_import_json_example_has_the_keys_import_writes(tmp_path: Path) -> None:
+    import json
+
+    example = json.loads(README.split("```json\n", 1)[1].split("```", 1)[0])
+    sample = ROOT / "samples" / "nanshan-daily-2025-12-31-a03.txt"
+    changed = tmp_path / "changed.txt"
+    changed.write_text(sample.read_text(encoding="utf-8").replace("。", "！", 1), encoding="utf-8")
+    archive = str(tmp_path / "a")
+    written: list[dict[str, object]] = []
+    for paths in ([sample], [changed, tmp_path / "missing.txt"]):
+        result = CliRunner().invoke(app, ["import", "--archive", archive, "--json", *map(str, paths)])
+        output = json.loads(result.stdout)
+        assert list(output) == list(example) == ["results"]
+        written += output["results"]
+    assert [item["status"] for item in written] == [item["status"] for item in example["results"]]
+    assert [set(item) for item in written] == [set(item) for item in example["results"]]

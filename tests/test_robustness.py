@@ -215,7 +215,7 @@ def test_check_reports_the_broken_file_and_an_unknown_version(broken_archive: tu
     assert code == 1
     import json
 
-    problems = {(p["file"], p["problem"].split(" (")[0]) for p in json.loads(out)}
+    problems = {(p["file"], p["problem"].split(" (")[0]) for p in json.loads(out)["problems"]}
     assert (str(broken), "line 2: not valid YAML") in problems
     assert (str(future), "unknown format version 'epaper/7': this epaper reads epaper/1; upgrade epaper") in problems
 
@@ -252,7 +252,7 @@ def test_batching_keeps_every_article_and_names_each_ones_file(tmp_path: Path, m
     assert code == 0, err
     import json
 
-    records = json.loads(out)
+    records = json.loads(out)["results"]
     assert sorted((Path(r["file"]).name, r["title"]) for r in records) == sorted(
         (p.name, f"第{int(p.stem[1:])}号稿件") for p in paths
     )

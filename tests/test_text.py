@@ -155,8 +155,19 @@ def test_english_issue_uses_english_labels() -> None:
     issue = Issue(paper, date, [Page("A3", "Business", [article])])
     dumped = _dump([issue])
     assert "Page A3: Business\n-----------------\n" in dumped
-    assert "[Title] Budget passes\n[Byline] By Jane Doe\n[Author] By: Jane Doe\n" in dumped
+    assert "[Title] Budget passes\n[Byline] By Jane Doe\n[Dateline] WASHINGTON\n\nThe budget passed.\n" in dumped
+    assert "[Author]" not in dumped and "\u3000" not in dumped
     assert "[Editor] Editor: John Roe\n" in dumped
+    assert _round_trip([issue]) == [issue]
+
+
+def test_english_paragraphs_that_would_read_as_other_lines_are_escaped() -> None:
+    paper, date = "The Daily Example", dt.date(2025, 8, 26)
+    texts = ["[Title] is a field marker", "## not a heading", "【标题】", "\\back", "Page 3: fine", " lead space"]
+    article = _article(paper, date, "A3", "Budget passes", body=[Text(t) for t in texts])
+    issue = Issue(paper, date, [Page("A3", None, [article])])
+    dumped = _dump([issue])
+    assert "\nPage 3: fine\n" in dumped and "\n\\[Title] is a field marker\n" in dumped
     assert _round_trip([issue]) == [issue]
 
 

@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from epaper_cli import exporting
+from epaper_cli import exporting, finding
 from epaper_cli.archive import Archive
 from epaper_cli.dates import parse_span
 from epaper_cli.formats import WRITERS, WriteOptions, jsonl, text
@@ -129,11 +129,11 @@ def test_an_empty_selection_names_the_dates_the_paper_has(archive: Path) -> None
 
 def test_many_dates_are_summed_up_with_the_nearest_ones() -> None:
     days = [dt.date(2025, 1, 1) + dt.timedelta(days=n) for n in range(0, 300, 2)]
-    held = exporting._dates_held(days, dt.date(2025, 3, 1), dt.date(2025, 3, 1))
+    held = finding.dates_held(days, dt.date(2025, 3, 1), dt.date(2025, 3, 1))
     assert held == "the paper has 150 issues from 2025-01-01 to 2025-10-26; nearest: 2025-02-28, 2025-03-02"
-    held = exporting._dates_held(days, dt.date(2026, 1, 1), None)
+    held = finding.dates_held(days, dt.date(2026, 1, 1), None)
     assert held == "the paper has 150 issues from 2025-01-01 to 2025-10-26; nearest: 2025-10-26"
-    assert exporting._dates_held([], None, None) == "the paper has no issue in the archive"
+    assert finding.dates_held([], None, None) == "the paper has no issue in the archive"
 
 
 def test_the_text_of_a_month_imports_back_into_the_same_issues(archive: Path, tmp_path: Path) -> None:
