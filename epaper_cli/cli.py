@@ -220,23 +220,26 @@ def export_command(
     font: Annotated[
         str | None, typer.Option(metavar="PATH", envvar="EPAPER_FONT", show_envvar=True, help="Font file for the PDF.")
     ] = None,
-    page_size: Annotated[str, typer.Option(metavar="SIZE", help="PDF page size: A4, A5 or letter.")] = "A4",
+    page_size: Annotated[
+        str | None, typer.Option(metavar="SIZE", help="PDF page size: A4 (default), A5 or letter.")
+    ] = None,
     vertical: Annotated[bool, typer.Option("--vertical", help="EPUB in vertical writing.")] = False,
 ) -> None:
     """Export an issue, or a month, a year or a range of issues as one book, as EPUB, PDF, text or JSON Lines.
 
+    With no format flag, -o's extension chooses the format (-o today.pdf).
+
     Example: epaper export --epub --pdf --paper 衢州日报 --date 2025-08 -o books/
     """
-    from epaper_cli import exporting
+    from epaper_cli import exporting, outputs
     from epaper_cli.dates import parse_span
 
     chosen = (("epub", epub), ("pdf", pdf), ("text", txt), ("jsonl", jsonl))
-    formats = [name for name, wanted in chosen if wanted]
     with errors_to_exit():
-        if not formats:
-            raise UsageError("export", "choose at least one of --epub, --pdf, --txt, --jsonl")
+        formats = outputs.choose_formats([name for name, wanted in chosen if wanted], output)
+        size = outputs.check_options(formats, page_size, vertical)
         span = parse_span(date) if date is not None else None
-        options = exporting.ExportOptions(formats, output, font, page_size, vertical)
+        options = exporting.ExportOptions(formats, output, font, size, vertical)
         for path in exporting.run(open_archive(archive), paper, span, options, sys.stdout.buffer):
             typer.echo(str(path))
 
