@@ -1,17 +1,19 @@
 """The `epaper` command: thin Typer commands that wire readers, the archive and writers together."""
 
 import datetime as dt
+import errno
 import itertools
 import os
 import sys
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any, NoReturn
 
 import typer
 
 from epaper_cli import __version__
+from epaper_cli.cli_group import EpaperGroup, error_json
 from epaper_cli.errors import EpaperError, UsageError
 
 if TYPE_CHECKING:
@@ -19,6 +21,7 @@ if TYPE_CHECKING:
 
 app = typer.Typer(
     name="epaper",
+    cls=EpaperGroup,
     help="Archive newspaper articles copied from digital-newspaper reader apps, and export whole issues.",
     epilog="Example: epaper import captures/ && epaper export --epub --pdf",
     add_completion=False,
@@ -45,8 +48,11 @@ JsonOption = Annotated[bool, typer.Option("--json", help="Write a JSON document 
 # -- plumbing ------------------------------------------------------------------------------------------
 
 
-def fail(error: EpaperError) -> NoReturn:
-    """Report an error as one line on standard error and leave with its exit code."""
+def fail(error: EpaperError, json_output: bool = False) -> NoReturn:
+    """Report an error as one line on standard error (with `--json`, as an error object on standard output too)
+    and leave with its exit code."""
+    if json_output:
+        typer.echo(error_json(error.what, error.why, error.exit_code))
     say(f"epaper: {error.what}: {error.why}")
     raise typer.Exit(error.exit_code)
 
@@ -57,12 +63,13 @@ def say(message: str) -> None:
 
 
 @contextmanager
-def errors_to_exit() -> Iterator[None]:
-    """Turn the project's errors into `epaper: <what>: <why>` and an exit code, never a traceback."""
+def errors_to_exit(json_output: bool = False) -> Iterator[None]:
+    """Turn the project's errors into `epaper: <what>: <why>` and an exit code, never a traceback; with
+    `--json`, into an error object on standard output as well."""
     try:
         yield
     except EpaperError as error:
-        fail(error)
+        fail(error, json_output)
 
 
 def open_archive(path: Path | None) -> "Archive":
@@ -375,14 +382,21 @@ def main() -> None:
         code = 130
     except BrokenPipeError:
         code = 1
-    except Exception as exc:  # a bug: still one line, with a way to get the details
+    except Exception as exc:
         if os.environ.get("EPAPER_DEBUG"):
             raise
-        say(f"epaper: internal error: {type(exc).__name__}: {exc} (set EPAPER_DEBUG=1 for details)")
+        if isinstance(exc, OSError) and exc.errno in _FULL_OUTPUT:  # a full disk, `> /dev/full`: not a bug
+            say(f"epaper: {exc.filename or 'standard output'}: cannot write: {exc.strerror}")
+        else:  # a bug: still one line, with a way to get the details
+            say(f"epaper: internal error: {type(exc).__name__}: {exc} (set EPAPER_DEBUG=1 for details)")
         code = 1
     if code == 130:  # Ctrl-C (Typer turns it into exit status 130 without a word)
         say("epaper: interrupted")
     _leave(code)
+
+
+_FULL_OUTPUT = {errno.ENOSPC, errno.EDQUOT, errno.EFBIG, errno.EIO}
+"""Errors of an output that cannot take more (a full disk, `> /dev/full`): named, not internal errors."""
 
 
 def _leave(code: int | str | None) -> NoReturn:
@@ -400,7 +414,12 @@ def _leave(code: int | str | None) -> NoReturn:
             stream.flush()
         except BrokenPipeError:  # the reader went away (epaper list | head): nothing more to say
             code = code or 1
-        except (OSError, ValueError):
+        except OSError as exc:
+            if stream is sys.stdout:
+                with suppress(OSError):
+                    sys.stderr.write(f"epaper: standard output: cannot write: {exc.strerror}\n")
+                code = code or 1
+        except ValueError:
             pass
     os._exit(code or 0)
 
