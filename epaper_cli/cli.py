@@ -72,11 +72,21 @@ def errors_to_exit(json_output: bool = False) -> Iterator[None]:
         fail(error, json_output)
 
 
-def open_archive(path: Path | None) -> "Archive":
-    """The archive named by --archive or EPAPER_ARCHIVE, else ./archive."""
+def open_archive(path: Path | None, *, new: bool = False) -> "Archive":
+    """The archive named by --archive or EPAPER_ARCHIVE, else ./archive; it must be one unless `new` (import,
+    paper set: the commands that make one)."""
     from epaper_cli.archive import Archive
+    from epaper_cli.errors import ArchiveError
+    from epaper_cli.layout import is_archive
 
-    return Archive(path if path is not None else Path("archive"))
+    root = path if path is not None else Path("archive")
+    if not new and not is_archive(root):
+        if not root.exists():
+            why = "no such folder (import captures first, or pass --archive DIR or set EPAPER_ARCHIVE)"
+        else:
+            why = "the folder holds no issue file, no .raw and no papers.yaml (pass the archive's folder)"
+        raise ArchiveError(f"no archive at {root}", why)
+    return Archive(root)
 
 
 def parse_date(value: str | None, option: str) -> dt.date | None:
@@ -160,7 +170,8 @@ def import_command(
     from epaper_cli.formats import ReadOptions
     from epaper_cli.importing import expand_paths, run_import
 
-    with errors_to_exit():
+    console = ImportConsole(json_output=json_output, quiet=quiet, dry_run=dry_run)
+    with errors_to_exit(json_output):
         if year is not None and not 1800 <= year <= 2200:
             raise UsageError("--year", f"{year} is not a plausible year")
         options = ReadOptions(paper, parse_date(date, "--date"), year, encoding, keep_punctuation, plain_body)
@@ -174,16 +185,19 @@ def import_command(
         first = next(names, None)
         if first is None:
             raise UsageError("import", "no *.txt file in the folders given")
-        console = ImportConsole(json_output=json_output, quiet=quiet, dry_run=dry_run)
-        report = run_import(
-            open_archive(archive),
-            console.watch(itertools.chain([first], names)),
-            options,
-            jobs=jobs,
-            dry_run=dry_run,
-            report=console.report(),
-            progress=console.step,
-        )
+        try:
+            report = run_import(
+                open_archive(archive, new=True),
+                console.watch(itertools.chain([first], names)),
+                options,
+                jobs=jobs,
+                dry_run=dry_run,
+                report=console.report(),
+                progress=console.step,
+            )
+        except EpaperError as error:  # the JSON array begun is closed; an error object only when none was begun
+            console.abandon()
+            fail(error, json_output and not console.printed)
     raise typer.Exit(console.finish(report))
 
 
@@ -276,7 +290,7 @@ def list_command(
     from epaper_cli import listing
     from epaper_cli.dates import parse_span
 
-    with errors_to_exit():
+    with errors_to_exit(json_output):
         store = open_archive(archive)
         span = parse_span(date) if date is not None else None
         if span is not None and paper is None:
@@ -309,7 +323,7 @@ def show_command(
     """
     from epaper_cli import listing, lookup
 
-    with errors_to_exit():
+    with errors_to_exit(json_output):
         stdin = None if sys.stdin.isatty() else sys.stdin
         keys = lookup.expand_keys([article_id], stdin)
         if len(keys) != 1:
@@ -331,7 +345,7 @@ def check_command(*, archive: ArchiveOption = None, json_output: JsonOption = Fa
     """
     from epaper_cli.checking import check_archive
 
-    with errors_to_exit():
+    with errors_to_exit(json_output):
         problems = check_archive(open_archive(archive))
     if json_output:
         print_json([{"file": file, "problem": reason} for file, reason in problems])
@@ -359,7 +373,7 @@ def report_command(
     from epaper_cli.dates import parse_span
     from epaper_cli.report import report
 
-    with errors_to_exit():
+    with errors_to_exit(json_output):
         span = parse_span(date) if date is not None else None
         reports = report(open_archive(archive), paper, span)
     if json_output:

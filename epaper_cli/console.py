@@ -4,6 +4,8 @@ error is a terminal, then the errors, notes and summary on standard error."""
 
 from __future__ import annotations
 
+import contextlib
+import os
 import sys
 from collections.abc import Iterable
 from typing import Any
@@ -22,6 +24,7 @@ class ImportConsole:
         self.quiet = quiet
         self.dry_run = dry_run
         self.printed = 0
+        self.stdout_closed = False
         self.progress = _Progress() if not quiet and sys.stderr.isatty() else None
 
     def watch(self, names: Iterable[str]) -> Iterable[str]:
@@ -42,8 +45,13 @@ class ImportConsole:
         if self.progress is not None:
             self.progress.done()
         if self.json_output:
-            sys.stdout.write("\n]\n" if self.printed else "[]\n")
-            sys.stdout.flush()
+            self._write("\n]\n" if self.printed else "[]\n")
+        if self.stdout_closed:
+            typer.echo(
+                "epaper: standard output: closed by its reader before the end; the import went on to the end, "
+                "the rest of its output was dropped",
+                err=True,
+            )
         for error in report.failures:
             typer.echo(f"epaper: {error.what}: {error.why}", err=True)
         if not self.quiet:
@@ -52,21 +60,40 @@ class ImportConsole:
             summary = ", ".join(f"{n} {s}" for s, n in report.counts.items())
             failed = f"; {len(report.failures)} failed" if report.failures else ""
             typer.echo(f"epaper: {'would import' if self.dry_run else 'imported'}: {summary}{failed}", err=True)
-        return 1 if report.failures else 0
+        return 1 if report.failures or self.stdout_closed else 0
+
+    def abandon(self) -> None:
+        """The run stopped on an error: close the JSON array begun, so what was printed stays valid JSON."""
+        if self.json_output and self.printed:
+            self._write("\n]\n")
 
     def _line(self, _name: str, o: Outcome) -> None:
         """One imported article as a tab-separated line."""
         if sys.stdout.isatty() and sys.stderr.isatty():
             sys.stderr.write("\r\033[K")  # clear the progress line, which shares the terminal
-        typer.echo(f"{o.status}\t{o.paper}\t{o.date}\t{o.page}\t{o.article_id}\t{o.title}")
+        self._write(f"{o.status}\t{o.paper}\t{o.date}\t{o.page}\t{o.article_id}\t{o.title}\n")
 
     def _json(self, name: str, outcome: Outcome) -> None:
         """One imported article as the next element of the JSON array, so a long run holds none of them."""
         import json
 
         item = json.dumps(outcome_json(name, outcome), ensure_ascii=False, indent=2).replace("\n", "\n  ")
-        sys.stdout.write(("[\n  " if self.printed == 0 else ",\n  ") + item)
+        self._write(("[\n  " if self.printed == 0 else ",\n  ") + item, flush=False)
         self.printed += 1
+
+    def _write(self, text: str, *, flush: bool = True) -> None:
+        """Write to standard output; once its reader is gone (`| head`), drop the rest: the import goes on, for
+        its work is the archive, not the report."""
+        if self.stdout_closed:
+            return
+        try:
+            sys.stdout.write(text)
+            if flush:
+                sys.stdout.flush()
+        except BrokenPipeError:
+            self.stdout_closed = True
+            with contextlib.suppress(OSError, ValueError):  # what is still buffered goes nowhere, quietly
+                os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
 
 
 def outcome_json(name: str, outcome: Outcome) -> dict[str, Any]:

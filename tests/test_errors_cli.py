@@ -4,6 +4,7 @@ mean" kept), `--json` always valid JSON, a full output named and not an internal
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 from pathlib import Path
 
@@ -48,3 +49,34 @@ def test_a_full_standard_output_is_a_named_error(tmp_path: Path) -> None:
             )
         assert done.returncode == 1, args
         assert done.stderr.decode() == "epaper: standard output: cannot write: No space left on device\n", args
+
+
+def _captures(folder: Path, issues: int, pages: int) -> None:
+    folder.mkdir()
+    for day in range(1, issues + 1):
+        capture = CAPTURE.replace("日期:03-14", f"日期:02-{day:02d}").replace("江畔春耕正当时", f"江畔春耕正当时{day}")
+        for page in range(1, pages + 1):
+            text = capture.replace("版面:第5版:农事", f"版面:第{page}版:农事")
+            (folder / f"c{day:02d}-{page:02d}.txt").write_text(text, encoding="utf-8")
+
+
+@pytest.mark.parametrize("json_output", [False, True])
+def test_a_closed_standard_output_lets_the_import_finish_and_says_so(tmp_path: Path, json_output: bool) -> None:
+    """`epaper import caps/ | head -1`: the reader goes away after one line; every issue is still imported."""
+    import fcntl
+
+    _captures(tmp_path / "caps", issues=20, pages=10)
+    command = [epaper(), "import", "--archive", str(tmp_path / "a"), str(tmp_path / "caps")]
+    process = subprocess.Popen(
+        command + (["--json"] if json_output else []), stdout=subprocess.PIPE, stderr=subprocess.PIPE
+    )
+    assert process.stdout is not None and process.stderr is not None
+    fcntl.fcntl(process.stdout.fileno(), 1031, 4096)  # F_SETPIPE_SZ: a small pipe, so the writer meets the close
+    assert os.read(process.stdout.fileno(), 64)  # a little of the first line, as `head -c 64` would
+    process.stdout.close()
+    err = process.stderr.read().decode()
+    assert process.wait(timeout=120) == 1
+    assert "epaper: standard output: closed by its reader before the end; the import went on to the end" in err
+    assert "epaper: imported: 200 added" in err and "Traceback" not in err
+    code, out, _err = run("list", "--paper", "清溪晚报", "--archive", str(tmp_path / "a"))
+    assert code == 0 and len(out.splitlines()) == 20

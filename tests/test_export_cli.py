@@ -81,6 +81,10 @@ def test_missing_issue_or_paper_exits_1(archive: Path) -> None:
     code, _out, err = run("export", "--txt", "--archive", str(archive), "--paper", "别的报")
     assert code == 1 and "epaper: 别的报: no such paper in the archive" in err
     code, _out, err = run("export", "--txt", "--archive", str(archive.parent / "empty"))
+    assert code == 1 and f"epaper: no archive at {archive.parent / 'empty'}: no such folder" in err
+    (archive.parent / "empty").mkdir()
+    (archive.parent / "empty" / "papers.yaml").write_text("", encoding="utf-8")  # an archive with no issue yet
+    code, _out, err = run("export", "--txt", "--archive", str(archive.parent / "empty"))
     assert code == 1 and "the archive holds no issue" in err
 
 
