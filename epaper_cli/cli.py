@@ -24,7 +24,6 @@ app = typer.Typer(
     cls=EpaperGroup,
     help="Archive newspaper articles copied from digital-newspaper reader apps, and export whole issues.",
     epilog="Example: epaper import captures/ && epaper export --epub --pdf",
-    add_completion=False,
     no_args_is_help=True,
     rich_markup_mode=None,
     pretty_exceptions_enable=False,
@@ -339,14 +338,18 @@ def show_command(
 
 @app.command("check")
 def check_command(*, archive: ArchiveOption = None, json_output: JsonOption = False) -> None:
-    """Validate the archive: every issue file and every kept capture. Problems print as `file: reason`.
+    """Validate the archive: every issue file and every kept capture. Problems print as `file: reason`; when
+    there is none, a one-line summary on standard error.
 
     Example: epaper check --archive ~/papers || echo "archive needs attention"
     """
-    from epaper_cli.checking import check_archive
+    from epaper_cli.checking import check_archive, summary
 
     with errors_to_exit(json_output):
-        problems = check_archive(open_archive(archive))
+        store = open_archive(archive)
+        problems = check_archive(store)
+    if not problems:
+        say(f"epaper: {store.root}: {summary(store)}")
     if json_output:
         print_json([{"file": file, "problem": reason} for file, reason in problems])
     else:
