@@ -40,13 +40,14 @@ def write_atomic(path: str | Path, fill: Callable[[BinaryIO], object], *, durabl
 
 
 def writes_through(path: str | Path) -> bool:
-    """Whether an output path must be written in place, never replaced: it exists and (through any symlink) is
-    not a regular file: a character device (`/dev/stdout`, a terminal), a FIFO or a socket."""
+    """Whether an output path must be written in place (appended to, as a shell's `>` file is), never replaced:
+    it exists and (through any symlink) is not a regular file, a character device (a terminal), a FIFO or a
+    socket; or it is in /dev (`/dev/stdout` sent to a file, where the shell's redirection decides)."""
     try:
         mode = os.stat(path).st_mode
     except OSError:
         return False
-    return not stat.S_ISREG(mode) and not stat.S_ISDIR(mode)
+    return (not stat.S_ISREG(mode) and not stat.S_ISDIR(mode)) or os.path.abspath(path).startswith("/dev/")
 
 
 def replaced_path(path: str | Path) -> str:

@@ -59,7 +59,8 @@ class Selection:
 def run(
     archive: Archive, paper: str | None, span: DateSpan | None, options: ExportOptions, stdout: BinaryIO
 ) -> Iterator[Path]:
-    """Export the selected issues in every format asked for; yields each file once it is written."""
+    """Export the selected issues in every format asked for; yields each file once it is written (not standard
+    output, a device or a FIFO: what reads them is not looking for a file name, and may be standard output)."""
     from epaper_cli import formats, registry
     from epaper_cli.fonts import SystemFonts
 
@@ -75,9 +76,9 @@ def run(
     if options.output == STDOUT:
         refuse_terminal(writers[0], stdout, "-o")  # before the work, not after it
     for writer, path in targets(selection.stem, writers, options.output):
-        export(selection.issues(archive), writer, settings, path, stdout)
-        if path is not None:
-            yield path
+        written = export(selection.issues(archive), writer, settings, path, stdout)
+        if written is not None:
+            yield written
 
 
 class Registered(Mapping[str, "PaperInfo"]):
@@ -157,9 +158,12 @@ def _dates_held(dates: Sequence[dt.date], first: dt.date | None, last: dt.date |
     return f"{held}; nearest: {nearest}" if nearest else held
 
 
-def export(issues: Iterator[Issue], writer: Writer, options: WriteOptions, path: Path | None, stdout: BinaryIO) -> None:
+def export(
+    issues: Iterator[Issue], writer: Writer, options: WriteOptions, path: Path | None, stdout: BinaryIO
+) -> Path | None:
     """Write one format: atomically to a file (a symlink's target), or whole, once complete, to standard output
-    or to what `-o` names that is not a regular file (a device, a FIFO), which is written through, not replaced."""
+    or to what `-o` names that is not a regular file (a device, a FIFO), which is written through, not replaced.
+    The file written, if it was one."""
     write = writer.load().write
     if path is not None and not path.parent.is_dir():
         raise ExportError(str(path), "the folder does not exist")
@@ -171,11 +175,12 @@ def export(issues: Iterator[Issue], writer: Writer, options: WriteOptions, path:
                 _copy_out(spool, stdout, "standard output", writer)
             else:
                 _write_through(spool, path, writer)
-        return
+        return None
     try:
         write_atomic(replaced_path(path), lambda handle: write(issues, handle, options))
     except OSError as exc:
         raise ExportError(str(path), f"cannot write: {exc.strerror or exc}") from exc
+    return path
 
 
 def refuse_terminal(writer: Writer, out: BinaryIO, name: str) -> None:
@@ -186,7 +191,7 @@ def refuse_terminal(writer: Writer, out: BinaryIO, name: str) -> None:
 
 def _write_through(spool: IO[bytes], path: Path, writer: Writer) -> None:
     try:
-        with path.open("wb") as out:
+        with path.open("ab") as out:  # O_APPEND: `{ echo head; epaper export -o /dev/stdout; } > f` keeps `head`
             _copy_out(spool, out, str(path), writer)
     except OSError as exc:
         raise ExportError(str(path), f"cannot write: {exc.strerror or exc}") from exc

@@ -159,3 +159,18 @@ def test_binary_output_to_a_terminal_is_refused(archive: Path, tmp_path: Path, f
 def test_binary_output_to_a_pipe_is_written(archive: Path) -> None:
     done = subprocess.run([epaper(), "export", "--epub", "--archive", str(archive), "-o", "-"], capture_output=True)
     assert done.returncode == 0 and done.stdout.startswith(b"PK")
+
+
+def test_a_link_to_standard_output_reaches_the_pipe(archive: Path, tmp_path: Path) -> None:
+    """`-o /dev/stdout` with a pipe as standard output, through a link of the test's own to /proc/self/fd/1."""
+    if not Path("/proc/self/fd/1").exists():
+        pytest.skip("no /proc/self/fd on this system")
+    link = tmp_path / "stdout"
+    link.symlink_to("/proc/self/fd/1")
+    done = subprocess.run(
+        [epaper(), "export", "--txt", "--archive", str(archive), "-o", str(link)], capture_output=True, timeout=120
+    )
+    assert done.returncode == 0, done.stderr
+    assert link.is_symlink()
+    assert done.stdout.decode().startswith("清溪晚报 2025-03-14\n")  # the text, and no path line mixed into it
+    assert str(link) not in done.stdout.decode()
