@@ -215,6 +215,7 @@ def _check_encoding(name: str) -> None:
 
 @app.command("export")
 def export_command(
+    ctx: typer.Context,
     *,
     epub: Annotated[bool, typer.Option("--epub", help="Write an EPUB 3 e-book.")] = False,
     pdf: Annotated[bool, typer.Option("--pdf", help="Write a print-ready PDF.")] = False,
@@ -257,7 +258,8 @@ def export_command(
     chosen = (("epub", epub), ("pdf", pdf), ("text", txt), ("jsonl", jsonl))
     with errors_to_exit():
         formats = outputs.choose_formats([name for name, wanted in chosen if wanted], output)
-        size = outputs.check_options(formats, page_size, vertical)
+        source = ctx.get_parameter_source("font")
+        size = outputs.check_options(formats, page_size, vertical, source is not None and source.name == "COMMANDLINE")
         span = parse_span(date) if date is not None else None
         options = exporting.ExportOptions(formats, output, font, size, vertical)
         for path in exporting.run(open_archive(archive), paper, span, options, sys.stdout.buffer):

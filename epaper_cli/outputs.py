@@ -48,10 +48,13 @@ def format_of(output: str | None) -> str | None:
     return BY_EXTENSION.get(os.path.splitext(output)[1].lower())
 
 
-def check_options(formats: Sequence[str], page_size: str | None, vertical: bool) -> str:
-    """Refuse options that none of the chosen formats uses; the page size to write with."""
+def check_options(formats: Sequence[str], page_size: str | None, vertical: bool, font_given: bool = False) -> str:
+    """Refuse options that none of the chosen formats uses (`--font` when given on the command line: from
+    $EPAPER_FONT it is a setting for whenever a PDF is made); the page size to write with."""
     if vertical and "epub" not in formats:
         raise UsageError("--vertical", "applies to --epub only")
+    if font_given and "pdf" not in formats:
+        raise UsageError("--font", "applies to --pdf only")
     if page_size is None:
         return PAGE_SIZES[0]
     if "pdf" not in formats:

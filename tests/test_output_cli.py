@@ -114,6 +114,7 @@ def test_the_extension_chooses_the_format(archive: Path, tmp_path: Path, name: s
         (["--pdf", "--vertical", "-o", "-"], "epaper: --vertical: applies to --epub only"),
         (["--txt", "--page-size", "A5"], "epaper: --page-size: applies to --pdf only"),
         (["--pdf", "--page-size", "B5"], "epaper: --page-size: 'B5' is not a page size: use A4, A5, letter"),
+        (["--epub", "--font", "OUT/f.ttf", "-o", "-"], "epaper: --font: applies to --pdf only"),
     ],
 )
 def test_contradicting_or_inapplicable_options_are_usage_errors(
@@ -174,3 +175,11 @@ def test_a_link_to_standard_output_reaches_the_pipe(archive: Path, tmp_path: Pat
     assert link.is_symlink()
     assert done.stdout.decode().startswith("清溪晚报 2025-03-14\n")  # the text, and no path line mixed into it
     assert str(link) not in done.stdout.decode()
+
+
+def test_a_font_from_the_environment_is_no_error_without_pdf(
+    archive: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("EPAPER_FONT", str(tmp_path / "f.ttf"))
+    code, out, err = run("export", "--txt", "--archive", str(archive), "-o", "-")
+    assert code == 0 and out.startswith("清溪晚报"), err
