@@ -8,7 +8,6 @@ from pathlib import Path
 
 import pytest
 
-from epaper_cli.layout import is_archive
 from tests.test_cli import CAPTURE, run
 
 COMMANDS = [
@@ -50,6 +49,8 @@ def test_no_archive_is_an_error_with_json_kept_valid(
 
 
 def test_what_counts_as_an_archive(tmp_path: Path) -> None:
+    from epaper_cli.layout import is_archive
+
     assert not is_archive(tmp_path / "absent")
     assert not is_archive(tmp_path)  # an empty folder
     (tmp_path / ".lock").touch()  # what a first import that failed leaves
