@@ -4,7 +4,6 @@ object on standard output as well, so a script reading it always gets JSON."""
 
 from __future__ import annotations
 
-import json
 import re
 import sys
 from collections.abc import Sequence
@@ -17,6 +16,8 @@ from typer.core import TyperGroup
 
 def error_json(what: str, why: str, status: int) -> str:
     """The `--json` shape of an error: `{"error": {"what", "why", "status"}}`."""
+    import json  # only on this path: every command starts without it
+
     return json.dumps({"error": {"what": what, "why": why, "status": status}}, ensure_ascii=False, indent=2)
 
 
