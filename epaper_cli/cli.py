@@ -1,19 +1,17 @@
 """The `epaper` command: thin Typer commands that wire readers, the archive and writers together."""
 
 import datetime as dt
-import errno
 import itertools
-import os
 import sys
 from collections.abc import Iterator
-from contextlib import contextmanager, suppress
+from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any, NoReturn
 
 import typer
 
 from epaper_cli import __version__
-from epaper_cli.cli_group import EpaperGroup, error_json
+from epaper_cli.cli_group import EpaperGroup, error_json, run
 from epaper_cli.errors import EpaperError, UsageError
 
 if TYPE_CHECKING:
@@ -391,56 +389,7 @@ def report_command(
 
 def main() -> None:
     """Console entry point: no traceback for interrupts, closed pipes or unexpected failures."""
-    code: int | str | None
-    try:
-        app()
-        code = 0
-    except SystemExit as done:
-        code = done.code
-    except KeyboardInterrupt:
-        code = 130
-    except BrokenPipeError:
-        code = 1
-    except Exception as exc:
-        if os.environ.get("EPAPER_DEBUG"):
-            raise
-        if isinstance(exc, OSError) and exc.errno in _FULL_OUTPUT:  # a full disk, `> /dev/full`: not a bug
-            say(f"epaper: {exc.filename or 'standard output'}: cannot write: {exc.strerror}")
-        else:  # a bug: still one line, with a way to get the details
-            say(f"epaper: internal error: {type(exc).__name__}: {exc} (set EPAPER_DEBUG=1 for details)")
-        code = 1
-    if code == 130:  # Ctrl-C (Typer turns it into exit status 130 without a word)
-        say("epaper: interrupted")
-    _leave(code)
-
-
-_FULL_OUTPUT = {errno.ENOSPC, errno.EDQUOT, errno.EFBIG, errno.EIO}
-"""Errors of an output that cannot take more (a full disk, `> /dev/full`): named, not internal errors."""
-
-
-def _leave(code: int | str | None) -> NoReturn:
-    """Flush the output and exit at once, without taking the interpreter down object by object.
-
-    Every file epaper writes is closed by then; what is left is freeing each object of a loaded issue and of
-    the libraries, which the operating system does in one go, and which costs a small command a tenth of
-    its time.
-    """
-    if isinstance(code, str):
-        say(code)
-        code = 1
-    for stream in (sys.stdout, sys.stderr):
-        try:
-            stream.flush()
-        except BrokenPipeError:  # the reader went away (epaper list | head): nothing more to say
-            code = code or 1
-        except OSError as exc:
-            if stream is sys.stdout:
-                with suppress(OSError):
-                    sys.stderr.write(f"epaper: standard output: cannot write: {exc.strerror}\n")
-                code = code or 1
-        except ValueError:
-            pass
-    os._exit(code or 0)
+    run(app)
 
 
 from epaper_cli import cli_cite  # noqa: E402, F401  (registers `epaper cite` and `epaper paper` on the app)
