@@ -37,7 +37,10 @@ def choose_formats(asked: Sequence[str], output: str | None) -> list[str]:
             )
         return [implied]
     if implied is not None and len(asked) == 1 and asked[0] != implied:
-        raise UsageError("-o", f"{output} names a {FLAGS[implied][2:]} file, but {FLAGS[asked[0]]} was given")
+        flag, wanted = FLAGS[asked[0]], FLAGS[asked[0]][2:]
+        raise UsageError(
+            "-o", f"{output} is named as a .{FLAGS[implied][2:]} file, but {flag} was given: name it .{wanted}"
+        )
     return list(asked)
 
 

@@ -108,8 +108,14 @@ def test_the_extension_chooses_the_format(archive: Path, tmp_path: Path, name: s
 @pytest.mark.parametrize(
     ("args", "message"),
     [
-        (["--pdf", "-o", "OUT/today.epub"], "epaper: -o: OUT/today.epub names a epub file, but --pdf was given"),
-        (["--txt", "-o", "OUT/x.jsonl"], "epaper: -o: OUT/x.jsonl names a jsonl file, but --txt was given"),
+        (
+            ["--pdf", "-o", "OUT/today.epub"],
+            "epaper: -o: OUT/today.epub is named as a .epub file, but --pdf was given: name it .pdf",
+        ),
+        (
+            ["--txt", "-o", "OUT/x.jsonl"],
+            "epaper: -o: OUT/x.jsonl is named as a .jsonl file, but --txt was given: name it .txt",
+        ),
         (["-o", "OUT/x.doc"], "epaper: export: choose at least one of --epub, --pdf, --txt, --jsonl"),
         (["--pdf", "--vertical", "-o", "-"], "epaper: --vertical: applies to --epub only"),
         (["--txt", "--page-size", "A5"], "epaper: --page-size: applies to --pdf only"),
