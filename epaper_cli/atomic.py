@@ -6,6 +6,7 @@ from __future__ import annotations
 import contextlib
 import errno
 import os
+import stat
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -36,6 +37,22 @@ def write_atomic(path: str | Path, fill: Callable[[BinaryIO], object], *, durabl
         raise
     if durable:
         fsync_dir(folder)
+
+
+def writes_through(path: str | Path) -> bool:
+    """Whether an output path must be written in place (appended to, as a shell's `>` file is), never replaced:
+    it exists and (through any symlink) is not a regular file, a character device (a terminal), a FIFO or a
+    socket; or it is in /dev (`/dev/stdout` sent to a file, where the shell's redirection decides)."""
+    try:
+        mode = os.stat(path).st_mode
+    except OSError:
+        return False
+    return (not stat.S_ISREG(mode) and not stat.S_ISDIR(mode)) or os.path.abspath(path).startswith("/dev/")
+
+
+def replaced_path(path: str | Path) -> str:
+    """The file an atomic write to `path` replaces: a symlink's target (so the link stays a link), else `path`."""
+    return os.path.realpath(path) if os.path.islink(path) else os.fspath(path)
 
 
 def _create_temp(folder: str) -> tuple[int, str]:

@@ -2,7 +2,6 @@
 
 import datetime as dt
 import itertools
-import os
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -12,6 +11,7 @@ from typing import TYPE_CHECKING, Annotated, Any, NoReturn
 import typer
 
 from epaper_cli import __version__
+from epaper_cli.cli_group import EpaperGroup, error_json, run
 from epaper_cli.errors import EpaperError, UsageError
 
 if TYPE_CHECKING:
@@ -19,9 +19,9 @@ if TYPE_CHECKING:
 
 app = typer.Typer(
     name="epaper",
+    cls=EpaperGroup,
     help="Archive newspaper articles copied from digital-newspaper reader apps, and export whole issues.",
     epilog="Example: epaper import captures/ && epaper export --epub --pdf",
-    add_completion=False,
     no_args_is_help=True,
     rich_markup_mode=None,
     pretty_exceptions_enable=False,
@@ -45,8 +45,11 @@ JsonOption = Annotated[bool, typer.Option("--json", help="Write a JSON document 
 # -- plumbing ------------------------------------------------------------------------------------------
 
 
-def fail(error: EpaperError) -> NoReturn:
-    """Report an error as one line on standard error and leave with its exit code."""
+def fail(error: EpaperError, json_output: bool = False) -> NoReturn:
+    """Report an error as one line on standard error (with `--json`, as an error object on standard output too)
+    and leave with its exit code."""
+    if json_output:
+        typer.echo(error_json(error.what, error.why, error.exit_code))
     say(f"epaper: {error.what}: {error.why}")
     raise typer.Exit(error.exit_code)
 
@@ -57,19 +60,30 @@ def say(message: str) -> None:
 
 
 @contextmanager
-def errors_to_exit() -> Iterator[None]:
-    """Turn the project's errors into `epaper: <what>: <why>` and an exit code, never a traceback."""
+def errors_to_exit(json_output: bool = False) -> Iterator[None]:
+    """Turn the project's errors into `epaper: <what>: <why>` and an exit code, never a traceback; with
+    `--json`, into an error object on standard output as well."""
     try:
         yield
     except EpaperError as error:
-        fail(error)
+        fail(error, json_output)
 
 
-def open_archive(path: Path | None) -> "Archive":
-    """The archive named by --archive or EPAPER_ARCHIVE, else ./archive."""
+def open_archive(path: Path | None, *, new: bool = False) -> "Archive":
+    """The archive named by --archive or EPAPER_ARCHIVE, else ./archive; it must be one unless `new` (import,
+    paper set: the commands that make one)."""
     from epaper_cli.archive import Archive
+    from epaper_cli.errors import ArchiveError
+    from epaper_cli.layout import is_archive
 
-    return Archive(path if path is not None else Path("archive"))
+    root = path if path is not None else Path("archive")
+    if not new and not is_archive(root):
+        if not root.exists():
+            why = "no such folder (import captures first, or pass --archive DIR or set EPAPER_ARCHIVE)"
+        else:
+            why = "the folder holds no issue file, no .raw and no papers.yaml (pass the archive's folder)"
+        raise ArchiveError(f"no archive at {root}", why)
+    return Archive(root)
 
 
 def parse_date(value: str | None, option: str) -> dt.date | None:
@@ -153,7 +167,8 @@ def import_command(
     from epaper_cli.formats import ReadOptions
     from epaper_cli.importing import expand_paths, run_import
 
-    with errors_to_exit():
+    console = ImportConsole(json_output=json_output, quiet=quiet, dry_run=dry_run)
+    with errors_to_exit(json_output):
         if year is not None and not 1800 <= year <= 2200:
             raise UsageError("--year", f"{year} is not a plausible year")
         if paper is not None:
@@ -171,16 +186,19 @@ def import_command(
         first = next(names, None)
         if first is None:
             raise UsageError("import", "no *.txt file in the folders given")
-        console = ImportConsole(json_output=json_output, quiet=quiet, dry_run=dry_run)
-        report = run_import(
-            open_archive(archive),
-            console.watch(itertools.chain([first], names)),
-            options,
-            jobs=jobs,
-            dry_run=dry_run,
-            report=console.report(),
-            progress=console.step,
-        )
+        try:
+            report = run_import(
+                open_archive(archive, new=True),
+                console.watch(itertools.chain([first], names)),
+                options,
+                jobs=jobs,
+                dry_run=dry_run,
+                report=console.report(),
+                progress=console.step,
+            )
+        except EpaperError as error:  # the JSON array begun is closed; an error object only when none was begun
+            console.abandon()
+            fail(error, json_output and not console.printed)
     raise typer.Exit(console.finish(report))
 
 
@@ -199,6 +217,7 @@ def _check_encoding(name: str) -> None:
 
 @app.command("export")
 def export_command(
+    ctx: typer.Context,
     *,
     epub: Annotated[bool, typer.Option("--epub", help="Write an EPUB 3 e-book.")] = False,
     pdf: Annotated[bool, typer.Option("--pdf", help="Write a print-ready PDF.")] = False,
@@ -224,23 +243,27 @@ def export_command(
     font: Annotated[
         str | None, typer.Option(metavar="PATH", envvar="EPAPER_FONT", show_envvar=True, help="Font file for the PDF.")
     ] = None,
-    page_size: Annotated[str, typer.Option(metavar="SIZE", help="PDF page size: A4, A5 or letter.")] = "A4",
+    page_size: Annotated[
+        str | None, typer.Option(metavar="SIZE", help="PDF page size: A4 (default), A5 or letter.")
+    ] = None,
     vertical: Annotated[bool, typer.Option("--vertical", help="EPUB in vertical writing.")] = False,
 ) -> None:
     """Export an issue, or a month, a year or a range of issues as one book, as EPUB, PDF, text or JSON Lines.
 
+    With no format flag, -o's extension chooses the format (-o today.pdf).
+
     Example: epaper export --epub --pdf --paper 衢州日报 --date 2025-08 -o books/
     """
-    from epaper_cli import exporting
+    from epaper_cli import exporting, outputs
     from epaper_cli.dates import parse_span
 
     chosen = (("epub", epub), ("pdf", pdf), ("text", txt), ("jsonl", jsonl))
-    formats = [name for name, wanted in chosen if wanted]
     with errors_to_exit():
-        if not formats:
-            raise UsageError("export", "choose at least one of --epub, --pdf, --txt, --jsonl")
+        formats = outputs.choose_formats([name for name, wanted in chosen if wanted], output)
+        source = ctx.get_parameter_source("font")
+        size = outputs.check_options(formats, page_size, vertical, source is not None and source.name == "COMMANDLINE")
         span = parse_span(date) if date is not None else None
-        options = exporting.ExportOptions(formats, output, font, page_size, vertical)
+        options = exporting.ExportOptions(formats, output, font, size, vertical)
         for path in exporting.run(open_archive(archive), paper, span, options, sys.stdout.buffer):
             typer.echo(str(path))
 
@@ -270,7 +293,7 @@ def list_command(
     from epaper_cli import listing
     from epaper_cli.dates import parse_span
 
-    with errors_to_exit():
+    with errors_to_exit(json_output):
         store = open_archive(archive)
         span = parse_span(date) if date is not None else None
         if span is not None and paper is None:
@@ -306,11 +329,11 @@ def show_command(
     """
     from epaper_cli import listing, lookup
 
-    with errors_to_exit():
+    with errors_to_exit(json_output):
         stdin = None if sys.stdin.isatty() else sys.stdin
         found = lookup.find(open_archive(archive), lookup.expand_keys(article_ids, stdin))
     if json_output:
-        print_json({"articles": [listing.article_json(f.issue, f.page, f.article) for f in found]})
+        print_json([listing.article_json(f.issue, f.page, f.article) for f in found])
     else:
         for index, one in enumerate(found):
             if index:
@@ -321,16 +344,20 @@ def show_command(
 
 @app.command("check")
 def check_command(*, archive: ArchiveOption = None, json_output: JsonOption = False) -> None:
-    """Validate the archive: every issue file and every kept capture. Problems print as `file: reason`.
+    """Validate the archive: every issue file and every kept capture. Problems print as `file: reason`; when
+    there is none, a one-line summary on standard error.
 
     Example: epaper check --archive ~/papers || echo "archive needs attention"
     """
-    from epaper_cli.checking import check_archive
+    from epaper_cli.checking import check_archive, summary
 
-    with errors_to_exit():
-        problems = check_archive(open_archive(archive))
+    with errors_to_exit(json_output):
+        store = open_archive(archive)
+        problems = check_archive(store)
+    if not problems:
+        say(f"epaper: {store.root}: {summary(store)}")
     if json_output:
-        print_json({"problems": [{"file": file, "problem": reason} for file, reason in problems]})
+        print_json([{"file": file, "problem": reason} for file, reason in problems])
     else:
         for file, reason in problems:
             typer.echo(f"{file}: {reason}")
@@ -355,11 +382,11 @@ def report_command(
     from epaper_cli.dates import parse_span
     from epaper_cli.report import report
 
-    with errors_to_exit():
+    with errors_to_exit(json_output):
         span = parse_span(date) if date is not None else None
         reports = report(open_archive(archive), paper, span)
     if json_output:
-        print_json({"papers": [found.as_json() for found in reports]})
+        print_json([found.as_json() for found in reports])
     else:
         for found in reports:
             for line in found.lines():
@@ -368,44 +395,7 @@ def report_command(
 
 def main() -> None:
     """Console entry point: no traceback for interrupts, closed pipes or unexpected failures."""
-    code: int | str | None
-    try:
-        app()
-        code = 0
-    except SystemExit as done:
-        code = done.code
-    except KeyboardInterrupt:
-        code = 130
-    except BrokenPipeError:
-        code = 1
-    except Exception as exc:  # a bug: still one line, with a way to get the details
-        if os.environ.get("EPAPER_DEBUG"):
-            raise
-        say(f"epaper: internal error: {type(exc).__name__}: {exc} (set EPAPER_DEBUG=1 for details)")
-        code = 1
-    if code == 130:  # Ctrl-C (Typer turns it into exit status 130 without a word)
-        say("epaper: interrupted")
-    _leave(code)
-
-
-def _leave(code: int | str | None) -> NoReturn:
-    """Flush the output and exit at once, without taking the interpreter down object by object.
-
-    Every file epaper writes is closed by then; what is left is freeing each object of a loaded issue and of
-    the libraries, which the operating system does in one go, and which costs a small command a tenth of
-    its time.
-    """
-    if isinstance(code, str):
-        say(code)
-        code = 1
-    for stream in (sys.stdout, sys.stderr):
-        try:
-            stream.flush()
-        except BrokenPipeError:  # the reader went away (epaper list | head): nothing more to say
-            code = code or 1
-        except (OSError, ValueError):
-            pass
-    os._exit(code or 0)
+    run(app)
 
 
 from epaper_cli import cli_cite  # noqa: E402, F401  (registers `epaper cite` and `epaper paper` on the app)

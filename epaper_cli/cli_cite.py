@@ -82,7 +82,7 @@ def paper_set_command(
     with errors_to_exit():
         if not change:
             raise UsageError("paper set", "nothing to set: give --place, --issn, --alias …")
-        info, dropped = papers.set_fields(open_archive(archive), name, change)
+        info, dropped = papers.set_fields(open_archive(archive, new=True), name, change)
     if dropped:
         say(f"epaper: papers.yaml rewritten without its {len(dropped)} comment line(s)")
     for line in papers.info_lines(info):
@@ -104,11 +104,11 @@ def paper_show_command(
     """
     from epaper_cli import papers
 
-    with errors_to_exit():
+    with errors_to_exit(json_output):
         found = papers.show(open_archive(archive), name)
     if json_output:
         data = [papers.info_json(info) for info in found]
-        print_json(data[0] if name is not None else {"papers": data})
+        print_json(data)
         return
     for info in found:
         for line in papers.info_lines(info):

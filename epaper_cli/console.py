@@ -1,9 +1,12 @@
 """What `epaper import` shows while it runs: each article's outcome on standard output as soon as its issue is
-written (a tab-separated line, or the next element of the `results` array of one JSON object, the failed inputs
-last), a progress line when standard error is a terminal, then the errors, notes and summary on standard error."""
+written (a tab-separated line, or the next element of one JSON array streamed element by element, the failed
+inputs last), a progress line when standard error is a terminal, then the errors, notes and summary on standard
+error."""
 
 from __future__ import annotations
 
+import contextlib
+import os
 import sys
 from collections.abc import Iterable
 from typing import Any
@@ -22,6 +25,7 @@ class ImportConsole:
         self.quiet = quiet
         self.dry_run = dry_run
         self.printed = 0
+        self.stdout_closed = False
         self.progress = _Progress() if not quiet and sys.stderr.isatty() else None
 
     def watch(self, names: Iterable[str]) -> Iterable[str]:
@@ -44,8 +48,13 @@ class ImportConsole:
         if self.json_output:
             for error in report.failures:
                 self._item({"file": error.what, "status": "failed", "reason": error.why})
-            sys.stdout.write("\n]}\n" if self.printed else '{"results": []}\n')
-            sys.stdout.flush()
+            self._write("\n]\n" if self.printed else "[]\n")
+        if self.stdout_closed:
+            typer.echo(
+                "epaper: standard output: closed by its reader before the end; the import went on to the end, "
+                "the rest of its output was dropped",
+                err=True,
+            )
         for error in report.failures:
             typer.echo(f"epaper: {error.what}: {error.why}", err=True)
         if not self.quiet:
@@ -54,14 +63,20 @@ class ImportConsole:
             summary = ", ".join(f"{n} {self._status(s)}" for s, n in report.counts.items())
             failed = f"; {len(report.failures)} failed" if report.failures else ""
             typer.echo(f"epaper: {'dry run' if self.dry_run else 'imported'}: {summary}{failed}", err=True)
-        return 1 if report.failures else 0
+        return 1 if report.failures or self.stdout_closed else 0
+
+    def abandon(self) -> None:
+        """The run stopped on an error: close the JSON array begun, so what was printed stays valid JSON."""
+        if self.json_output and self.printed:
+            self._write("\n]\n")
 
     def _line(self, _name: str, o: Outcome) -> None:
         """One imported article as a tab-separated line."""
         if sys.stdout.isatty() and sys.stderr.isatty():
             sys.stderr.write("\r\033[K")  # clear the progress line, which shares the terminal
         changes = f"\t{', '.join(o.changes)}" if o.changes else ""
-        typer.echo(f"{self._status(o.status)}\t{o.paper}\t{o.date}\t{o.page}\t{o.article_id}\t{o.title}{changes}")
+        status = self._status(o.status)
+        self._write(f"{status}\t{o.paper}\t{o.date}\t{o.page}\t{o.article_id}\t{o.title}{changes}\n")
 
     def _status(self, status: str) -> str:
         """What happened to an article, or in a dry run what would: `would add`, `would replace`, `unchanged`."""
@@ -74,12 +89,26 @@ class ImportConsole:
         self._item(data)
 
     def _item(self, data: dict[str, Any]) -> None:
-        """The next element of the `results` array."""
+        """The next element of the JSON array."""
         import json
 
         item = json.dumps(data, ensure_ascii=False, indent=2).replace("\n", "\n  ")
-        sys.stdout.write(('{"results": [\n  ' if self.printed == 0 else ",\n  ") + item)
+        self._write(("[\n  " if self.printed == 0 else ",\n  ") + item, flush=False)
         self.printed += 1
+
+    def _write(self, text: str, *, flush: bool = True) -> None:
+        """Write to standard output; once its reader is gone (`| head`), drop the rest: the import goes on, for
+        its work is the archive, not the report."""
+        if self.stdout_closed:
+            return
+        try:
+            sys.stdout.write(text)
+            if flush:
+                sys.stdout.flush()
+        except BrokenPipeError:
+            self.stdout_closed = True
+            with contextlib.suppress(OSError, ValueError):  # what is still buffered goes nowhere, quietly
+                os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
 
 
 def outcome_json(name: str, outcome: Outcome) -> dict[str, Any]:

@@ -14,11 +14,12 @@ import tempfile
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, BinaryIO, cast
+from typing import IO, TYPE_CHECKING, BinaryIO, cast
 
 from epaper_cli import finding
-from epaper_cli.atomic import write_atomic
+from epaper_cli.atomic import replaced_path, write_atomic, writes_through
 from epaper_cli.errors import ArchiveError, ExportError, UsageError
+from epaper_cli.outputs import STDOUT, targets
 
 if TYPE_CHECKING:
     from epaper_cli.archive import Archive
@@ -26,7 +27,6 @@ if TYPE_CHECKING:
     from epaper_cli.formats import WriteOptions, Writer
     from epaper_cli.model import Issue, PaperInfo
 
-STDOUT = "-"
 SPOOL_BYTES = 4 << 20
 """Output for standard output is kept until it is complete, in memory up to this size, then in a temp file."""
 
@@ -58,7 +58,8 @@ class Selection:
 def run(
     archive: Archive, paper: str | None, span: DateSpan | None, options: ExportOptions, stdout: BinaryIO
 ) -> Iterator[Path]:
-    """Export the selected issues in every format asked for; yields each file once it is written."""
+    """Export the selected issues in every format asked for; yields each file once it is written (not standard
+    output, a device or a FIFO: what reads them is not looking for a file name, and may be standard output)."""
     from epaper_cli import formats, registry
     from epaper_cli.fonts import SystemFonts
 
@@ -71,10 +72,12 @@ def run(
     settings = formats.WriteOptions(
         SystemFonts(options.font), options.page_size, options.vertical, papers=Registered(archive)
     )
+    if options.output == STDOUT:
+        refuse_terminal(writers[0], stdout, "-o")  # before the work, not after it
     for writer, path in targets(selection.stem, writers, options.output):
-        export(selection.issues(archive), writer, settings, path, stdout)
-        if path is not None:
-            yield path
+        written = export(selection.issues(archive), writer, settings, path, stdout)
+        if written is not None:
+            yield written
 
 
 class Registered(Mapping[str, "PaperInfo"]):
@@ -123,31 +126,52 @@ def select(archive: Archive, paper: str | None, span: DateSpan | None) -> Select
     return Selection(chosen, f"{stem}-{span.file_part}")
 
 
-def targets(stem: str, writers: Sequence[Writer], output: str | None) -> list[tuple[Writer, Path | None]]:
-    """Where each format goes: a named file, a folder (default names), or standard output (None)."""
-    if output is not None and (output == STDOUT or not Path(output).is_dir()) and len(writers) != 1:
-        raise UsageError("-o", "a file or - takes exactly one format; give a folder for several")
-    if output == STDOUT:
-        return [(writers[0], None)]
-    if output is not None and not Path(output).is_dir():
-        return [(writers[0], Path(output))]
-    folder = Path(output) if output is not None else Path.cwd()
-    return [(writer, folder / f"{stem}.{writer.extension}") for writer in writers]
-
-
-def export(issues: Iterator[Issue], writer: Writer, options: WriteOptions, path: Path | None, stdout: BinaryIO) -> None:
-    """Write one format: atomically to a file, or whole to standard output once it is complete."""
+def export(
+    issues: Iterator[Issue], writer: Writer, options: WriteOptions, path: Path | None, stdout: BinaryIO
+) -> Path | None:
+    """Write one format: atomically to a file (a symlink's target), or whole, once complete, to standard output
+    or to what `-o` names that is not a regular file (a device, a FIFO), which is written through, not replaced.
+    The file written, if it was one."""
     write = writer.load().write
-    if path is None:
+    if path is not None and not path.parent.is_dir():
+        raise ExportError(str(path), "the folder does not exist")
+    if path is None or writes_through(path):
         with tempfile.SpooledTemporaryFile(max_size=SPOOL_BYTES) as spool:
             write(issues, cast(BinaryIO, spool), options)
             spool.seek(0)
-            shutil.copyfileobj(spool, stdout)
-        stdout.flush()
-        return
-    if not path.parent.is_dir():
-        raise ExportError(str(path), "the folder does not exist")
+            if path is None:
+                _copy_out(spool, stdout, "standard output", writer)
+            else:
+                _write_through(spool, path, writer)
+        return None
     try:
-        write_atomic(path, lambda handle: write(issues, handle, options))
+        write_atomic(replaced_path(path), lambda handle: write(issues, handle, options))
     except OSError as exc:
         raise ExportError(str(path), f"cannot write: {exc.strerror or exc}") from exc
+    return path
+
+
+def refuse_terminal(writer: Writer, out: BinaryIO, name: str) -> None:
+    """A binary format is not sent to a terminal: it would only garble it."""
+    if writer.binary and out.isatty():
+        raise UsageError(name, f"will not write {writer.description} to a terminal: redirect it (> file) or pipe it")
+
+
+def _write_through(spool: IO[bytes], path: Path, writer: Writer) -> None:
+    try:
+        with path.open("ab") as out:  # O_APPEND: `{ echo head; epaper export -o /dev/stdout; } > f` keeps `head`
+            _copy_out(spool, out, str(path), writer)
+    except OSError as exc:
+        raise ExportError(str(path), f"cannot write: {exc.strerror or exc}") from exc
+
+
+def _copy_out(spool: IO[bytes], out: BinaryIO, name: str, writer: Writer) -> None:
+    """Copy a complete output to a stream; a full disk or a failing device is named, a closed pipe passed on."""
+    refuse_terminal(writer, out, name)
+    try:
+        shutil.copyfileobj(spool, out)
+        out.flush()
+    except BrokenPipeError:
+        raise
+    except OSError as exc:
+        raise ExportError(name, f"cannot write: {exc.strerror or exc}") from exc

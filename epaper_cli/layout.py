@@ -7,6 +7,7 @@ the lock file `<root>/.lock`.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import os
 import re
@@ -15,6 +16,7 @@ from pathlib import Path
 
 RAW_DIR = ".raw"
 LOCK_FILE = ".lock"
+REGISTRY_FILE = "papers.yaml"
 _MAX_COMPONENT_BYTES = 180
 _HASHED = "%~"
 """Marks a folder name cut short with a digest of the whole name: escaping never writes `%~`, so no name clashes."""
@@ -58,6 +60,32 @@ def paper_from_folder(folder: str) -> str | None:
     from urllib.parse import unquote
 
     return unquote(folder, errors="replace")
+
+
+def is_archive(root: Path) -> bool:
+    """Whether a folder is an epaper archive, the one rule every command goes by: it holds kept captures (`.raw/`),
+    the paper registry (`papers.yaml`), or a paper folder with an issue file (`<paper>/<YYYY>/<YYYY-MM-DD>.yaml`).
+
+    Every archive an import has written, by this version or an older one, has at least one of these; an empty
+    folder, a lone `.lock` (a failed first import) or a folder of other things (`/etc`) is not an archive. Found
+    by name alone, stopping at the first hit: a few file-system lookups on any archive.
+    """
+    if (root / RAW_DIR).is_dir() or (root / REGISTRY_FILE).is_file():
+        return True
+    try:
+        papers = [p for p in os.scandir(root) if p.is_dir() and not p.name.startswith(".")]
+    except OSError:
+        return False
+    for paper in papers:
+        with contextlib.suppress(OSError):
+            for year in os.scandir(paper.path):
+                if (
+                    year.name.isdigit()
+                    and year.is_dir()
+                    and any(_ISSUE_NAME.match(name) for name in os.listdir(year.path))
+                ):
+                    return True
+    return False
 
 
 class Layout:

@@ -12,7 +12,7 @@ if TYPE_CHECKING:
     from epaper_cli.dates import DateSpan
 
 
-def papers(archive: Archive) -> dict[str, Any]:
+def papers(archive: Archive) -> list[dict[str, Any]]:
     """Every paper with its issue count and date range, from file names alone."""
     result = []
     for paper_dir in archive.paper_dirs():
@@ -26,50 +26,54 @@ def papers(archive: Archive) -> dict[str, Any]:
                     "last": dates[-1].isoformat(),
                 }
             )
-    return {"papers": result}
+    return result
 
 
-def issues(archive: Archive, paper: str, span: DateSpan | None = None) -> dict[str, Any]:
-    """One paper's issue dates (those in `span` when given), from file names alone, so ten years of a daily
-    list at once."""
+def issues(archive: Archive, paper: str, span: DateSpan | None = None) -> list[dict[str, Any]]:
+    """One paper's issues (those in `span` when given), from file names alone, so ten years of a daily list at
+    once."""
     from epaper_cli.finding import paper_folder
 
     paper_dir = paper_folder(archive, paper)
-    dates = [date for date, _path in archive.issue_files(paper_dir) if span is None or date in span]
-    return {"paper": archive.paper_name(paper_dir), "issues": len(dates), "dates": [d.isoformat() for d in dates]}
+    name = archive.paper_name(paper_dir)
+    return [
+        {"paper": name, "date": date.isoformat()}
+        for date, _path in archive.issue_files(paper_dir)
+        if span is None or date in span
+    ]
 
 
-def articles(archive: Archive, paper: str, date: dt.date) -> dict[str, Any]:
-    """One issue's pages and articles."""
+def articles(archive: Archive, paper: str, date: dt.date) -> list[dict[str, Any]]:
+    """One issue's articles, page by page."""
     from epaper_cli.finding import issue_file
 
     issue = archive.load(issue_file(archive, paper, date))
-    return {
-        "paper": issue.paper,
-        "date": issue.date.isoformat(),
-        "pages": [
-            {
-                "page": page.label,
-                "section": page.section,
-                "articles": [{"id": a.id, "title": a.title} for a in page.articles],
-            }
-            for page in issue.pages
-        ],
-    }
+    return [
+        {
+            "id": a.id,
+            "paper": issue.paper,
+            "date": issue.date.isoformat(),
+            "page": page.label,
+            "section": page.section,
+            "title": a.title,
+        }
+        for page in issue.pages
+        for a in page.articles
+    ]
 
 
-def as_lines(data: dict[str, Any]) -> list[str]:
+def as_lines(records: list[dict[str, Any]]) -> list[str]:
     """Tab-separated lines for a terminal or `cut`, one per paper (name, number of issues, first and last date),
     issue (its date) or article (page, section, id, title)."""
-    if "papers" in data:
-        return [f"{p['paper']}\t{p['issues']}\t{p['first']}\t{p['last']}" for p in data["papers"]]
-    if "dates" in data:
-        return list(data["dates"])
-    return [
-        f"{page['page']}\t{page['section'] or ''}\t{article['id']}\t{article['title']}"
-        for page in data["pages"]
-        for article in page["articles"]
-    ]
+    lines = []
+    for r in records:
+        if "issues" in r:
+            lines.append(f"{r['paper']}\t{r['issues']}\t{r['first']}\t{r['last']}")
+        elif "id" in r:
+            lines.append(f"{r['page']}\t{r['section'] or ''}\t{r['id']}\t{r['title']}")
+        else:
+            lines.append(r["date"])
+    return lines
 
 
 def article_json(issue: Issue, page: Page, article: Article) -> dict[str, Any]:

@@ -19,9 +19,9 @@ from typing import Any
 
 from epaper_cli.archive import Archive, safe_component
 from epaper_cli.errors import ArchiveError
+from epaper_cli.layout import REGISTRY_FILE
 from epaper_cli.model import Issue, Page, PaperInfo, article_id
 
-REGISTRY_FILE = "papers.yaml"
 FORMAT = "epaper-papers/1"
 FIELDS = ("aliases", "language", "place", "publisher", "issn", "cn", "frequency")
 """The keys a paper may have, in the order the file is written."""

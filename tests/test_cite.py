@@ -166,7 +166,7 @@ def test_four_authors_no_byline_and_english_in_the_order_given(archive: tuple[Pa
 def test_ids_come_from_standard_input_through_a_pipe(archive: tuple[Path, dict[str, str]]) -> None:
     root, ids = archive
     listed = json.loads(run("list", "--archive", str(root), "--paper", "清溪晚报", "--date", "2025-03-14", "--json")[1])
-    piped = "".join(f"{article['id']}\n" for page in listed["pages"] for article in page["articles"])
+    piped = "".join(f"{article['id']}\n" for article in listed)
     code, out, err = run("cite", "--archive", str(root), "-", "--style", "ris", input=piped + "\n")
     assert code == 0, err
     assert [record["title"] for record in rispy.loads(out)] == ["江畔春耕正当时", "小巷书店的新主人"]

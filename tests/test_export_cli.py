@@ -28,10 +28,7 @@ def test_default_is_the_only_papers_newest_issue_named_paper_date(
     monkeypatch.chdir(tmp_path)
     code, out, err = run("export", "--txt", "--epub", "--archive", str(archive))
     assert code == 0, err
-    assert out.splitlines() == [
-        str(Path.cwd() / "清溪晚报-2025-03-14.epub"),
-        str(Path.cwd() / "清溪晚报-2025-03-14.txt"),
-    ]
+    assert out.splitlines() == ["清溪晚报-2025-03-14.epub", "清溪晚报-2025-03-14.txt"]  # as named: relative
     text = (tmp_path / "清溪晚报-2025-03-14.txt").read_text(encoding="utf-8")
     assert text.startswith("清溪晚报 2025-03-14\n") and "江畔春耕正当时" in text
     with zipfile.ZipFile(tmp_path / "清溪晚报-2025-03-14.epub") as book:
@@ -84,6 +81,10 @@ def test_missing_issue_or_paper_exits_1(archive: Path) -> None:
     code, _out, err = run("export", "--txt", "--archive", str(archive), "--paper", "别的报")
     assert code == 1 and "epaper: 别的报: no such paper in the archive" in err
     code, _out, err = run("export", "--txt", "--archive", str(archive.parent / "empty"))
+    assert code == 1 and f"epaper: no archive at {archive.parent / 'empty'}: no such folder" in err
+    (archive.parent / "empty").mkdir()
+    (archive.parent / "empty" / "papers.yaml").write_text("", encoding="utf-8")  # an archive with no issue yet
+    code, _out, err = run("export", "--txt", "--archive", str(archive.parent / "empty"))
     assert code == 1 and "the archive holds no issue" in err
 
 
@@ -96,7 +97,7 @@ def test_several_papers_need_paper(archive: Path, tmp_path: Path) -> None:
 
 def test_a_failing_writer_leaves_no_file(archive: Path, tmp_path: Path) -> None:
     target = tmp_path / "x.pdf"
-    code, _out, err = run("export", "--pdf", "--archive", str(archive), "--page-size", "B7", "-o", str(target))
+    code, _out, err = run("export", "--pdf", "--archive", str(archive), "--font", str(tmp_path), "-o", str(target))
     assert code == 1 and err.startswith("epaper: ") and "Traceback" not in err
     assert not target.exists()
     assert list(tmp_path.glob(".tmp-*")) == []

@@ -30,11 +30,11 @@ def test_names_that_used_to_share_a_folder_each_get_their_own_and_check_stays_cl
     assert len(folders) == len(NAMES)
     assert run("check", "--archive", str(archive))[0] == 0
     code, out, _err = run("list", "--archive", str(archive), "--json")
-    assert sorted(p["paper"] for p in json.loads(out)["papers"]) == sorted(NAMES)
+    assert sorted(p["paper"] for p in json.loads(out)) == sorted(NAMES)
     for name in NAMES:
         code, out, err = run("list", "--archive", str(archive), "--paper", name, "--json")
         assert code == 0, err
-        assert json.loads(out) == {"paper": name, "issues": 1, "dates": ["2025-03-14"]}
+        assert json.loads(out) == [{"paper": name, "date": "2025-03-14"}]
 
 
 def test_ordinary_names_keep_their_folder_names() -> None:
@@ -76,7 +76,7 @@ def test_an_unknown_paper_leads_to_the_closest_names(tmp_path: Path) -> None:
     assert code == 1 and "`epaper list` shows the papers" in err
     code, out, err = run("list", "--archive", str(archive), "--paper", "harbor city times", "--json")
     assert code == 0, err
-    assert json.loads(out)["paper"] == "Harbor City Times"
+    assert {issue["paper"] for issue in json.loads(out)} == {"Harbor City Times"}
 
 
 def test_a_missing_issue_leads_to_the_dates_there_are(tmp_path: Path) -> None:
@@ -125,7 +125,7 @@ def test_show_takes_several_ids_and_unique_prefixes(tmp_path: Path) -> None:
         ids.append(_import(archive, tmp_path, "清溪晚报", title)[1].split("\t")[4])
     code, out, err = run("show", "--archive", str(archive), ids[2], ids[0][:6], "--json")
     assert code == 0, err
-    assert [a["id"] for a in json.loads(out)["articles"]] == [ids[2], ids[0]]
+    assert [a["id"] for a in json.loads(out)] == [ids[2], ids[0]]
     code, out, err = run("show", "--archive", str(archive), ids[1][:7], ids[2])
     assert code == 0, err
     assert out.index("小巷书店的新主人") < out.index("夜市灯火")
@@ -147,12 +147,12 @@ def test_import_json_names_the_failed_files_among_the_results(tmp_path: Path) ->
     (folder / "b.txt").write_text("当前报纸名称:清溪晚报\n\n没有日期也没有版面\n", encoding="utf-8")
     code, out, _err = run("import", "--archive", str(tmp_path / "a"), "--json", str(folder))
     assert code == 1
-    added, failed = json.loads(out)["results"]
+    added, failed = json.loads(out)
     assert added["status"] == "added" and added["file"].endswith("a.txt")
     assert failed["status"] == "failed" and failed["file"].endswith("b.txt") and failed["reason"]
 
 
-def test_every_json_output_is_one_object(tmp_path: Path) -> None:
+def test_every_json_output_is_one_array_of_objects(tmp_path: Path) -> None:
     archive = tmp_path / "a"
     article = _import(archive, tmp_path, "清溪晚报")[1].split("\t")[4]
     for command in (
@@ -166,9 +166,11 @@ def test_every_json_output_is_one_object(tmp_path: Path) -> None:
     ):
         code, out, err = run(*command, "--archive", str(archive), "--json")
         assert code == 0, err
-        assert isinstance(json.loads(out), dict), command
+        records = json.loads(out)
+        assert isinstance(records, list), command
+        assert all(isinstance(record, dict) for record in records), command
     code, out, _err = run("import", "--archive", str(tmp_path / "b"), "--json", "--dry-run", str(tmp_path / "c.txt"))
-    assert isinstance(json.loads(out), dict)
+    assert isinstance(json.loads(out), list)
 
 
 @pytest.mark.parametrize(
@@ -213,6 +215,6 @@ def test_dry_run_says_would_and_what_would_change(tmp_path: Path) -> None:
     code, out, err = run("import", "--archive", str(archive), "--dry-run", str(tmp_path / "capture.txt"))
     assert out.split("\t")[0] == "unchanged" and "epaper: dry run: 0 would add, 0 would replace, 1 unchanged" in err
     code, out, err = run("import", "--archive", str(archive), "--dry-run", "--json", str(tmp_path / "in" / "a.txt"))
-    (result,) = json.loads(out)["results"]
+    (result,) = json.loads(out)
     assert result["status"] == "would replace" and result["changes"][0] == "byline"
     assert sorted((p, p.read_bytes()) for p in archive.rglob("*.yaml")) == before

@@ -33,9 +33,9 @@ def test_every_id_that_looks_like_a_number_is_found_by_every_command(tmp_path: P
     for article_id in numeric:
         code, out, err = run("show", "--archive", archive, article_id, "--json")
         assert code == 0, err
-        assert json.loads(out)["articles"][0]["id"] == article_id
+        assert json.loads(out)[0]["id"] == article_id
         code, out, err = run("show", "--archive", archive, article_id[:6], "--json")
-        assert code == 0 and json.loads(out)["articles"][0]["id"] == article_id, err
+        assert code == 0 and json.loads(out)[0]["id"] == article_id, err
         code, out, err = run("cite", "--archive", archive, "--style", "csl-json", "-", input=article_id + "\n")
         assert code == 0, err
         assert article_id in out

@@ -105,7 +105,7 @@ def test_report_of_an_archive_with_gaps(tmp_path: Path) -> None:
     store = archive_with_gaps(tmp_path / "a")
     code, out, err = run("report", "--archive", str(store.root), "--json")
     assert code == 0, err
-    (paper,) = json.loads(out)["papers"]
+    (paper,) = json.loads(out)
     assert paper["pattern"] == "daily"
     assert paper["issues"] == 29
     assert paper["missing_dates"] == ["2025-03-10", "2025-03-20"]
