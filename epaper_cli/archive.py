@@ -162,6 +162,31 @@ class Archive(Layout):
         except OSError as exc:
             raise ArchiveError(str(path), f"cannot write: {exc.strerror or exc}") from exc
 
+    def replace_issue(self, path: Path, issue: Issue) -> None:
+        """Write an issue file whole, under the lock; an issue with no article left has its file removed.
+
+        Empty pages go too. A crash leaves the old file or the new one, never a mix.
+        """
+        issue.pages = [page for page in issue.pages if page.articles]
+        with self.lock():
+            if issue.pages:
+                self._save(path, issue)
+                return
+            try:
+                path.unlink()
+            except FileNotFoundError:
+                pass
+            except OSError as exc:
+                raise ArchiveError(str(path), f"cannot remove: {exc.strerror or exc}") from exc
+
+    def read_raw(self, sha256: str) -> bytes:
+        """The kept capture with this digest, byte for byte."""
+        path = self.raw_path(sha256)
+        data = self._read(path)
+        if data is None:
+            raise ArchiveError(str(path), "the kept capture is missing (`epaper check` tells more)")
+        return data
+
     def clean_stale_temps(self, older_than: float = 3600.0) -> None:
         """Remove temp files that interrupted raw-capture writes left behind; no write takes this long."""
         cutoff = time.time() - older_than

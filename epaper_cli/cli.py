@@ -402,4 +402,5 @@ def _leave(code: int | str | None) -> NoReturn:
     os._exit(code or 0)
 
 
+import epaper_cli.cli_care  # noqa: E402, F401  (registers raw, rm, edit, rebuild, rename-paper)
 from epaper_cli import cli_cite  # noqa: E402, F401  (registers `epaper cite` and `epaper paper` on the app)

@@ -1,0 +1,72 @@
+"""Commands that take care of the archive: `raw`, `rm`, `edit`, `rebuild`, `rename-paper`."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated
+
+import typer
+
+from epaper_cli.cli import ArchiveOption, app, errors_to_exit, open_archive, say
+from epaper_cli.errors import ArchiveError
+
+if TYPE_CHECKING:
+    from epaper_cli.lookup import Found
+
+IdsArgument = Annotated[
+    list[str],
+    typer.Argument(metavar="ID...", help="Article ids or unique prefixes (at least 6 digits), or - to read them."),
+]
+
+
+def _found(archive: Path | None, ids: list[str]) -> list[Found]:
+    """The articles the ids name (`-` reads ids from standard input)."""
+    from epaper_cli import lookup
+
+    stdin = None if sys.stdin.isatty() else sys.stdin
+    return lookup.find(open_archive(archive), lookup.expand_keys(ids, stdin))
+
+
+@app.command("raw")
+def raw_command(ids: IdsArgument, *, archive: ArchiveOption = None) -> None:
+    """Write the kept raw capture of each article to standard output, byte for byte (a capture once).
+
+    Example: epaper raw 5c1f0e > capture.txt
+    """
+    with errors_to_exit():
+        store = open_archive(archive)
+        found = _found(archive, ids)
+        digests: list[str] = []
+        for item in found:
+            if item.article.source is None:
+                raise ArchiveError(item.article.id, "no kept capture: the article was not imported from one")
+            if item.article.source.sha256 not in digests:
+                digests.append(item.article.source.sha256)
+        captures = [store.read_raw(digest) for digest in digests]
+    for data in captures:
+        sys.stdout.buffer.write(data)
+    sys.stdout.buffer.flush()
+
+
+@app.command("rm")
+def rm_command(
+    ids: IdsArgument,
+    *,
+    archive: ArchiveOption = None,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Print nothing.")] = False,
+) -> None:
+    """Remove articles; an issue left empty goes too, and a kept capture no article cites any more.
+
+    Example: epaper rm 5c1f0e 9a2b7d
+    """
+    from epaper_cli.removing import remove
+
+    with errors_to_exit():
+        removed = remove(open_archive(archive), _found(archive, ids))
+    if not quiet:
+        for item in removed:
+            typer.echo(
+                f"removed\t{item.issue.paper}\t{item.issue.date}\t{item.page.label}\t{item.article.id}\t{item.article.title}"
+            )
+        say(f"{len(removed)} removed")

@@ -1,0 +1,140 @@
+"""Taking care of the archive: raw, rm, edit, rebuild, rename-paper and merging archives, through the CLI."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import pytest
+
+from epaper_cli.archive import Archive
+from epaper_cli.model import article_id
+from tests.helpers import SAMPLES
+from tests.test_cli import CAPTURE, SECOND, run
+
+THREE = SAMPLES / "xiling-daily-2025-08-26-p05-opinion-three-captures.txt"
+
+
+def imported(tmp_path: Path, *texts: str) -> tuple[Path, list[str]]:
+    """An archive holding the captures given, and the ids of their articles in import order."""
+    archive = tmp_path / "a"
+    ids = []
+    for number, text in enumerate(texts):
+        path = tmp_path / f"c{number}.txt"
+        path.write_text(text, encoding="utf-8")
+        code, out, err = run("import", "--archive", str(archive), str(path))
+        assert code == 0, err
+        ids += [line.split("\t")[4] for line in out.splitlines()]
+    return archive, ids
+
+
+def titles(archive: Path) -> list[str]:
+    store = Archive(archive)
+    return [a.title for path in store.all_issue_files() for _p, a in store.load(path).articles()]
+
+
+def snapshot(archive: Path) -> dict[str, bytes]:
+    """Every file in the archive with its bytes (the lock file aside)."""
+    return {
+        str(p.relative_to(archive)): p.read_bytes()
+        for p in sorted(archive.rglob("*"))
+        if p.is_file() and p.name != ".lock"
+    }
+
+
+def assert_clean(archive: Path) -> None:
+    assert run("check", "--archive", str(archive)) == (0, "", "")
+
+
+# -- raw -------------------------------------------------------------------------------------------------
+
+
+def test_raw_writes_the_kept_capture_byte_for_byte(tmp_path: Path) -> None:
+    archive = tmp_path / "a"
+    assert run("import", "--archive", str(archive), str(THREE))[0] == 0
+    ids = [a.id for path in Archive(archive).all_issue_files() for _p, a in Archive(archive).load(path).articles()]
+    code, out, err = run("raw", "--archive", str(archive), ids[0][:6])
+    assert code == 0, err
+    assert out.encode("utf-8") == THREE.read_bytes()
+    # two articles of one capture: the capture once
+    assert run("raw", "--archive", str(archive), *ids)[1].encode("utf-8") == THREE.read_bytes()
+
+
+def test_raw_reads_ids_from_standard_input(tmp_path: Path) -> None:
+    archive, ids = imported(tmp_path, CAPTURE, SECOND)
+    code, out, _err = run("raw", "--archive", str(archive), "-", input=f"{ids[1]}\n")
+    assert code == 0
+    assert out == SECOND
+
+
+@pytest.mark.parametrize("command", ["raw", "rm", "show", "edit"])
+def test_unknown_id_is_one_line_and_changes_nothing(tmp_path: Path, command: str) -> None:
+    archive, _ids = imported(tmp_path, CAPTURE)
+    before = snapshot(archive)
+    code, out, err = run(command, "--archive", str(archive), "abcdef")
+    assert (code, out) == (1, "")
+    assert (
+        err == "epaper: abcdef: no article with this id in the archive (`epaper list --paper P --date D` shows ids)\n"
+    )
+    assert snapshot(archive) == before
+
+
+def ambiguous_archive(tmp_path: Path) -> tuple[Path, str, list[str]]:
+    """An archive of many articles, two of whose ids share their first six digits."""
+    archive = tmp_path / "a"
+    folder = tmp_path / "in"
+    folder.mkdir()
+    seen: dict[str, int] = {}
+    pair: tuple[int, int] | None = None
+    for n in range(100_000):
+        prefix = article_id("清溪晚报", dt.date(2025, 3, 14), "05", f"第{n}号稿件")[:6]
+        if prefix in seen:
+            pair = (seen[prefix], n)
+            break
+        seen[prefix] = n
+    assert pair is not None
+    for n in pair:
+        (folder / f"{n}.txt").write_text(CAPTURE.replace("江畔春耕正当时", f"第{n}号稿件"), encoding="utf-8")
+    code, out, err = run("import", "--archive", str(archive), str(folder))
+    assert code == 0, err
+    ids = [line.split("\t")[4] for line in out.splitlines()]
+    return archive, ids[0][:6], ids
+
+
+@pytest.mark.parametrize("command", ["raw", "rm", "edit"])
+def test_an_ambiguous_prefix_lists_the_candidates(tmp_path: Path, command: str) -> None:
+    archive, prefix, ids = ambiguous_archive(tmp_path)
+    before = snapshot(archive)
+    code, out, err = run(command, "--archive", str(archive), prefix)
+    assert (code, out) == (1, "")
+    assert err.startswith(f"epaper: {prefix}: ambiguous id prefix") and all(i in err for i in ids)
+    assert snapshot(archive) == before
+
+
+# -- rm --------------------------------------------------------------------------------------------------
+
+
+def test_rm_removes_the_article_its_emptied_issue_and_its_capture(tmp_path: Path) -> None:
+    archive, ids = imported(tmp_path, CAPTURE, SECOND)
+    code, out, err = run("rm", "--archive", str(archive), ids[0])
+    assert code == 0, err
+    assert out.split("\t")[0] == "removed" and ids[0] in out
+    assert titles(archive) == ["小巷书店的新主人"]
+    assert len(list((archive / ".raw").glob("*/*"))) == 1
+    assert_clean(archive)
+    assert run("rm", "--archive", str(archive), ids[1][:6])[0] == 0
+    assert list(Archive(archive).all_issue_files()) == []
+    assert list((archive / ".raw").glob("*/*")) == []
+    assert_clean(archive)
+
+
+def test_rm_keeps_a_capture_that_still_gives_other_articles(tmp_path: Path) -> None:
+    archive = tmp_path / "a"
+    assert run("import", "--archive", str(archive), str(THREE))[0] == 0
+    store = Archive(archive)
+    ids = [a.id for path in store.all_issue_files() for _p, a in store.load(path).articles()]
+    assert run("rm", "--archive", str(archive), "-", input=ids[1] + "\n")[0] == 0
+    assert len(titles(archive)) == 2
+    out = run("raw", "--archive", str(archive), ids[0])[1]
+    assert out.encode("utf-8") == THREE.read_bytes()
+    assert_clean(archive)
