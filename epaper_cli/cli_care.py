@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from epaper_cli.cli import ArchiveOption, app, errors_to_exit, open_archive, say
-from epaper_cli.errors import ArchiveError
+from epaper_cli.errors import ArchiveError, EpaperError, UsageError
 
 if TYPE_CHECKING:
     from epaper_cli.lookup import Found
@@ -70,3 +70,50 @@ def rm_command(
                 f"removed\t{item.issue.paper}\t{item.issue.date}\t{item.page.label}\t{item.article.id}\t{item.article.title}"
             )
         say(f"{len(removed)} removed")
+
+
+def interactive() -> bool:
+    """Whether a person is at the terminal to be asked to edit again."""
+    return sys.stdin.isatty() and sys.stderr.isatty()
+
+
+@app.command("edit")
+def edit_command(
+    article_id: Annotated[str, typer.Argument(metavar="ID", help="An article id or a unique prefix of it.")],
+    *,
+    archive: ArchiveOption = None,
+) -> None:
+    """Edit an article in $VISUAL / $EDITOR; what is saved is checked, then written, or refused with the reason.
+
+    Example: EDITOR=nano epaper edit 5c1f0e
+    """
+    import datetime as dt
+
+    from epaper_cli import editing
+
+    with errors_to_exit():
+        store = open_archive(archive)
+        found = _found(archive, [article_id])
+        if len(found) != 1:
+            raise UsageError("edit", "give one article id")
+        item = found[0]
+        text = editing.form(item)
+        while True:
+            saved = editing.run_editor(text, item.article.id)
+            try:
+                article = editing.read_form(saved, item)
+                if saved == text or editing.same_article(article, item.article):
+                    say("epaper: no change")
+                    return
+                article = editing.save(store, item, article, dt.date.today())
+                break
+            except EpaperError as error:
+                if not interactive():
+                    raise
+                say(f"epaper: {error.what}: {error.why}")
+                if not typer.confirm("Edit again?", default=True, err=True):
+                    raise typer.Exit(1) from None
+                text = saved
+    moved = f" (new id: {item.article.id} → {article.id})" if article.id != item.article.id else ""
+    typer.echo(f"edited\t{item.issue.paper}\t{item.issue.date}\t{item.page.label}\t{article.id}\t{article.title}")
+    say(f"saved{moved}")

@@ -138,3 +138,104 @@ def test_rm_keeps_a_capture_that_still_gives_other_articles(tmp_path: Path) -> N
     out = run("raw", "--archive", str(archive), ids[0])[1]
     assert out.encode("utf-8") == THREE.read_bytes()
     assert_clean(archive)
+
+
+# -- edit ------------------------------------------------------------------------------------------------
+
+
+def test_edit_with_a_new_title_gives_a_new_id_and_keeps_check_clean(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    archive, ids = imported(tmp_path, CAPTURE)
+    monkeypatch.setenv("VISUAL", "sed -i s/江畔春耕正当时/江畔春耕正忙时/")
+    code, out, err = run("edit", "--archive", str(archive), ids[0][:8])
+    assert code == 0, err
+    new_id = article_id("清溪晚报", dt.date(2025, 3, 14), "05", "江畔春耕正忙时")
+    assert out.split("\t")[4] == new_id and f"{ids[0]} → {new_id}" in err
+    assert titles(archive) == ["江畔春耕正忙时"]
+    text = next(Archive(archive).all_issue_files()).read_text(encoding="utf-8")
+    assert f"edited: {dt.date.today().isoformat()}" in text
+    assert_clean(archive)
+    assert run("show", "--archive", str(archive), new_id)[0] == 0
+
+
+def test_edit_of_the_body_keeps_the_id(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    archive, ids = imported(tmp_path, CAPTURE)
+    monkeypatch.setenv("VISUAL", "sed -i s/四十亩/五十亩/")
+    assert run("edit", "--archive", str(archive), ids[0])[0] == 0
+    code, out, _err = run("show", "--archive", str(archive), ids[0])
+    assert code == 0 and "五十亩" in out
+    assert_clean(archive)
+
+
+@pytest.mark.parametrize("editor", ["true", "cat"])
+def test_an_unchanged_edit_writes_nothing(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, editor: str) -> None:
+    archive, ids = imported(tmp_path, CAPTURE)
+    before = snapshot(archive)
+    monkeypatch.setenv("VISUAL", editor)
+    code, _out, err = run("edit", "--archive", str(archive), ids[0])
+    assert (code, err) == (0, "epaper: no change\n")
+    assert snapshot(archive) == before
+
+
+@pytest.mark.parametrize(
+    ("editor", "reason"),
+    [
+        ("sed -i s/title:/tilte:/", "epaper: the edited article: unknown key 'tilte'"),
+        ("sed -i s/^title:.*/title:/", "epaper: the edited article: article.title: expected text"),
+        ("sed -i s/^body:/body:[/", "epaper: the edited article: line "),
+        ("sed -i s/-\\ text:/-\\ quote:/", "epaper: the edited article: article.body[0]: unknown body block 'quote'"),
+    ],
+)
+def test_an_invalid_edit_is_refused_with_the_reason_and_nothing_changes(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, editor: str, reason: str
+) -> None:
+    archive, ids = imported(tmp_path, CAPTURE)
+    before = snapshot(archive)
+    monkeypatch.setenv("VISUAL", editor)
+    code, out, err = run("edit", "--archive", str(archive), ids[0])
+    assert (code, out) == (1, "")
+    assert err.startswith(reason) and err.count("\n") == 1
+    assert snapshot(archive) == before
+
+
+def test_a_failing_editor_is_a_clear_error(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    archive, ids = imported(tmp_path, CAPTURE)
+    before = snapshot(archive)
+    monkeypatch.setenv("VISUAL", "false")
+    assert run("edit", "--archive", str(archive), ids[0]) == (
+        1,
+        "",
+        "epaper: editor: 'false' exited with status 1: nothing changed\n",
+    )
+    monkeypatch.setenv("VISUAL", "no-such-editor-here")
+    code, _out, err = run("edit", "--archive", str(archive), ids[0])
+    assert code == 1 and err.startswith("epaper: editor: cannot run 'no-such-editor-here'")
+    assert snapshot(archive) == before
+
+
+def test_on_a_terminal_a_refused_edit_is_offered_again(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from epaper_cli import cli_care
+
+    archive, ids = imported(tmp_path, CAPTURE)
+    monkeypatch.setattr(cli_care, "interactive", lambda: True)
+    # The first save has a typo; the second run of the editor fixes it and changes the title.
+    script = tmp_path / "editor.sh"
+    script.write_text(
+        '#!/bin/sh\nif grep -q tilte "$1"; then sed -i "s/tilte: .*/title: 春耕新篇/" "$1";'
+        ' else sed -i s/title:/tilte:/ "$1"; fi\n'
+    )
+    script.chmod(0o755)
+    monkeypatch.setenv("VISUAL", str(script))
+    code, _out, err = run("edit", "--archive", str(archive), ids[0], input="y\n")
+    assert code == 0, err
+    assert "unknown key 'tilte'" in err and "Edit again?" in err
+    assert titles(archive) == ["春耕新篇"]
+    before = snapshot(archive)
+    code, _out, err = run("edit", "--archive", str(archive), titles_id(archive), input="n\n")
+    assert code == 1 and snapshot(archive) == before
+
+
+def titles_id(archive: Path) -> str:
+    store = Archive(archive)
+    return next(a.id for path in store.all_issue_files() for _p, a in store.load(path).articles())
