@@ -117,3 +117,49 @@ def edit_command(
     moved = f" (new id: {item.article.id} → {article.id})" if article.id != item.article.id else ""
     typer.echo(f"edited\t{item.issue.paper}\t{item.issue.date}\t{item.page.label}\t{article.id}\t{article.title}")
     say(f"saved{moved}")
+
+
+@app.command("rebuild")
+def rebuild_command(
+    *,
+    archive: ArchiveOption = None,
+    paper: Annotated[str | None, typer.Option(metavar="NAME", help="Only this paper's issues.")] = None,
+    date: Annotated[
+        str | None, typer.Option(metavar="SPEC", help="Only these dates: a day, a month, a year or a range A..B.")
+    ] = None,
+    dry_run: Annotated[bool, typer.Option("--dry-run", help="Show what would change; write nothing.")] = False,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No summary.")] = False,
+    jobs: Annotated[
+        int | None, typer.Option("--jobs", "-j", metavar="N", min=1, help="Processes reading captures at once.")
+    ] = None,
+) -> None:
+    """Read every kept capture again with today's importer and replace what it gave; hand edits are kept.
+
+    Example: epaper rebuild --paper 衢州日报 --date 2025 --dry-run
+    """
+    from epaper_cli.dates import parse_span
+    from epaper_cli.rebuilding import rebuild
+
+    with errors_to_exit():
+        span = parse_span(date) if date is not None else None
+        done = rebuild(
+            open_archive(archive),
+            paper,
+            span,
+            dry_run=dry_run,
+            jobs=jobs,
+            emit=lambda change: typer.echo(change.line()),
+        )
+    for failure in done.failures:
+        say(f"epaper: {failure.what}: {failure.why}")
+    if not quiet:
+        counts = {status: 0 for status in ("changed", "added", "removed", "kept")}
+        for change in done.changes:
+            counts[change.status] += 1
+        would = "would be " if dry_run else ""
+        say(
+            f"{done.captures} captures read again: {counts['changed']} {would}changed, {counts['added']} {would}added, "
+            f"{counts['removed']} {would}removed, {counts['kept']} kept as edited by hand"
+        )
+    if done.failures:
+        raise typer.Exit(1)

@@ -9,7 +9,7 @@ import pytest
 
 from epaper_cli.archive import Archive
 from epaper_cli.model import article_id
-from tests.helpers import SAMPLES
+from tests.helpers import SAMPLES, sample_encoding
 from tests.test_cli import CAPTURE, SECOND, run
 
 THREE = SAMPLES / "xiling-daily-2025-08-26-p05-opinion-three-captures.txt"
@@ -239,3 +239,88 @@ def test_on_a_terminal_a_refused_edit_is_offered_again(tmp_path: Path, monkeypat
 def titles_id(archive: Path) -> str:
     store = Archive(archive)
     return next(a.id for path in store.all_issue_files() for _p, a in store.load(path).articles())
+
+
+# -- rebuild ---------------------------------------------------------------------------------------------
+
+
+def test_rebuild_of_the_samples_archive_changes_nothing(tmp_path: Path) -> None:
+    archive = tmp_path / "a"
+    for sample in sorted(SAMPLES.glob("*.txt")):
+        encoding = sample_encoding(sample)
+        extra = ["--encoding", encoding] if encoding else []
+        assert run("import", "-q", "--archive", str(archive), *extra, str(sample))[0] == 0
+    before = snapshot(archive)
+    code, out, err = run("rebuild", "--archive", str(archive))
+    assert (code, out) == (0, ""), err
+    assert "0 changed, 0 added, 0 removed" in err
+    assert snapshot(archive) == before
+
+
+def test_rebuild_replays_the_import_options(tmp_path: Path) -> None:
+    archive = tmp_path / "a"
+    (tmp_path / "c.txt").write_text(CAPTURE, encoding="utf-8")
+    options = ["--paper", "清溪 晚报", "--date", "2025-03-20", "--keep-punctuation"]
+    assert run("import", "--archive", str(archive), *options, str(tmp_path / "c.txt"))[0] == 0
+    before = snapshot(archive)
+    assert run("rebuild", "--archive", str(archive))[:2] == (0, "")
+    assert snapshot(archive) == before
+    assert_clean(archive)
+
+
+def older_reading(archive: Path, old: str, new: str) -> None:
+    """Make the archive look as if an older importer had read `new` as `old`."""
+    path = next(Archive(archive).all_issue_files())
+    path.write_text(path.read_text(encoding="utf-8").replace(new, old), encoding="utf-8")
+
+
+def test_rebuild_replaces_what_the_capture_gives_now_and_a_second_run_changes_nothing(tmp_path: Path) -> None:
+    archive, ids = imported(tmp_path, CAPTURE, SECOND)
+    expected = snapshot(archive)
+    older_reading(archive, "合作社引入了三台新式插秧机,每台", "合作社引入了三台新式插秧机，每台")
+    older_reading(archive, "小巷书店的新主\n", "小巷书店的新主人\n")  # a misread title: another id
+    older_reading(archive, article_id("清溪晚报", dt.date(2025, 3, 14), "12", "小巷书店的新主"), ids[1])
+    dry = snapshot(archive)
+    code, out, _err = run("rebuild", "--archive", str(archive), "--dry-run")
+    assert code == 0 and snapshot(archive) == dry
+    code, out2, err = run("rebuild", "--archive", str(archive))
+    assert code == 0, err
+    assert out2 == out
+    lines = sorted(line.split("\t") for line in out.splitlines())
+    statuses = [(line[0], line[5]) for line in lines]
+    assert statuses == [("added", "小巷书店的新主人"), ("changed", "江畔春耕正当时"), ("removed", "小巷书店的新主")]
+    assert next(line for line in lines if line[0] == "changed")[6] == "1 block changed"
+    assert snapshot(archive) == expected
+    assert run("rebuild", "--archive", str(archive))[:2] == (0, "")
+    assert snapshot(archive) == expected
+    assert_clean(archive)
+
+
+def test_rebuild_keeps_articles_edited_by_hand_and_lists_them(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    archive, ids = imported(tmp_path, CAPTURE)
+    monkeypatch.setenv("VISUAL", "sed -i s/江畔春耕正当时/江畔春耕/")
+    assert run("edit", "--archive", str(archive), ids[0])[0] == 0
+    before = snapshot(archive)
+    code, out, _err = run("rebuild", "--archive", str(archive))
+    assert code == 0
+    assert out.split("\t")[0] == "kept" and out.rstrip().endswith("edited by hand")
+    assert snapshot(archive) == before
+
+
+def test_rebuild_does_not_bring_back_what_rm_removed(tmp_path: Path) -> None:
+    archive = tmp_path / "a"
+    assert run("import", "--archive", str(archive), str(THREE))[0] == 0
+    store = Archive(archive)
+    ids = [a.id for path in store.all_issue_files() for _p, a in store.load(path).articles()]
+    assert run("rm", "--archive", str(archive), ids[0])[0] == 0
+    before = snapshot(archive)
+    assert run("rebuild", "--archive", str(archive))[:2] == (0, "")
+    assert snapshot(archive) == before
+
+
+def test_rebuild_selects_by_paper_and_date(tmp_path: Path) -> None:
+    archive, _ids = imported(tmp_path, CAPTURE)
+    code, _out, err = run("rebuild", "--archive", str(archive), "--paper", "清溪晚报", "--date", "2025-04")
+    assert code == 0 and err.startswith("0 captures read again")
+    code, _out, err = run("rebuild", "--archive", str(archive), "--paper", "无此报")
+    assert (code, err) == (1, "epaper: 无此报: no such paper in the archive (see `epaper list`)\n")
