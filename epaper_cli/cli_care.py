@@ -163,3 +163,24 @@ def rebuild_command(
         )
     if done.failures:
         raise typer.Exit(1)
+
+
+@app.command("rename-paper")
+def rename_paper_command(
+    old: Annotated[str, typer.Argument(metavar="OLD", help="The paper's name in the archive now.")],
+    new: Annotated[str, typer.Argument(metavar="NEW", help="Its new name (merged into when the archive has it).")],
+    *,
+    archive: ArchiveOption = None,
+) -> None:
+    """Rename a paper, merging into NEW when it exists; ids that change are printed old → new.
+
+    Example: epaper rename-paper 衢州日報 衢州日报
+    """
+    from epaper_cli.renaming import rename_paper
+
+    with errors_to_exit():
+        moved = rename_paper(open_archive(archive), old, new)
+    for item in moved:
+        if item.old_id != item.new_id:
+            typer.echo(f"{item.old_id} → {item.new_id}\t{item.date}\t{item.page}\t{item.title}")
+    say(f"{len(moved)} articles moved from {old} to {new}")

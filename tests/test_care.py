@@ -324,3 +324,75 @@ def test_rebuild_selects_by_paper_and_date(tmp_path: Path) -> None:
     assert code == 0 and err.startswith("0 captures read again")
     code, _out, err = run("rebuild", "--archive", str(archive), "--paper", "无此报")
     assert (code, err) == (1, "epaper: 无此报: no such paper in the archive (see `epaper list`)\n")
+
+
+# -- rename-paper and merging archives -------------------------------------------------------------------
+
+
+def test_rename_paper_gives_new_ids_merges_and_updates_the_registry(tmp_path: Path) -> None:
+    other = CAPTURE.replace("清溪晚报", "清溪晚報").replace("江畔春耕正当时", "另一篇稿件")
+    archive, ids = imported(tmp_path, CAPTURE, other)
+    code, out, err = run("rename-paper", "--archive", str(archive), "清溪晚報", "清溪晚报")
+    assert code == 0, err
+    new_id = article_id("清溪晚报", dt.date(2025, 3, 14), "05", "另一篇稿件")
+    assert out == f"{ids[1]} → {new_id}\t2025-03-14\t05\t另一篇稿件\n"
+    assert err == "1 articles moved from 清溪晚報 to 清溪晚报\n"
+    assert not (archive / "清溪晚報").exists()
+    assert sorted(titles(archive)) == sorted(["江畔春耕正当时", "另一篇稿件"])
+    assert "- 清溪晚報" in (archive / "papers.yaml").read_text(encoding="utf-8")
+    assert_clean(archive)
+    before = snapshot(archive)
+    assert run("rebuild", "--archive", str(archive))[:2] == (0, "")  # read again under the new name
+    assert snapshot(archive) == before
+    code, out, _err = run("import", "--archive", str(archive), str(tmp_path / "c1.txt"))
+    assert code == 0 and out.split("\t")[1] == "清溪晚报"  # the old name is now an alias
+
+
+def test_rename_paper_onto_itself_or_from_nowhere_changes_nothing(tmp_path: Path) -> None:
+    archive, _ids = imported(tmp_path, CAPTURE)
+    before = snapshot(archive)
+    code, _out, err = run("rename-paper", "--archive", str(archive), "清溪晚报", "清溪晚报")
+    assert (code, err) == (2, "epaper: 清溪晚报: OLD and NEW are the same name: nothing to rename\n")
+    code, _out, err = run("rename-paper", "--archive", str(archive), "无此报", "清溪晚报")
+    assert (code, err) == (1, "epaper: 无此报: no such paper in the archive (see `epaper list`)\n")
+    assert snapshot(archive) == before
+
+
+def test_import_of_another_archive_merges_its_issues_and_captures(tmp_path: Path) -> None:
+    ours, _ids = imported(tmp_path, CAPTURE)
+    theirs = tmp_path / "theirs"
+    assert run("import", "--archive", str(theirs), str(THREE), str(tmp_path / "c0.txt"))[0] == 0
+    code, out, err = run("import", "--archive", str(ours), str(theirs))
+    assert code == 0, err
+    statuses = sorted(line.split("\t")[0] for line in out.splitlines())
+    assert statuses == ["added", "added", "added", "unchanged"]
+    assert len(titles(ours)) == 4
+    assert run("raw", "--archive", str(ours), "-", input="\n".join(a for a in _all_ids(ours)))[0] == 0
+    assert_clean(ours)
+    before = snapshot(ours)
+    assert run("import", "--archive", str(ours), str(theirs))[0] == 0  # again: nothing changes
+    assert snapshot(ours) == before
+
+
+def _all_ids(archive: Path) -> list[str]:
+    store = Archive(archive)
+    return [a.id for path in store.all_issue_files() for _p, a in store.load(path).articles()]
+
+
+@pytest.mark.parametrize("damage", ["issue", "capture", "missing capture"])
+def test_a_corrupt_archive_is_not_merged(tmp_path: Path, damage: str) -> None:
+    ours, _ids = imported(tmp_path, CAPTURE)
+    theirs = tmp_path / "theirs"
+    assert run("import", "--archive", str(theirs), str(THREE))[0] == 0
+    raw = next((theirs / ".raw").glob("*/*"))
+    if damage == "issue":
+        next(Archive(theirs).all_issue_files()).write_text("format: epaper/1\npaper: x\n", encoding="utf-8")
+    elif damage == "capture":
+        raw.write_bytes(raw.read_bytes() + b"!")
+    else:
+        raw.unlink()
+    before = snapshot(ours)
+    code, out, err = run("import", "--archive", str(ours), str(theirs))
+    assert (code, out) == (1, "")
+    assert err.startswith(f"epaper: {theirs}: not a sound epaper archive: ")
+    assert snapshot(ours) == before
