@@ -12,7 +12,7 @@ import datetime as dt
 import os
 import time
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from epaper_cli import schema
@@ -218,9 +218,17 @@ def merge_article(issue: Issue, incoming_page: Page, article: Article) -> str:
         page.section = incoming_page.section
     for index, existing in enumerate(page.articles):
         if existing.id == article.id:
-            if existing == article:
+            if existing == article or _same_reading(existing, article):
                 return "unchanged"
             page.articles[index] = article
             return "replaced"
     page.articles.append(article)
     return "added"
+
+
+def _same_reading(existing: Article, article: Article) -> bool:
+    """Whether two articles differ only in the import options recorded with them: other options that read the
+    capture the same way (`--paper` given as an alias, say) change nothing."""
+    if existing.source is None or article.source is None or existing.source.options == article.source.options:
+        return False
+    return existing == replace(article, source=replace(article.source, options=existing.source.options))

@@ -1,5 +1,6 @@
-"""The import options a capture was read with, kept in the archive as command-line text (`--paper 衢州日报
---year 2025`) in each article's `source.options`, so that `epaper rebuild` reads the capture again the same way.
+"""The import options a capture was read with, kept in each article's `source.options` as words that name
+them as the command line does, without the dashes (`paper=衢州日报 year=2025 keep-punctuation`; a value with a
+space is quoted as a shell would), so that `epaper rebuild` reads the capture again the same way.
 """
 
 from __future__ import annotations
@@ -9,22 +10,19 @@ import shlex
 
 from epaper_cli.formats import ReadOptions
 
-_FLAGS = (("keep_punctuation", "--keep-punctuation"), ("plain_body", "--plain-body"))
+_FLAGS = (("keep_punctuation", "keep-punctuation"), ("plain_body", "plain-body"))
+_VALUES = ("paper", "date", "year", "encoding")
 
 
 def as_text(options: ReadOptions) -> str | None:
     """The options that change how a capture is read, as a command line; None when there are none."""
     words: list[str] = []
-    if options.paper is not None:
-        words += ["--paper", options.paper]
-    if options.date is not None:
-        words += ["--date", options.date.isoformat()]
-    if options.year is not None:
-        words += ["--year", str(options.year)]
-    if options.encoding is not None:
-        words += ["--encoding", options.encoding]
+    for key in _VALUES:
+        value = getattr(options, key)
+        if value is not None:
+            words.append(f"{key}={shlex.quote(value.isoformat() if key == 'date' else str(value))}")
     words += [flag for key, flag in _FLAGS if getattr(options, key)]
-    return shlex.join(words) if words else None
+    return " ".join(words) if words else None
 
 
 def from_text(text: str | None) -> ReadOptions:
@@ -33,14 +31,12 @@ def from_text(text: str | None) -> ReadOptions:
         return ReadOptions()
     words = shlex.split(text)
     values: dict[str, object] = {}
-    while words:
-        word = words.pop(0)
-        flag = next((key for key, name in _FLAGS if name == word), None)
+    for word in words:
+        key, _, value = word.partition("=")
+        flag = next((name for name, written in _FLAGS if written == word), None)
         if flag is not None:
             values[flag] = True
-        elif word in ("--paper", "--date", "--year", "--encoding") and words:
-            value = words.pop(0)
-            key = word[2:]
+        elif key in _VALUES and value:
             values[key] = dt.date.fromisoformat(value) if key == "date" else int(value) if key == "year" else value
         else:
             raise ValueError(f"unknown import option {word!r}")
