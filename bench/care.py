@@ -33,11 +33,11 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-import corpus  # noqa: E402
+import corpus
 
-from epaper_cli import schema  # noqa: E402
-from epaper_cli.archive import Archive  # noqa: E402
-from epaper_cli.model import Article, Heading, Issue, Page, Text, article_id  # noqa: E402
+from epaper_cli import schema
+from epaper_cli.archive import Archive
+from epaper_cli.model import Article, Heading, Issue, Page, Text, article_id
 
 READ_ONCE = "import os, sys\nfor d, _s, fs in os.walk(sys.argv[1]):\n    for f in fs:\n        open(os.path.join(d, f), 'rb').read()\n"
 

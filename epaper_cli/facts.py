@@ -89,7 +89,7 @@ def article_facts(page: str, article: Article) -> ArticleFacts:
     from epaper_cli import schema
     from epaper_cli.model import Page
 
-    alone = Issue("-", _dt.date(2000, 1, 1), [Page(page, None, [article])])
+    alone = Issue("x", _dt.date(2000, 1, 1), [Page(page, None, [article])])
     scanned = _scan(schema.dump(alone).encode("utf-8"))
     if scanned is not None and len(scanned.articles) == 1:
         return scanned.articles[0]
