@@ -39,7 +39,12 @@ from epaper_cli import schema
 from epaper_cli.archive import Archive
 from epaper_cli.model import Article, Heading, Issue, Page, Text, article_id
 
-READ_ONCE = "import os, sys\nfor d, _s, fs in os.walk(sys.argv[1]):\n    for f in fs:\n        open(os.path.join(d, f), 'rb').read()\n"
+READ_ONCE = (
+    "import os, sys\n"
+    "for d, _s, fs in os.walk(sys.argv[1]):\n"
+    "    for f in fs:\n"
+    "        open(os.path.join(d, f), 'rb').read()\n"
+)
 
 
 def epaper_command() -> str:
