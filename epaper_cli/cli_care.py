@@ -85,7 +85,7 @@ def edit_command(
 ) -> None:
     """Edit an article in $VISUAL / $EDITOR; what is saved is checked, then written, or refused with the reason.
 
-    Example: EDITOR=nano epaper edit 5c1f0e
+    Example: epaper edit 5c1f0e
     """
     import datetime as dt
 
