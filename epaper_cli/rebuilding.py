@@ -88,7 +88,7 @@ def rebuild(
     report.captures = len(keys)
     state = _State(archive, removed_ids(archive), dry_run, report, emit)
     tasks = [(archive.raw_file(sha), options) for sha, options in keys]
-    for key, parsed in zip(keys, pool.ordered_map(_read_again, tasks, jobs or pool.available_cpus()), strict=True):
+    for key, parsed in zip(keys, pool.ordered_map(read_again, tasks, jobs or pool.available_cpus()), strict=True):
         state.take(key, parsed)
         for path in users[key]:
             waiting[path] -= 1
@@ -98,7 +98,7 @@ def rebuild(
     return report
 
 
-def _read_again(task: tuple[str, str | None]) -> Parsed:
+def read_again(task: tuple[str, str | None]) -> Parsed:
     """One kept capture read with the options it was imported with (a worker's job)."""
     path, options = task
     try:

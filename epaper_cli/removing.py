@@ -36,7 +36,7 @@ def remove(archive: Archive, found: list[Found]) -> list[Found]:
         for item in chosen.values():  # noted first: a crash before the captures are sorted out loses nothing
             if item.article.source is not None:
                 notes[item.article.source.sha256].add(item.article.id)
-        _save_removed(archive, notes)
+        save_removed(archive, notes)
         for path, ids in by_path.items():
             issue = archive.load(path)  # again, under the lock: another process may have changed it
             for page in issue.pages:
@@ -46,7 +46,7 @@ def remove(archive: Archive, found: list[Found]) -> list[Found]:
             notes.pop(digest, None)
             with contextlib.suppress(FileNotFoundError):
                 os.unlink(archive.raw_path(digest))
-        _save_removed(archive, notes)
+        save_removed(archive, notes)
     return list(chosen.values())
 
 
@@ -82,7 +82,7 @@ def removed_ids(archive: Archive) -> dict[str, set[str]]:
     return notes
 
 
-def _save_removed(archive: Archive, notes: dict[str, set[str]]) -> None:
+def save_removed(archive: Archive, notes: dict[str, set[str]]) -> None:
     """Write the removal notes whole (or remove the file when there are none)."""
     path = archive.root / RAW_DIR / REMOVED_FILE
     lines = [f"{digest} {article}\n" for digest in sorted(notes) for article in sorted(notes[digest])]

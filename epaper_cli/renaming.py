@@ -55,8 +55,10 @@ def rename_paper(archive: Archive, old: str, new: str) -> list[Renamed]:
             raise ArchiveError(
                 str(current.path), "not in the layout epaper writes; fix it by hand first (epaper check)"
             )
+        sources: dict[str, str | None] = {}
         for _day, path in files:
             issue = archive.load(path)
+            sources.update((a.source.sha256, a.source.options) for _p, a in issue.articles() if a.source)
             target = archive.read_issue(new, issue.date)
             moved += _move(issue, target.issue, new)
             archive.replace_issue(target.path, target.issue)
@@ -67,12 +69,34 @@ def rename_paper(archive: Archive, old: str, new: str) -> list[Renamed]:
                 empty.rmdir()
         with contextlib.suppress(OSError):
             folder.rmdir()
+        _rename_removed(archive, sources, new)
         if entries is not None:
             from epaper_cli.papers import save
 
             current.entries = entries
             save(current)
     return moved
+
+
+def _rename_removed(archive: Archive, sources: dict[str, str | None], new: str) -> None:
+    """The ids `epaper rm` took from the renamed paper's captures, under the new name (each capture is read again
+    to learn the identity of what it gave), so that `epaper rebuild` still leaves them out."""
+    from epaper_cli.rebuilding import read_again
+    from epaper_cli.removing import removed_ids, save_removed
+
+    notes = removed_ids(archive)
+    changed = False
+    for digest, options in sources.items():
+        if not notes.get(digest):
+            continue
+        parsed = read_again((archive.raw_file(digest), options))
+        for issue in parsed.issues:
+            for page, article in issue.articles():
+                if article.id in notes[digest]:
+                    notes[digest].add(article_id(new, issue.date, page.label, article.title, article.body))
+                    changed = True
+    if changed:
+        save_removed(archive, notes)
 
 
 def _move(issue: Issue, target: Issue, new: str) -> list[Renamed]:

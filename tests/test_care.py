@@ -396,3 +396,15 @@ def test_a_corrupt_archive_is_not_merged(tmp_path: Path, damage: str) -> None:
     assert (code, out) == (1, "")
     assert err.startswith(f"epaper: {theirs}: not a sound epaper archive: ")
     assert snapshot(ours) == before
+
+
+def test_what_rm_removed_stays_out_after_a_rename_and_a_rebuild(tmp_path: Path) -> None:
+    archive = tmp_path / "a"
+    assert run("import", "--archive", str(archive), str(THREE))[0] == 0
+    assert run("rm", "--archive", str(archive), _all_ids(archive)[0])[0] == 0
+    assert run("rename-paper", "--archive", str(archive), "西陵日报", "西陵新报")[0] == 0
+    before = snapshot(archive)
+    assert run("rebuild", "--archive", str(archive))[:2] == (0, "")
+    assert snapshot(archive) == before
+    assert len(titles(archive)) == 2
+    assert_clean(archive)
