@@ -24,8 +24,8 @@ _ENDS_SENTENCE = frozenset("。！？!?…；;.:：”’」』）)】》—")
 _CLOSERS = "”’」』）)】》\"' "
 _NEXT_KEY = re.compile(rb"\n    [a-z]")
 _BLOCK_HEAD = re.compile(rb"\n    - [a-z]+: (?:\|-\n        )?")
-_PAGE = re.compile(rb"\n- page: ([^\n]*)")
-_ARTICLE = re.compile(rb"\n  - id: ")
+_MARKS = re.compile(rb"\n(?:(- page: )|  - id: )")
+"""Where each page and each article starts."""
 _QUOTES = frozenset(b"'\"|>")
 
 
@@ -139,17 +139,15 @@ def _scan(data: bytes) -> IssueFacts | None:
         size -= 1
     try:
         date = dt.date.fromisoformat(header[2][6:].decode("ascii"))
-        pages = [(match.start(), _unquote(match[1])) for match in _PAGE.finditer(data)]
-        starts = [match.start() for match in _ARTICLE.finditer(data)]
-        labels = [label for _at, label in pages]
+        marks = [(match.start(), match.end(), match[1] is not None) for match in _MARKS.finditer(data)]
+        marks.append((size, size, True))
+        labels: list[str] = []
         articles = []
-        page = 0
-        for number, at in enumerate(starts):
-            while page + 1 < len(pages) and pages[page + 1][0] < at:
-                page += 1
-            following = pages[page + 1][0] if page + 1 < len(pages) else size
-            end = min(starts[number + 1], following) if number + 1 < len(starts) else following
-            facts = _scan_article(data, at + 9, end, labels[page])
+        for number, (_at, after, is_page) in enumerate(marks[:-1]):
+            if is_page:
+                labels.append(_unquote(data[after : data.find(b"\n", after)]))
+                continue
+            facts = _scan_article(data, after, marks[number + 1][0], labels[-1])
             if facts is None:
                 return None
             articles.append(facts)
