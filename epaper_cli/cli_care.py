@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import sys
-from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
 import typer
@@ -12,6 +11,7 @@ from epaper_cli.cli import ArchiveOption, app, errors_to_exit, open_archive, say
 from epaper_cli.errors import ArchiveError, EpaperError, UsageError
 
 if TYPE_CHECKING:
+    from epaper_cli.archive import Archive
     from epaper_cli.lookup import Found
 
 IdsArgument = Annotated[
@@ -20,12 +20,12 @@ IdsArgument = Annotated[
 ]
 
 
-def _found(archive: Path | None, ids: list[str]) -> list[Found]:
+def _found(store: Archive, ids: list[str]) -> list[Found]:
     """The articles the ids name (`-` reads ids from standard input)."""
     from epaper_cli import lookup
 
     stdin = None if sys.stdin.isatty() else sys.stdin
-    return lookup.find(open_archive(archive), lookup.expand_keys(ids, stdin))
+    return lookup.find(store, lookup.expand_keys(ids, stdin))
 
 
 @app.command("raw")
@@ -36,7 +36,7 @@ def raw_command(ids: IdsArgument, *, archive: ArchiveOption = None) -> None:
     """
     with errors_to_exit():
         store = open_archive(archive)
-        found = _found(archive, ids)
+        found = _found(store, ids)
         digests: list[str] = []
         for item in found:
             if item.article.source is None:
@@ -63,7 +63,8 @@ def rm_command(
     from epaper_cli.removing import remove
 
     with errors_to_exit():
-        removed = remove(open_archive(archive), _found(archive, ids))
+        store = open_archive(archive)
+        removed = remove(store, _found(store, ids))
     if not quiet:
         for item in removed:
             typer.echo(
@@ -93,7 +94,7 @@ def edit_command(
 
     with errors_to_exit():
         store = open_archive(archive)
-        found = _found(archive, [article_id])
+        found = _found(store, [article_id])
         if len(found) != 1:
             raise UsageError("edit", "give one article id")
         item = found[0]
