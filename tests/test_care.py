@@ -408,3 +408,17 @@ def test_what_rm_removed_stays_out_after_a_rename_and_a_rebuild(tmp_path: Path) 
     assert snapshot(archive) == before
     assert len(titles(archive)) == 2
     assert_clean(archive)
+
+
+def test_an_article_changed_while_it_was_edited_is_not_overwritten(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    archive, ids = imported(tmp_path, CAPTURE)
+    issue_file = next(Archive(archive).all_issue_files())
+    script = tmp_path / "editor.sh"  # edits the form, while "someone else" changes the article in the archive
+    script.write_text(f'#!/bin/sh\nsed -i s/四十亩/五十亩/ "$1"\nsed -i s/四十亩/六十亩/ "{issue_file}"\n')
+    script.chmod(0o755)
+    monkeypatch.setenv("VISUAL", str(script))
+    code, _out, err = run("edit", "--archive", str(archive), ids[0])
+    assert code == 1 and "changed while it was being edited: nothing saved" in err
+    assert "六十亩" in issue_file.read_text(encoding="utf-8")
