@@ -422,3 +422,19 @@ def test_an_article_changed_while_it_was_edited_is_not_overwritten(
     code, _out, err = run("edit", "--archive", str(archive), ids[0])
     assert code == 1 and "changed while it was being edited: nothing saved" in err
     assert "六十亩" in issue_file.read_text(encoding="utf-8")
+
+
+def test_a_missing_capture_is_a_clear_error_for_raw_and_rebuild(tmp_path: Path) -> None:
+    archive, ids = imported(tmp_path, CAPTURE, SECOND)
+    raw = sorted((archive / ".raw").glob("*/*"))
+    for path in raw[:1]:
+        path.unlink()
+    missing = raw[0].name
+    lost = next(i for i in ids if run("raw", "--archive", str(archive), i)[0] == 1)
+    code, out, err = run("raw", "--archive", str(archive), lost)
+    assert (code, out) == (1, "") and err.startswith(f"epaper: {raw[0]}: the kept capture is missing")
+    before = snapshot(archive)
+    code, out, err = run("rebuild", "--archive", str(archive))
+    assert (code, out) == (1, "")
+    assert err.startswith(f"epaper: capture {missing[:12]}: cannot be read again: ")
+    assert snapshot(archive) == before  # its article is left as it is
