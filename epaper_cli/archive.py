@@ -13,7 +13,7 @@ import datetime as dt
 import os
 import time
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from epaper_cli import schema
@@ -175,6 +175,31 @@ class Archive(Layout):
         except OSError as exc:
             raise ArchiveError(str(path), f"cannot write: {exc.strerror or exc}") from exc
 
+    def replace_issue(self, path: Path, issue: Issue) -> None:
+        """Write an issue file whole, under the lock; an issue with no article left has its file removed.
+
+        Empty pages go too. A crash leaves the old file or the new one, never a mix.
+        """
+        issue.pages = [page for page in issue.pages if page.articles]
+        with self.lock():
+            if issue.pages:
+                self._save(path, issue)
+                return
+            try:
+                path.unlink()
+            except FileNotFoundError:
+                pass
+            except OSError as exc:
+                raise ArchiveError(str(path), f"cannot remove: {exc.strerror or exc}") from exc
+
+    def read_raw(self, sha256: str) -> bytes:
+        """The kept capture with this digest, byte for byte."""
+        path = self.raw_path(sha256)
+        data = self._read(path)
+        if data is None:
+            raise ArchiveError(str(path), "the kept capture is missing (`epaper check` tells more)")
+        return data
+
     def clean_stale_temps(self, older_than: float = 3600.0) -> None:
         """Remove temp files that interrupted raw-capture writes left behind; no write takes this long."""
         cutoff = time.time() - older_than
@@ -207,7 +232,7 @@ def merge_article(issue: Issue, incoming_page: Page, article: Article) -> tuple[
         page.section = incoming_page.section
     for index, existing in enumerate(page.articles):
         if existing.id == article.id:
-            if existing == article:
+            if existing == article or _same_reading(existing, article):
                 return "unchanged", ()
             page.articles[index] = article
             return "replaced", differences(existing, article)
@@ -231,3 +256,11 @@ def differences(old: Article, new: Article) -> tuple[str, ...]:
             where.append(f"{len(before)} → {len(after)} blocks")
         changes.append(f"body ({'; '.join(where)})")
     return tuple(changes)
+
+
+def _same_reading(existing: Article, article: Article) -> bool:
+    """Whether two articles differ only in the import options recorded with them: other options that read the
+    capture the same way (`--paper` given as an alias, say) change nothing."""
+    if existing.source is None or article.source is None or existing.source.options == article.source.options:
+        return False
+    return existing == replace(article, source=replace(article.source, options=existing.source.options))

@@ -128,7 +128,9 @@ def import_command(
     paths: Annotated[
         list[str] | None,
         typer.Argument(
-            metavar="PATH...", help="Capture files, folders (every *.txt below, sorted), or - for standard input."
+            metavar="PATH...",
+            help="Capture files, folders (every *.txt below, sorted), - for standard input, or another epaper "
+            "archive's folder to merge.",
         ),
     ] = None,
     *,
@@ -166,6 +168,7 @@ def import_command(
     from epaper_cli.console import ImportConsole
     from epaper_cli.formats import ReadOptions
     from epaper_cli.importing import expand_paths, run_import
+    from epaper_cli.merging import merge_archive, split_archives
 
     console = ImportConsole(json_output=json_output, quiet=quiet, dry_run=dry_run)
     with errors_to_exit(json_output):
@@ -182,18 +185,25 @@ def import_command(
             if sys.stdin.isatty():
                 raise UsageError("import", "no input: give files, folders or -, or pipe a capture in")
             paths = ["-"]
+        sources, paths = split_archives(paths)  # other epaper archives' folders are merged
         names = expand_paths(paths)
         first = next(names, None)
-        if first is None:
+        if first is None and not sources:
             raise UsageError("import", "no *.txt file in the folders given")
+        store, report = open_archive(archive, new=True), console.report()
         try:
+            for source in sources:
+                try:
+                    merge_archive(store, source, report, dry_run=dry_run)
+                except EpaperError as error:
+                    report.failures.append(error)
             report = run_import(
-                open_archive(archive, new=True),
-                console.watch(itertools.chain([first], names)),
+                store,
+                console.watch(itertools.chain([first], names) if first is not None else []),
                 options,
                 jobs=jobs,
                 dry_run=dry_run,
-                report=console.report(),
+                report=report,
                 progress=console.step,
             )
         except EpaperError as error:  # the JSON array begun is closed; an error object only when none was begun
@@ -398,4 +408,5 @@ def main() -> None:
     run(app)
 
 
+import epaper_cli.cli_care  # noqa: E402, F401  (registers raw, rm, edit, rebuild, rename-paper)
 from epaper_cli import cli_cite  # noqa: E402, F401  (registers `epaper cite` and `epaper paper` on the app)

@@ -15,13 +15,14 @@ import os
 import sys
 import warnings
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from epaper_cli import pool
 from epaper_cli.archive import Archive, Outcome, Stored
 from epaper_cli.errors import EpaperError, InputError
 from epaper_cli.formats import ReadOptions, read_bytes
 from epaper_cli.model import Article, Issue, Page
+from epaper_cli.options import as_text
 from epaper_cli.registry import under_registered_name
 
 STDIN = "-"
@@ -109,6 +110,12 @@ def parse_input(name: str, options: ReadOptions) -> Parsed:
     except EpaperError as error:
         return Parsed(name, error=error)
     notes = [str(warning.message) for warning in caught]
+    recorded = as_text(options)
+    if recorded is not None:  # `epaper rebuild` reads the capture again with them
+        for issue in issues:
+            for _page, article in issue.articles():
+                if article.source is not None:
+                    article.source = replace(article.source, options=recorded)
     if not issues and not notes:
         notes.append(f"{name}: no article in it: skipped")
     return Parsed(name, raw, issues, notes)

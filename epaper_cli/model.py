@@ -69,6 +69,9 @@ class Source:
     sha256: str
     reader: str | None = None
     read_on: dt.date | None = None
+    options: str | None = None
+    """The import options the capture was read with, as on the command line (`--paper 衢州日报 --year 2025`), so
+    that `epaper rebuild` reads it again the same way; None when it was read with none."""
 
 
 @dataclass
@@ -89,6 +92,8 @@ class Article:
     """The page label this article is continued from (上接第一版 → '01'), when it is the rest of one."""
     continued_to: str | None = None
     """The page label this article continues on (下转第三版 → '03')."""
+    edited: dt.date | None = None
+    """The day a person last changed the article with `epaper edit`: `epaper rebuild` leaves it as it is."""
 
 
 @dataclass

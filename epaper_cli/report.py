@@ -10,17 +10,20 @@ skip a holiday, a series may really start at 02.
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import re
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
+from epaper_cli import pool
 from epaper_cli.archive import Archive
 from epaper_cli.dates import DateSpan
+from epaper_cli.facts import DUPLICATE_MIN, ArticleFacts, IssueFacts, issue_facts, looks_cut_off
 from epaper_cli.formats.vocabulary import ENGLISH, vocabulary
-from epaper_cli.model import Issue, Text
+
+__all__ = ["DUPLICATE_MIN", "PaperReport", "looks_cut_off", "missing_pages", "publishing_pattern", "report"]
 
 WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
 MIN_ISSUES = 4
@@ -29,10 +32,6 @@ DAY_SHARE = 0.5
 """A weekday is a publishing day when the paper appears on at least this share of its occurrences."""
 STRAY_SHARE = 0.1
 """More issues than this share off the publishing days make the pattern irregular."""
-DUPLICATE_MIN = 30
-"""Bodies shorter than this many characters are too short to call two articles the same text."""
-_ENDS_SENTENCE = frozenset("。！？!?…；;.:：”’」』）)】》—")
-_CLOSERS = "”’」』）)】》\"' "
 _LABEL = re.compile(r"^([A-Z]*)(\d+)$")
 _WORDS = vocabulary(ENGLISH)
 
@@ -101,8 +100,11 @@ class PaperReport:
             yield "  same text: " + " = ".join(f"{ref.id} ({ref.date} {ref.page} {ref.title})" for ref in group)
 
 
-def report(archive: Archive, paper: str | None, span: DateSpan | None) -> list[PaperReport]:
-    """Every paper's findings (or one paper's), over the issues the date selection holds."""
+def report(
+    archive: Archive, paper: str | None, span: DateSpan | None, facts: Callable[[Path], IssueFacts] = issue_facts
+) -> list[PaperReport]:
+    """Every paper's findings (or one paper's), over the issues the date selection holds; each issue's facts come
+    from `facts` (by default read from its file, see `epaper_cli.facts`)."""
     folders = archive.paper_dirs()
     if paper is not None:
         from epaper_cli.finding import paper_folder
@@ -115,14 +117,16 @@ def report(archive: Archive, paper: str | None, span: DateSpan | None) -> list[P
             continue
         all_dates = [day for day, _path in files]
         chosen = [(day, path) for day, path in files if span is None or day in span]
-        issues = (archive.load(path) for _day, path in chosen)
+        paths = [path for _day, path in chosen]
+        # Issue files are scanned in worker processes, as an import reads captures: facts are small to send back.
+        issues = pool.ordered_map(facts, paths, pool.available_cpus()) if facts is issue_facts else map(facts, paths)
         found = paper_report(archive.paper_name(folder), all_dates, [day for day, _p in chosen], issues, span)
         reports.append(found)
     return reports
 
 
 def paper_report(
-    name: str, all_dates: list[dt.date], dates: list[dt.date], issues: Iterable[Issue], span: DateSpan | None
+    name: str, all_dates: list[dt.date], dates: list[dt.date], issues: Iterable[IssueFacts], span: DateSpan | None
 ) -> PaperReport:
     """One paper's findings: the pattern from all its issues, the rest from the selected ones, read one by one."""
     result = PaperReport(name, dates)
@@ -131,31 +135,31 @@ def paper_report(
         first = max(all_dates[0], span.first) if span is not None and span.first else all_dates[0]
         last = min(all_dates[-1], span.last) if span is not None and span.last else all_dates[-1]
         result.missing_dates = missing_dates(set(all_dates), result.days, first, last)
-    bodies: dict[str, list[ArticleRef]] = defaultdict(list)
+    bodies: dict[str, list[tuple[dt.date, ArticleFacts]]] = defaultdict(list)
     for issue in issues:
-        if paper_name := issue.paper:
-            result.paper = paper_name
-        gaps = missing_pages([page.label for page in issue.pages])
+        if issue.paper:
+            result.paper = issue.paper
+        gaps = missing_pages(list(issue.pages))
         if gaps:
             result.missing_pages.append((issue.date, gaps))
-        labels = {page.label for page in issue.pages}
-        for page, article in issue.articles():
-            ref = ArticleRef(article.id, issue.date, page.label, article.title)
-            for target in (getattr(article, "continued_to", None), getattr(article, "continued_from", None)):
+        labels = set(issue.pages)
+        for article in issue.articles:
+            for target in (article.continued_to, article.continued_from):
                 if target and target not in labels:
-                    result.missing_continuations.append((ref, target))
-            texts = [block.text for block in article.body if block.text.strip()]
-            if not texts:
-                result.empty.append(ref)
+                    result.missing_continuations.append((_ref(issue.date, article), target))
+            if article.empty:
+                result.empty.append(_ref(issue.date, article))
                 continue
-            final = article.body[-1]
-            if isinstance(final, Text) and looks_cut_off(final.text) and not getattr(article, "continued_to", None):
-                result.cut_off.append(ref)
-            joined = "\n".join(texts)
-            if len(joined) >= DUPLICATE_MIN:
-                bodies[hashlib.sha256(" ".join(joined.split()).encode()).hexdigest()].append(ref)
-    result.duplicates = [group for group in bodies.values() if len(group) > 1]
+            if article.cut_off:
+                result.cut_off.append(_ref(issue.date, article))
+            if article.digest is not None:
+                bodies[article.digest].append((issue.date, article))
+    result.duplicates = [[_ref(*item) for item in group] for group in bodies.values() if len(group) > 1]
     return result
+
+
+def _ref(date: dt.date, article: ArticleFacts) -> ArticleRef:
+    return ArticleRef(article.id, date, article.page, article.title)
 
 
 def publishing_pattern(dates: list[dt.date]) -> tuple[tuple[int, ...], str]:
@@ -197,9 +201,3 @@ def missing_pages(labels: list[str]) -> list[str]:
         numbers = series[letters]
         missing += [f"{letters}{n:02d}" for n in range(1, max(numbers) + 1) if n not in numbers]
     return missing
-
-
-def looks_cut_off(text: str) -> bool:
-    """A last paragraph that stops without ending its sentence (no 。！？ or closing quote at its end)."""
-    core = text.rstrip(_CLOSERS) or text
-    return len(text) >= 10 and core[-1] not in _ENDS_SENTENCE and text[-1] not in _ENDS_SENTENCE

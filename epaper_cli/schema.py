@@ -69,12 +69,16 @@ def article_to_data(article: Article) -> dict[str, Any]:
     data["body"] = [{block_kind(block): _text_value(block.text)} for block in article.body]
     if article.editors:
         data["editors"] = [yamltext.Flow(role=p.role, name=p.name) for p in article.editors]
+    if article.edited is not None:
+        data["edited"] = article.edited
     if article.source is not None:
         source: dict[str, Any] = {"sha256": article.source.sha256}
         if article.source.reader:
             source["reader"] = article.source.reader
         if article.source.read_on:
             source["read_on"] = article.source.read_on
+        if article.source.options:
+            source["options"] = article.source.options
         data["source"] = source
     return data
 
@@ -117,6 +121,11 @@ def _page_from_data(data: Any, at: str, where: str) -> Page:
     return Page(label, section, articles)
 
 
+def article_from_data(data: Any, at: str, where: str) -> Article:
+    """Build one article from plain data, refusing anything that is not the schema."""
+    return _article_from_data(data, at, where)
+
+
 def _article_from_data(data: Any, at: str, where: str) -> Article:
     data = _mapping(data, at, where)
     source_data = data.get("source")
@@ -128,7 +137,9 @@ def _article_from_data(data: Any, at: str, where: str) -> Article:
             sha256=_string(source_data, "sha256", where, f"{at}.source"),
             reader=_optional_string(source_data, "reader", where, f"{at}.source"),
             read_on=None if read_on is None else _date(read_on, f"{at}.source.read_on", where),
+            options=_optional_string(source_data, "options", where, f"{at}.source"),
         )
+    edited = data.get("edited")
     return Article(
         title=_string(data, "title", where, at),
         id=_string(data, "id", where, at),
@@ -142,6 +153,7 @@ def _article_from_data(data: Any, at: str, where: str) -> Article:
         body=[_block(item, f"{at}.body[{i}]", where) for i, item in enumerate(_list(data, "body", where, at))],
         editors=_people(data.get("editors"), f"{at}.editors", where),
         source=source,
+        edited=None if edited is None else _date(edited, f"{at}.edited", where),
     )
 
 

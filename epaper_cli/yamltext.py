@@ -217,7 +217,7 @@ def load(text: str, where: str) -> Any:
 _LINE = re.compile(r"( *)(- )?([a-z_0-9]+):(?: (.*))?")
 _DATE_TEXT = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 _FLOW_PAIR = re.compile(r"\{role: ([^,{}\[\]]+), name: ([^,{}\[\]]+)\}")
-_DATE_KEYS = frozenset({"date", "read_on"})
+_DATE_KEYS = frozenset({"date", "read_on", "edited"})
 _ONE_LINE_BLOCKS = {f"{key}: |-": key for key in ("text", "heading", "caption")}
 
 
