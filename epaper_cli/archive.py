@@ -14,6 +14,7 @@ import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from epaper_cli import schema
 from epaper_cli.atomic import TEMP_PREFIX, can_defer_sync, sync_files, write_atomic
@@ -21,6 +22,9 @@ from epaper_cli.errors import ArchiveError
 from epaper_cli.layout import LOCK_FILE, RAW_DIR, Layout, safe_component
 from epaper_cli.locking import Lock
 from epaper_cli.model import Article, Issue, Page, page_sort_key
+
+if TYPE_CHECKING:
+    from epaper_cli.index import Index
 
 __all__ = ["LOCK_FILE", "RAW_DIR", "Archive", "Outcome", "Stored", "merge_article", "safe_component"]
 
@@ -56,6 +60,7 @@ class Archive(Layout):
         self._lock = Lock(self.lock_path())
         self._unsynced: list[str] = []
         self._made: set[str] = set()
+        self._index: Index | None = None
 
     # -- reading -----------------------------------------------------------------------------------------
 
@@ -161,6 +166,26 @@ class Archive(Layout):
             write_atomic(path, lambda handle: schema.dump_to(issue, handle))
         except OSError as exc:
             raise ArchiveError(str(path), f"cannot write: {exc.strerror or exc}") from exc
+        self.indexed(path, issue)
+
+    def indexed(self, path: Path, issue: Issue | None) -> None:
+        """Bring the archive's index up to date with an issue file just written (`issue` None: just removed).
+
+        Best effort: when the index cannot be written (busy for long, read-only, corrupt), the next search or
+        lookup finds the file's size and time changed and reads it then."""
+        import sqlite3
+
+        from epaper_cli import index
+
+        try:
+            if self._index is None:
+                self._index = index.open_index(self.root)
+            if issue is None:
+                self._index.refresh_file(path.relative_to(self.root).as_posix())
+            else:
+                self._index.update_file(path, issue)
+        except (sqlite3.Error, ArchiveError, OSError):
+            pass
 
     def clean_stale_temps(self, older_than: float = 3600.0) -> None:
         """Remove temp files that interrupted raw-capture writes left behind; no write takes this long."""
