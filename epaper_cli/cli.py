@@ -402,4 +402,5 @@ def _leave(code: int | str | None) -> NoReturn:
     os._exit(code or 0)
 
 
-from epaper_cli import cli_cite  # noqa: E402, F401  (registers `epaper cite` and `epaper paper` on the app)
+from epaper_cli import cli_cite  # noqa: E402, F401, I001  (registers `epaper cite` and `epaper paper` on the app)
+from epaper_cli import cli_search  # noqa: E402, F401  (registers `epaper search` on the app)

@@ -31,7 +31,7 @@ from epaper_cli.errors import ArchiveError
 from epaper_cli.model import Article, Issue
 
 INDEX_FILE = ".index.sqlite"
-VERSION = "1"
+VERSION = "2"
 BUSY_SECONDS = 30.0
 """Longest wait for another process's write to the index; writers hold it a batch of files at a time."""
 BATCH_FILES = 20
