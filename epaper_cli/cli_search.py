@@ -7,11 +7,12 @@ from __future__ import annotations
 
 import os
 import sys
+from pathlib import Path
 from typing import Annotated
 
 import typer
 
-from epaper_cli.cli import ArchiveOption, JsonOption, app, open_archive, print_json, say
+from epaper_cli.cli import ArchiveOption, JsonOption, app, print_json, say
 from epaper_cli.errors import EpaperError
 
 DEFAULT_LIMIT = 20
@@ -56,7 +57,7 @@ def search_command(
         query = parse_terms(terms)
         span = parse_span(date) if date is not None else None
         found = search(
-            open_archive(archive),
+            archive if archive is not None else Path("archive"),  # as open_archive, without loading the archive code
             query,
             paper=paper,
             span=span,

@@ -11,12 +11,14 @@ import re
 import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
-from epaper_cli import index, registry
-from epaper_cli.archive import Archive
-from epaper_cli.dates import DateSpan
+from epaper_cli import index
 from epaper_cli.errors import UsageError
+
+if TYPE_CHECKING:
+    from epaper_cli.dates import DateSpan
 
 SORTS = ("relevance", "date")
 _PART = re.compile(r'(-?)"([^"]*)"?|(\S+)')
@@ -101,7 +103,7 @@ class Found:
 
 
 def search(
-    archive: Archive,
+    root: Path,
     query: Query,
     *,
     paper: str | None = None,
@@ -114,29 +116,30 @@ def search(
     """Refresh the archive's index, then find the articles that hold every included term and no excluded one."""
     if sort not in SORTS:
         raise UsageError("--sort", f"unknown order {sort!r} (choose {' or '.join(SORTS)})")
-    found = index.up_to_date(archive.root, note)
+    found = index.up_to_date(root, note)
     try:
         where = index.Where(
-            paper=_paper(archive, found, paper) if paper is not None else None,
+            paper=_paper(root, found, paper) if paper is not None else None,
             first=span.first.isoformat() if span is not None and span.first else None,
             last=span.last.isoformat() if span is not None and span.last else None,
         )
-        if count_only:
-            return Found(found.heal(lambda: found.count(query.match(), where)), [])
-        rowids = found.heal(lambda: found.search(query.match(), where, sort))
-        shown = rowids if limit is None else rowids[:limit]
-        rows = found.heal(lambda: found.rows(shown))
-        return Found(len(rowids), [_hit(row, query) for row in rows])
+        total = found.heal(lambda: found.count(query.match(), where))
+        if count_only or not total:
+            return Found(total, [])
+        rows = found.heal(lambda: found.rows(found.search(query.match(), where, sort, limit)))
+        return Found(total, [_hit(row, query) for row in rows])
     finally:
         found.close()
 
 
-def _paper(archive: Archive, found: index.Index, name: str) -> str:
+def _paper(root: Path, found: index.Index, name: str) -> str:
     """The paper's name as its issues carry it: the name given, or the paper an alias in papers.yaml names."""
     name = unicodedata.normalize("NFC", name.strip())
     if found.has_paper(name):
         return name
-    registered = registry.cached(archive.root).aliases.get(name)
+    from epaper_cli import registry
+
+    registered = registry.cached(root).aliases.get(name)
     if registered is not None and found.has_paper(registered):
         return registered
     raise UsageError("--paper", f"{name!r}: no such paper in the archive (`epaper list` shows them)")

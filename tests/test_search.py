@@ -39,7 +39,7 @@ def brute_force(archive: Archive, query: Query) -> set[str]:
 
 
 def ids(archive: Archive, query: Query) -> set[str]:
-    return {hit.id for hit in search(archive, query, limit=None).hits}
+    return {hit.id for hit in search(archive.root, query, limit=None).hits}
 
 
 @pytest.fixture(scope="module")
