@@ -32,15 +32,18 @@ if TYPE_CHECKING:
     from epaper_cli.model import Article, Issue
 
 INDEX_FILE = ".index.sqlite"
-VERSION = "2"
+VERSION = "3"
 BUSY_SECONDS = 30.0
 """Longest wait for another process's write to the index; writers hold it a batch of files at a time."""
 BATCH_FILES = 20
 """Issue files re-read per write transaction when refreshing, so an import waiting to write is not held long."""
 _ISSUE_NAME = re.compile(r"\d{4}-\d{2}-\d{2}\.yaml")
 
-_SCHEMA = f"""
-CREATE TABLE IF NOT EXISTS meta(key TEXT PRIMARY KEY, value TEXT NOT NULL);
+_PUNCTUATION = "".join(chr(code) for code in range(0x21, 0x7F) if not chr(code).isalnum())
+_TOKENIZER = ("ascii tokenchars '" + _PUNCTUATION.replace("'", "''") + "'").replace('"', '""')
+"""FTS5's `ascii` tokenizer with ASCII punctuation as token characters (only spaces and controls separate),
+quoted for the SQL string it goes in."""
+_SCHEMA = f"""CREATE TABLE IF NOT EXISTS meta(key TEXT PRIMARY KEY, value TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS files(path TEXT PRIMARY KEY, size INTEGER NOT NULL, mtime_ns INTEGER NOT NULL);
 CREATE TABLE IF NOT EXISTS articles(
     rowid INTEGER PRIMARY KEY, id TEXT NOT NULL, file TEXT NOT NULL, paper TEXT NOT NULL, date TEXT NOT NULL,
@@ -49,10 +52,9 @@ CREATE TABLE IF NOT EXISTS texts(rowid INTEGER PRIMARY KEY, text TEXT NOT NULL);
 CREATE INDEX IF NOT EXISTS articles_id ON articles(id);
 CREATE INDEX IF NOT EXISTS articles_file ON articles(file);
 CREATE INDEX IF NOT EXISTS articles_paper ON articles(paper, date);
-CREATE VIRTUAL TABLE IF NOT EXISTS chars USING fts5(text, content='', tokenize='ascii', detail=full);
+CREATE VIRTUAL TABLE IF NOT EXISTS chars USING fts5(text, content='', tokenize="{_TOKENIZER}", detail=full);
 INSERT INTO chars(chars, rank) VALUES('pgsz', 16000);
-INSERT OR IGNORE INTO meta VALUES('version', '{VERSION}')
-"""
+INSERT OR IGNORE INTO meta VALUES('version', '{VERSION}')"""
 
 
 # -- folding and tokens ----------------------------------------------------------------------------------
@@ -80,7 +82,7 @@ def _fold_table() -> dict[str, str]:
 
 _FOLD = _fold_table()
 _TO_FOLD = re.compile("[A-Z\u00c0-\u024f\u3000\uff01-\uffee]")
-_DROPPED = re.compile(r"[\x00-\x2f\x3a-\x40\x5b-\x60\x7b-\x7f]")
+_SEPARATORS = re.compile(r"[\x00-\x20\x7f]")
 _PRIVATE = 0xF0000
 
 
@@ -93,11 +95,11 @@ def fold(text: str) -> str:
 def tokens(folded: str) -> str:
     """The FTS5 text of a folded text: each character one token of the `ascii` tokenizer, followed by a space.
 
-    Characters above ASCII and ASCII letters and digits stand for themselves; ASCII punctuation, spaces and
-    controls, which the tokenizer would drop, are moved into the supplementary private use area, so they are
-    tokens too. The spaces go in through arrays of code points, which is done in C.
+    Every character stands for itself but ASCII spaces and controls, which the tokenizer would drop: those are
+    moved into the supplementary private use area, so they are tokens too. The spaces go in through arrays of
+    code points, which is done in C.
     """
-    text = _DROPPED.sub(lambda found: chr(_PRIVATE + ord(found.group())), folded)
+    text = _SEPARATORS.sub(lambda found: chr(_PRIVATE + ord(found.group())), folded)
     points = array("I")
     points.frombytes(text.encode("utf-32-le"))
     spaced = array("I", [0x20]) * (2 * len(points))
@@ -186,9 +188,8 @@ class Index:
                 raise sqlite3.DatabaseError(f"index version {version and version[0]}, this epaper writes {VERSION}")
             if not found:
                 with self._writing(db):
-                    for statement in _SCHEMA.split(";"):
-                        if statement.strip():
-                            db.execute(statement)
+                    for statement in _SCHEMA.split(";\n"):  # one a line (the tokenizer's holds a ;)
+                        db.execute(statement)
         except BaseException:
             db.close()
             raise

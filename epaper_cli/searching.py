@@ -38,7 +38,7 @@ class Query:
         """The FTS5 query: each term the phrase of its characters' tokens (see `index.tokens`)."""
 
         def phrase(term: str) -> str:
-            return '"' + index.tokens(term) + '"'  # tokens never hold an ASCII quote
+            return '"' + index.tokens(term).replace('"', '""') + '"'  # a quote in a phrase is written twice
 
         wanted = " AND ".join(phrase(term) for term in self.include)
         if not self.exclude:
