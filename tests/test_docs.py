@@ -9,7 +9,7 @@ from typer.testing import CliRunner
 from epaper_cli.cli import app
 from tests.helpers import ROOT
 
-COMMANDS = ["import", "export", "list", "show", "check"]
+COMMANDS = ["import", "export", "list", "show", "check", "search"]
 README = (ROOT / "README.md").read_text(encoding="utf-8")
 
 
