@@ -121,7 +121,8 @@ def benchmark(articles: int, runs: int | None, work: Path, before_ref: str) -> d
     archive = work / "archive"
     note("importing them (untimed): the archive the searches run on")
     started = time.perf_counter()
-    subprocess.run([*epaper, "import", "-q", "--archive", str(archive), str(work / "texts")], check=True, env=env)
+    command = [*epaper, "import", "-q", "--archive", str(archive), str(work / "texts")]
+    subprocess.run(command, check=True, env=env, stdout=subprocess.DEVNULL)
     note(f"imported in {time.perf_counter() - started:.0f} s")
     found = {
         term: subprocess.run(
