@@ -210,3 +210,37 @@ def test_search_while_an_import_runs_in_another_process(tmp_path: Path) -> None:
     assert importing.returncode == 0
     assert run("search", "--archive", str(archive), "插秧", "--count")[1] == "60\n"
     assert counts == sorted(counts) and len(counts) > 1
+
+
+def test_import_keeps_the_index_current_so_a_search_reads_no_issue_file(
+    imported: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from epaper_cli.index import open_index
+
+    index = open_index(imported)
+    assert index.refresh() == 0  # nothing for a search to re-read: the import indexed what it wrote
+    index.close()
+    opened: list[str] = []
+    real_open = open
+
+    def counting(file: object, *args: object, **kwargs: object) -> object:
+        if str(file).endswith(".yaml"):
+            opened.append(str(file))
+        return real_open(file, *args, **kwargs)  # type: ignore[call-overload]
+
+    monkeypatch.setattr("builtins.open", counting)
+    assert run("search", "--archive", str(imported), "插秧", "--count")[1] == "2\n"
+    assert opened == []
+
+
+def test_a_command_that_removes_an_issue_file_tells_the_index(imported: Path) -> None:
+    from epaper_cli.index import open_index
+
+    archive = Archive(imported)
+    path = imported / "清溪晚报" / "2025" / "2025-03-14.yaml"
+    path.unlink()
+    archive.indexed(path, None)  # what `rm` calls after removing an issue file
+    index = open_index(imported)
+    assert index.refresh() == 0
+    index.close()
+    assert run("search", "--archive", str(imported), "插秧", "--count")[1] == "1\n"
