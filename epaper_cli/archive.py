@@ -15,6 +15,7 @@ import time
 from collections.abc import Iterator
 from dataclasses import dataclass, replace
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from epaper_cli import schema
 from epaper_cli.atomic import TEMP_PREFIX, can_defer_sync, sync_files, write_atomic
@@ -22,6 +23,9 @@ from epaper_cli.errors import ArchiveError
 from epaper_cli.layout import LOCK_FILE, RAW_DIR, Layout, paper_from_folder, safe_component
 from epaper_cli.locking import Lock
 from epaper_cli.model import Article, Issue, Page, page_sort_key
+
+if TYPE_CHECKING:
+    from epaper_cli.index import Index
 
 __all__ = ["LOCK_FILE", "RAW_DIR", "Archive", "Outcome", "Stored", "merge_article", "safe_component"]
 
@@ -59,6 +63,7 @@ class Archive(Layout):
         self._lock = Lock(self.lock_path())
         self._unsynced: list[str] = []
         self._made: set[str] = set()
+        self._index: Index | None = None
 
     # -- reading -----------------------------------------------------------------------------------------
 
@@ -174,6 +179,26 @@ class Archive(Layout):
             write_atomic(path, lambda handle: schema.dump_to(issue, handle))
         except OSError as exc:
             raise ArchiveError(str(path), f"cannot write: {exc.strerror or exc}") from exc
+        self.indexed(path, issue)
+
+    def indexed(self, path: Path, issue: Issue | None) -> None:
+        """Bring the archive's index up to date with an issue file just written (`issue` None: just removed).
+
+        Best effort: when the index cannot be written (busy for long, read-only, corrupt), the next search or
+        lookup finds the file's size and time changed and reads it then."""
+        import sqlite3
+
+        from epaper_cli import index
+
+        try:
+            if self._index is None:
+                self._index = index.open_index(self.root)
+            if issue is None:
+                self._index.refresh_file(path.relative_to(self.root).as_posix())
+            else:
+                self._index.update_file(path, issue)
+        except (sqlite3.Error, ArchiveError, OSError):
+            pass
 
     def replace_issue(self, path: Path, issue: Issue) -> None:
         """Write an issue file whole, under the lock; an issue with no article left has its file removed.
@@ -191,6 +216,7 @@ class Archive(Layout):
                 pass
             except OSError as exc:
                 raise ArchiveError(str(path), f"cannot remove: {exc.strerror or exc}") from exc
+            self.indexed(path, None)
 
     def read_raw(self, sha256: str) -> bytes:
         """The kept capture with this digest, byte for byte."""

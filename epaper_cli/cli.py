@@ -408,5 +408,5 @@ def main() -> None:
     run(app)
 
 
-import epaper_cli.cli_care  # noqa: E402, F401  (registers raw, rm, edit, rebuild, rename-paper)
-from epaper_cli import cli_cite  # noqa: E402, F401  (registers `epaper cite` and `epaper paper` on the app)
+# The commands kept in modules of their own register themselves on `app` when imported.
+from epaper_cli import cli_care, cli_cite, cli_search  # noqa: E402, F401

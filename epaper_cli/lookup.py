@@ -2,15 +2,21 @@
 
 An id is 12 hexadecimal digits; a prefix of at least 6 picks the one article whose id starts with it, as git
 does with commits. `-` stands for ids read from standard input, one a line, so ids flow through pipes.
+
+Ids are looked up in the archive's index (`index`), which says which issue file holds each; only that file is
+read, and the article is checked to be really there. When the index is behind (the file changed since it was
+indexed, or the id is not in it), the index is refreshed and asked again: hand edits and deleted files heal.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Iterator
+import sys
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
+from epaper_cli import index
 from epaper_cli.archive import Archive
 from epaper_cli.errors import ArchiveError, UsageError
 from epaper_cli.model import Article, Issue, Page
@@ -51,18 +57,24 @@ def expand_keys(args: Iterable[str], stdin_lines: Iterable[str] | None) -> list[
 
 def find(archive: Archive, keys: list[str]) -> list[Found]:
     """The article each key names, in the order of the keys; an unknown or ambiguous key is an error."""
-    matches: dict[str, dict[str, Found]] = {key: {} for key in keys}
-    for found in _scan(archive, set(keys)):
-        for key in keys:
-            if found.article.id.startswith(key):
-                matches[key].setdefault(found.article.id, found)
+    found = index.open_index(archive.root, note=_note)
+    try:
+        return found.heal(lambda: _find(archive, found, keys))
+    finally:
+        found.close()
+
+
+def _find(archive: Archive, ids: index.Index, keys: list[str]) -> list[Found]:
+    loaded: dict[str, Issue] = {}
     result = []
     for key in keys:
-        candidates = matches[key]
+        candidates = _candidates(archive, ids, key, loaded)
+        if candidates is None:  # the index is behind the files
+            ids.refresh()
+            loaded.clear()
+            candidates = _candidates(archive, ids, key, loaded, settled=True) or {}
         if not candidates:
-            raise ArchiveError(
-                key, "no article with this id in the archive (`epaper list --paper P --date D` shows ids)"
-            )
+            raise ArchiveError(key, _NOT_FOUND)
         if len(candidates) > 1:
             listed = ", ".join(f"{f.article.id} ({f.article.title})" for f in candidates.values())
             raise ArchiveError(key, f"ambiguous id prefix: it starts {listed}; give more digits")
@@ -70,16 +82,34 @@ def find(archive: Archive, keys: list[str]) -> list[Found]:
     return result
 
 
-def _scan(archive: Archive, keys: set[str]) -> Iterator[Found]:
-    """Every article whose id starts with a key, reading only the issue files whose text holds a key."""
-    for path in archive.all_issue_files():
-        try:
-            text = path.read_text(encoding="utf-8")
-        except (OSError, UnicodeDecodeError):
-            continue
-        if not any(key in text for key in keys):
-            continue
-        issue = archive.load(path)
-        for page, article in issue.articles():
-            if any(article.id.startswith(key) for key in keys):
-                yield Found(issue, page, article, path)
+def _candidates(
+    archive: Archive, ids: index.Index, key: str, loaded: dict[str, Issue], settled: bool = False
+) -> dict[str, Found] | None:
+    """The articles whose id starts with `key`, read from the files the index names; None when the index is
+    behind (unless `settled`: just refreshed, so what is found is the answer)."""
+    rows = ids.with_id_prefix(key)
+    if not rows and not settled:
+        return None
+    found: dict[str, Found] = {}
+    for article_id, relpath in rows:
+        if relpath not in loaded:
+            if not settled and not ids.current(relpath):
+                return None
+            try:
+                loaded[relpath] = archive.load(archive.root / relpath)
+            except ArchiveError:
+                if settled:
+                    continue
+                return None
+        issue = loaded[relpath]
+        match = next(((page, a) for page, a in issue.articles() if a.id == article_id), None)
+        if match is None:
+            if settled:
+                continue
+            return None
+        found.setdefault(article_id, Found(issue, match[0], match[1], archive.root / relpath))
+    return found
+
+
+def _note(message: str) -> None:
+    print(f"epaper: {message}", file=sys.stderr)

@@ -64,6 +64,7 @@ def rename_paper(archive: Archive, old: str, new: str) -> list[Renamed]:
             archive.replace_issue(target.path, target.issue)
             with contextlib.suppress(FileNotFoundError):
                 path.unlink()
+            archive.indexed(path, None)
         for empty in sorted((p for p in folder.rglob("*") if p.is_dir()), reverse=True):
             with contextlib.suppress(OSError):
                 empty.rmdir()

@@ -34,11 +34,11 @@ def titles(archive: Path) -> list[str]:
 
 
 def snapshot(archive: Path) -> dict[str, bytes]:
-    """Every file in the archive with its bytes (the lock file aside)."""
+    """Every file in the archive with its bytes (the lock file and derived data, the index, aside)."""
     return {
         str(p.relative_to(archive)): p.read_bytes()
         for p in sorted(archive.rglob("*"))
-        if p.is_file() and p.name != ".lock"
+        if p.is_file() and p.name != ".lock" and not p.name.startswith(".index.sqlite")
     }
 
 

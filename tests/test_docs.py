@@ -10,7 +10,7 @@ from typer.testing import CliRunner
 from epaper_cli.cli import app
 from tests.helpers import ROOT
 
-COMMANDS = ["import", "export", "list", "show", "check", "raw", "rm", "edit", "rebuild", "rename-paper"]
+COMMANDS = ["import", "export", "list", "show", "check", "search", "raw", "rm", "edit", "rebuild", "rename-paper"]
 README = (ROOT / "README.md").read_text(encoding="utf-8")
 
 

@@ -89,3 +89,79 @@ def test_dash_reads_ids_from_standard_input() -> None:
     assert expand_keys(["-"], io.StringIO("ABCDEF123456\n\n  abcdef \n")) == ["abcdef123456", "abcdef"]
     with pytest.raises(UsageError, match="terminal"):
         expand_keys(["-"], None)
+
+
+# -- the id index: only the file that holds the id is read, and the index heals ----------------------------
+
+
+@pytest.fixture
+def many_issues(tmp_path: Path) -> Archive:
+    """Thirty issues of four articles each."""
+    store = Archive(tmp_path / "a")
+    for day in range(30):
+        date = DATE + dt.timedelta(days=day)
+        articles = [make_article(PAPER, date, "01", f"第{day}天第{n}篇") for n in range(4)]
+        store.merge(Issue(PAPER, date, [Page("01", None, articles)]))
+    return store
+
+
+def issue_files_opened(monkeypatch: pytest.MonkeyPatch, archive: Archive) -> list[str]:
+    """Every issue file of the archive opened from now on (through open, io.open or pathlib)."""
+    import builtins
+    import io
+
+    opened: list[str] = []
+    real_open = io.open
+
+    def counting(file: object, *args: object, **kwargs: object) -> object:
+        name = str(file)
+        if name.startswith(str(archive.root)) and name.endswith(".yaml") and not name.endswith("papers.yaml"):
+            opened.append(name)
+        return real_open(file, *args, **kwargs)  # type: ignore[call-overload]
+
+    monkeypatch.setattr(io, "open", counting)
+    monkeypatch.setattr(builtins, "open", counting)
+    return opened
+
+
+def ids_of(archive: Archive, date: dt.date) -> list[str]:
+    return [a.id for _p, a in archive.load(archive.issue_path(PAPER, date)).articles()]
+
+
+def test_show_and_cite_read_only_the_issue_files_that_hold_the_ids(
+    many_issues: Archive, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    first, last = ids_of(many_issues, DATE)[0], ids_of(many_issues, DATE + dt.timedelta(days=29))[-1]
+    opened = issue_files_opened(monkeypatch, many_issues)
+    code, out, _err = run("show", "--archive", str(many_issues.root), last[:7])
+    assert code == 0 and "第29天第3篇" in out
+    assert opened == [str(many_issues.issue_path(PAPER, DATE + dt.timedelta(days=29)))]
+    opened.clear()
+    code, out, _err = run("cite", "--archive", str(many_issues.root), first, last)
+    assert code == 0 and "第0天第0篇" in out and "第29天第3篇" in out
+    assert sorted(opened) == sorted(str(many_issues.issue_path(PAPER, DATE + dt.timedelta(days=d))) for d in (0, 29))
+
+
+def test_the_lookup_heals_after_a_hand_edit(many_issues: Archive) -> None:
+    path = many_issues.issue_path(PAPER, DATE + dt.timedelta(days=5))
+    old = ids_of(many_issues, DATE + dt.timedelta(days=5))[1]
+    new = "0123456789ab"
+    path.write_text(path.read_text("utf-8").replace(old, new).replace("第5天第2篇", "改过的标题"), "utf-8")
+    code, out, _err = run("show", "--archive", str(many_issues.root), new)
+    assert code == 0 and "第5天第1篇" in out
+    code, out, _err = run("show", "--archive", str(many_issues.root), ids_of(many_issues, path_date(path))[2])
+    assert code == 0 and "改过的标题" in out
+    code, _out, err = run("show", "--archive", str(many_issues.root), old)
+    assert code == 1 and "no article" in err
+
+
+def test_the_lookup_heals_after_an_issue_file_is_deleted(many_issues: Archive) -> None:
+    gone = ids_of(many_issues, DATE + dt.timedelta(days=7))
+    many_issues.issue_path(PAPER, DATE + dt.timedelta(days=7)).unlink()
+    code, _out, err = run("show", "--archive", str(many_issues.root), gone[0])
+    assert code == 1 and "no article" in err
+    assert run("show", "--archive", str(many_issues.root), ids_of(many_issues, DATE)[0])[0] == 0
+
+
+def path_date(path: Path) -> dt.date:
+    return dt.date.fromisoformat(path.stem)
