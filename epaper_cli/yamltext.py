@@ -212,6 +212,8 @@ def load(text: str, where: str) -> Any:
         raise ArchiveError(where, f"{line}not valid YAML ({exc.problem})") from exc
     except yaml.YAMLError as exc:
         raise ArchiveError(where, f"not valid YAML ({exc})") from exc
+    except (ValueError, TypeError, OverflowError, RecursionError) as exc:  # `date: 2025-02-30`, `!!int zz`
+        raise ArchiveError(where, f"holds a value that cannot be read ({exc})") from exc
 
 
 _LINE = re.compile(r"( *)(- )?([a-z_0-9]+):(?: (.*))?")
