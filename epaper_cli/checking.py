@@ -25,6 +25,7 @@ from epaper_cli.errors import ArchiveError
 from epaper_cli.layout import LOCK_FILE, RAW_DIR, safe_component
 from epaper_cli.model import Issue, article_id, page_sort_key
 from epaper_cli.registry import archive_problems
+from epaper_cli.visible import visible
 
 if TYPE_CHECKING:
     import sqlite3
@@ -52,7 +53,7 @@ def check_archive(archive: Archive) -> list[Problem]:
             problems.extend((str(path), reason) for reason in _check_issue_file(archive, path, referenced))
         problems.extend(_check_raw(archive, referenced, started))
     problems.extend(archive_problems(archive))  # papers.yaml, the paper registry
-    return problems
+    return [(visible(file), visible(reason)) for file, reason in problems]
 
 
 def _walk(archive: Archive) -> Iterator[tuple[Path, str | None]]:

@@ -12,6 +12,7 @@ import typer
 
 from epaper_cli.archive import Outcome
 from epaper_cli.importing import ImportReport
+from epaper_cli.visible import visible
 
 
 class ImportConsole:
@@ -58,7 +59,7 @@ class ImportConsole:
         """One imported article as a tab-separated line."""
         if sys.stdout.isatty() and sys.stderr.isatty():
             sys.stderr.write("\r\033[K")  # clear the progress line, which shares the terminal
-        typer.echo(f"{o.status}\t{o.paper}\t{o.date}\t{o.page}\t{o.article_id}\t{o.title}")
+        typer.echo(visible(f"{o.status}\t{o.paper}\t{o.date}\t{o.page}\t{o.article_id}\t{o.title}"))
 
     def _json(self, name: str, outcome: Outcome) -> None:
         """One imported article as the next element of the JSON array, so a long run holds none of them."""

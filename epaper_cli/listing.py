@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any
 from epaper_cli.archive import Archive
 from epaper_cli.errors import ArchiveError
 from epaper_cli.model import Article, Issue, Page, block_kind
+from epaper_cli.visible import visible
 
 if TYPE_CHECKING:
     from epaper_cli.dates import DateSpan
@@ -61,7 +62,11 @@ def articles(archive: Archive, paper: str, date: dt.date) -> dict[str, Any]:
 
 
 def as_lines(data: dict[str, Any]) -> list[str]:
-    """Tab-separated lines for a terminal or `cut`, one per paper, issue or article."""
+    """Tab-separated lines for a terminal or `cut`, one per paper, issue or article, controls escaped."""
+    return [visible(line) for line in _lines(data)]
+
+
+def _lines(data: dict[str, Any]) -> list[str]:
     if "papers" in data:
         return [f"{p['paper']}\t{p['issues']} issues\t{p['first']}\t{p['last']}" for p in data["papers"]]
     if "issues" in data:
@@ -93,7 +98,11 @@ def article_json(issue: Issue, page: Page, article: Article) -> dict[str, Any]:
 
 
 def article_lines(issue: Issue, page: Page, article: Article) -> list[str]:
-    """One article as readable text."""
+    """One article as readable text, controls escaped."""
+    return [visible(line) for line in _article_lines(issue, page, article)]
+
+
+def _article_lines(issue: Issue, page: Page, article: Article) -> list[str]:
     where = f"{issue.paper} {issue.date.isoformat()} {page.label}版" + (f" {page.section}" if page.section else "")
     lines = [where, ""]
     if article.kicker:

@@ -219,6 +219,8 @@ def load(text: str, where: str) -> Any:
 _LINE = re.compile(r"( *)(- )?([a-z_0-9]+):(?: (.*))?")
 _DATE_TEXT = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 _FLOW_PAIR = re.compile(r"\{role: ([^,{}\[\]]+), name: ([^,{}\[\]]+)\}")
+_FLOW_UNSAFE = re.compile("[?:#]")
+"""Characters PyYAML may read as indicators inside `{…}` (`{role: 通讯? 员}` is an error there): PyYAML decides."""
 _DATE_KEYS = frozenset({"date", "read_on"})
 _ONE_LINE_BLOCKS = {f"{key}: |-": key for key in ("text", "heading", "caption")}
 
@@ -302,7 +304,7 @@ def _read_sequence(lines: list[str], start: int, indent: int) -> tuple[list[Any]
             index += 2
         elif rest.startswith("{"):
             pair = _FLOW_PAIR.fullmatch(rest)
-            if pair is None or not all(_plain_safe(part) for part in pair.groups()):
+            if pair is None or not all(_plain_safe(part) and not _FLOW_UNSAFE.search(part) for part in pair.groups()):
                 raise _NotCanonical
             items.append({"role": pair[1], "name": pair[2]})
             index += 1
