@@ -104,6 +104,7 @@ def _check_issue_file(archive: Archive, path: Path, referenced: _Referenced) -> 
         sealed = fixity.problem(data)
         issue = archive.parse(path, data)
     except ArchiveError as error:
+        referenced.complete = False  # the captures this file refers to are unknown: none can be called orphaned
         return [error.why]
     reasons = [] if sealed is None else [sealed]
     reasons += issue_problems(archive, path, issue)
@@ -167,7 +168,8 @@ def _check_capture(entry: os.DirEntry[str], referenced: _Referenced, started: fl
         yield entry.path, "not a raw capture: its name is not a sha256 digest"
     elif _sha256(entry.path) != entry.name:
         yield entry.path, "raw capture altered: its sha256 no longer matches its name"
-    elif entry.name not in referenced and info.st_ctime < started:  # newer: an import is about to refer to it
+    elif referenced.complete and info.st_ctime < started and entry.name not in referenced:
+        # (a capture kept since the check started is one an import is about to refer to)
         yield entry.path, "no article refers to this raw capture: its issue file was deleted or cut short"
 
 
@@ -197,6 +199,8 @@ class _Referenced:
         self._folder: contextlib.ExitStack | None = None
         self._db: sqlite3.Connection | None = None
         self._pending: list[tuple[str]] = []
+        self.complete = True
+        """False once an issue file could not be read: then no capture can be called one nobody refers to."""
 
     def __enter__(self) -> _Referenced:
         import sqlite3
