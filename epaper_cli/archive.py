@@ -59,6 +59,7 @@ class Archive(Layout):
         self._unsynced: list[str] = []
         self._made: set[str] = set()
         self._raw_dirs: set[str] = set()
+        self._linkfree: set[str] = set()
 
     # -- reading -----------------------------------------------------------------------------------------
 
@@ -76,7 +77,23 @@ class Archive(Layout):
         return Stored(path, data, Issue(paper, date, []) if data is None else self.parse(path, data))
 
     def _read(self, path: Path) -> bytes | None:
+        self._refuse_links(os.fspath(path.parent))
         return read_regular(path)
+
+    def _refuse_links(self, folder: str) -> None:
+        """Refuse a folder inside the archive reached through a symlink: a link there leads reads and writes
+        anywhere. Each folder is checked once per run."""
+        if folder in self._linkfree:
+            return
+        root = os.fspath(self.root)
+        inside = os.path.relpath(folder, root)
+        if inside != "." and not inside.startswith(".."):
+            step = root
+            for part in inside.split(os.sep):
+                step = os.path.join(step, part)
+                if os.path.islink(step):
+                    raise ArchiveError(step, "is a symlink: epaper follows no link inside the archive; remove it")
+        self._linkfree.add(folder)
 
     def parse(self, path: Path, data: bytes) -> Issue:
         """Validate one issue file's bytes as read (its digest line, if any, set aside)."""
@@ -107,6 +124,8 @@ class Archive(Layout):
 
             digest = hashlib.sha256(data).hexdigest()
         path = self.raw_file(digest)
+        folder = os.path.dirname(path)
+        self._refuse_links(folder)
         try:
             if stat.S_ISREG(os.lstat(path).st_mode):
                 return digest
@@ -115,7 +134,6 @@ class Archive(Layout):
             pass
         except OSError as exc:
             raise ArchiveError(path, f"cannot read: {exc.strerror or exc}") from exc
-        folder = os.path.dirname(path)
         self._mkdir(folder)
         deferred = can_defer_sync()
         try:
@@ -201,18 +219,19 @@ class Archive(Layout):
         key = os.fspath(path)
         if key in self._made:
             return
-        try:
-            os.makedirs(key, exist_ok=True)
-        except OSError as exc:
-            raise ArchiveError(key, f"cannot create folder: {exc.strerror or exc}") from exc
         root = os.fspath(self.root)
         inside = os.path.relpath(key, root)
-        if inside != "." and not inside.startswith(".."):
-            step = root
-            for part in inside.split(os.sep):
+        steps = [] if inside == "." or inside.startswith("..") else inside.split(os.sep)
+        step = root
+        try:
+            os.makedirs(root if steps else key, exist_ok=True)
+            for part in steps:  # one folder at a time, each checked before anything is made inside it
                 step = os.path.join(step, part)
-                if os.path.islink(step):
-                    raise ArchiveError(step, "is a symlink: epaper follows no link inside the archive; remove it")
+                self._refuse_links(step)
+                with contextlib.suppress(FileExistsError):
+                    os.mkdir(step)
+        except OSError as exc:
+            raise ArchiveError(step if steps else key, f"cannot create folder: {exc.strerror or exc}") from exc
         self._made.add(key)
 
 

@@ -46,7 +46,7 @@ def check_archive(archive: Archive) -> list[Problem]:
     problems: list[Problem] = []
     with archive.lock(), _Referenced() as referenced:
         started = time.time()
-        for path, problem in _walk(archive):
+        for path, problem in _walk(archive, started):
             if problem is not None:
                 problems.append((str(path), problem))
                 continue
@@ -56,7 +56,7 @@ def check_archive(archive: Archive) -> list[Problem]:
     return [(visible(file), visible(reason)) for file, reason in problems]
 
 
-def _walk(archive: Archive) -> Iterator[tuple[Path, str | None]]:
+def _walk(archive: Archive, started: float) -> Iterator[tuple[Path, str | None]]:
     """Every issue file (with None) and every entry that should not be there (with why), in paper, date order."""
     for entry in _entries(archive.root):
         if entry.name in (RAW_DIR, LOCK_FILE) and not entry.is_symlink():
@@ -64,7 +64,8 @@ def _walk(archive: Archive) -> Iterator[tuple[Path, str | None]]:
         if entry.is_symlink():
             yield Path(entry.path), _LINK
         elif is_temp_name(entry.name):
-            yield Path(entry.path), _LEFTOVER
+            if _mtime(entry) <= started - STALE_AFTER:  # papers.yaml is written here without the lock: only old ones
+                yield Path(entry.path), _LEFTOVER
         elif entry.is_dir(follow_symlinks=False) and not entry.name.startswith("."):
             for year in _entries(entry.path):
                 if year.is_symlink():
@@ -168,8 +169,8 @@ def _check_capture(entry: os.DirEntry[str], referenced: _Referenced, started: fl
         yield entry.path, "not a raw capture: its name is not a sha256 digest"
     elif _sha256(entry.path) != entry.name:
         yield entry.path, "raw capture altered: its sha256 no longer matches its name"
-    elif referenced.complete and info.st_ctime < started and entry.name not in referenced:
-        # (a capture kept since the check started is one an import is about to refer to)
+    elif referenced.complete and info.st_mtime <= started - STALE_AFTER and entry.name not in referenced:
+        # (a capture kept within the hour may be one a running import has gathered and not yet filed)
         yield entry.path, "no article refers to this raw capture: its issue file was deleted or cut short"
 
 
@@ -183,6 +184,13 @@ def _sha256(path: str) -> str:
     except OSError:
         return ""
     return digest.hexdigest()
+
+
+def _mtime(entry: os.DirEntry[str]) -> float:
+    try:
+        return entry.stat(follow_symlinks=False).st_mtime
+    except OSError:  # gone since the folder was listed
+        return time.time()
 
 
 def _is_regular(path: str) -> bool:

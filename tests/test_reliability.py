@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import os
 import subprocess
+import time
 from pathlib import Path
 
 import pytest
@@ -22,6 +23,14 @@ from epaper_cli.visible import visible
 from tests.test_cli import CAPTURE, run
 from tests.test_e2e import epaper
 from tests.test_robustness import capture
+
+
+def backdate(folder: Path) -> None:
+    """Make every file below a folder two hours old, as if written long before the check."""
+    past = time.time() - 7200
+    for path in folder.rglob("*"):
+        os.utime(path, (past, past), follow_symlinks=False)
+
 
 FRONT = "---\npaper: 清溪晚报\ndate: 2025-04-02\npage: 7\ntitle: {title}\n---\n正文第一段。\n"
 
@@ -48,7 +57,8 @@ def test_one_bad_front_matter_fails_only_itself(tmp_path: Path, head: str, reaso
     assert lines[0].startswith(f"epaper: {folder / 'a2-bad.txt'}: ") and reason in lines[0], err
     assert "internal error" not in err
     assert out.count("added\t") == 5
-    # No orphan raw capture: every kept one is referred to by an article.
+    # No orphan raw capture: every kept one is referred to by an article (check judges captures an hour old).
+    backdate(tmp_path / "a" / ".raw")
     assert run("check", "--archive", str(tmp_path / "a")) == (0, "", "")
     assert len(list((tmp_path / "a" / ".raw").rglob("*"))) - len(list((tmp_path / "a" / ".raw").glob("*"))) == 5
 
@@ -76,7 +86,8 @@ def test_a_hand_edited_bad_value_names_its_file_and_the_rest_stays_usable(tmp_pa
     problems = json.loads(out)
     assert {p["file"] for p in problems} == {str(bad)}
     assert any("cannot be read" in p["problem"] for p in problems)
-    for command in (["list", "--paper", "清溪晚报", "--date", "2025-03-14"], ["export", "--txt", "--date", "2025-03-14", "-o", "-"]):
+    day = ["--date", "2025-03-14"]
+    for command in (["list", "--paper", "清溪晚报", *day], ["export", "--txt", *day, "-o", "-"]):
         code, _out, err = run(*command, "--archive", str(archive))
         assert code == 1 and err.startswith(f"epaper: {bad}: ") and "internal error" not in err
     code, out, _err = run("list", "--paper", "清溪晚报", "--date", "2025-03-15", "--archive", str(archive))
