@@ -311,3 +311,52 @@ def test_every_write_goes_through_random_temp_names(tmp_path: Path, monkeypatch:
         write_atomic(tmp_path / "f", lambda handle: handle.write(b"x"))
     temps = [name for name in names if name.startswith(".tmp-")]
     assert len(set(temps)) == 3 and not any(str(os.getpid()) in name for name in temps)
+
+
+def test_stale_temp_files_of_ours_are_cleaned_where_epaper_writes_and_only_there(tmp_path: Path) -> None:
+    import hashlib
+
+    archive = tmp_path / "a"
+    (tmp_path / "c.txt").write_text(CAPTURE, encoding="utf-8")
+    assert run("import", "--archive", str(archive), str(tmp_path / "c.txt"))[0] == 0
+    (tmp_path / "d.txt").write_text(CAPTURE.replace("抓紧翻耕", "抓紧翻耕播种"), encoding="utf-8")
+    shard = archive / ".raw" / hashlib.sha256((tmp_path / "d.txt").read_bytes()).hexdigest()[:2]
+    other = archive / ".raw" / ("00" if shard.name != "00" else "01")
+    shard.mkdir(exist_ok=True)
+    other.mkdir()
+    old_here, old_there, fresh_here = shard / ".tmp-killed.part", other / ".tmp-killed.part", shard / ".tmp-now.part"
+    theirs = shard / ".tmp-not-ours.txt"
+    for path in (old_here, old_there, fresh_here, theirs):
+        path.write_bytes(b"half a capture")
+    backdate(archive / ".raw")
+    os.utime(fresh_here)
+    code, out, _err = run("check", "--archive", str(archive))
+    assert code == 1
+    leftover = "temp file left by an interrupted write: safe to delete (the next import into this folder does)"
+    assert sorted(out.splitlines()) == sorted(
+        [
+            f"{old_here}: {leftover}",
+            f"{old_there}: {leftover}",
+            f"{theirs}: not a raw capture: its name is not a sha256 digest",
+        ]
+    )
+    # Only the raw folders an import writes to are looked at, never every shard of the archive; only our own
+    # temp files there, only stale ones.
+    assert run("import", "--archive", str(archive), str(tmp_path / "d.txt"))[0] == 0
+    assert not old_here.exists()
+    assert old_there.exists() and theirs.exists() and fresh_here.exists()
+
+
+def test_a_killed_export_leaves_nothing_the_next_export_keeps(tmp_path: Path) -> None:
+    archive = tmp_path / "a"
+    (tmp_path / "c.txt").write_text(CAPTURE, encoding="utf-8")
+    assert run("import", "--archive", str(archive), str(tmp_path / "c.txt"))[0] == 0
+    out = tmp_path / "out"
+    out.mkdir()
+    leftover, fresh = out / ".tmp-0123abcd.part", out / ".tmp-4567ef.part"
+    leftover.write_bytes(b"%PDF-1.4 half a book")
+    fresh.write_bytes(b"%PDF-1.4 being written")
+    backdate(out)
+    os.utime(fresh)
+    assert run("export", "--txt", "--archive", str(archive), "-o", str(out))[0] == 0
+    assert not leftover.exists() and fresh.exists()
