@@ -140,7 +140,8 @@ def attacks(root: Path) -> str:
                 sorted(p.name for p in outside.rglob("*")) == ["victim"]
                 and (outside / "victim").read_text() == "keep me"
             )
-            reported = b"symlink" in epaper("check", "--archive", str(base / "a"), cwd=root).stdout
+            checked = epaper("check", "--archive", str(base / "a"), cwd=root)
+            reported = b"symlink" in checked.stdout + checked.stderr
             total += 1
             refused += result.returncode == 1 and untouched and reported
     base = Path(tempfile.mkdtemp(dir=root))
