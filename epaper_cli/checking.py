@@ -44,7 +44,10 @@ def check_archive(archive: Archive) -> list[Problem]:
     if not archive.root.is_dir():
         raise ArchiveError(str(archive.root), "no archive here (import something first, or pass --archive)")
     problems: list[Problem] = []
-    with archive.lock(), _Referenced() as referenced:
+    locked = contextlib.ExitStack()
+    with contextlib.suppress(ArchiveError):  # a read-only archive has no writer to wait for; a linked lock is reported
+        locked.enter_context(archive.lock())
+    with locked, _Referenced() as referenced:
         started = time.time()
         for path, problem in _walk(archive, started):
             if problem is not None:

@@ -360,3 +360,23 @@ def test_a_killed_export_leaves_nothing_the_next_export_keeps(tmp_path: Path) ->
     os.utime(fresh)
     assert run("export", "--txt", "--archive", str(archive), "-o", str(out))[0] == 0
     assert not leftover.exists() and fresh.exists()
+
+
+def test_check_json_is_json_with_a_linked_lock_and_runs_on_a_read_only_archive(tmp_path: Path) -> None:
+    archive = tmp_path / "a"
+    (tmp_path / "c.txt").write_text(CAPTURE, encoding="utf-8")
+    assert run("import", "--archive", str(archive), str(tmp_path / "c.txt"))[0] == 0
+    (archive / ".lock").unlink()
+    (archive / ".lock").symlink_to(tmp_path / "elsewhere")
+    code, out, _err = run("check", "--json", "--archive", str(archive))
+    assert code == 1
+    assert [p["file"] for p in json.loads(out)] == [str(archive / ".lock")]
+    assert not (tmp_path / "elsewhere").exists()
+    (archive / ".lock").unlink()
+    if os.geteuid() == 0:
+        pytest.skip("root writes to read-only folders")
+    archive.chmod(0o555)
+    try:
+        assert run("check", "--archive", str(archive)) == (0, "", "")
+    finally:
+        archive.chmod(0o755)
