@@ -140,11 +140,61 @@ def dump_to(data: dict[str, Any], write: Callable[[str], object]) -> None:
                 scalars = {}
             write(f"{key}:\n")  # a sequence inside a mapping is not indented: its items read as a top-level list
             for item in itertools.chain([first], items):
-                write(_dump_piece([item]))
+                _write_item(item, "", write)
         else:
             scalars[key] = value
     if scalars:
         write(_dump_piece(scalars))
+
+
+STREAM_FROM = 256
+"""A list this long (a page's articles, an article's paragraphs) is written a slice at a time, and the mapping
+that holds it key by key: libyaml's nodes for thousands of items are never built at once, so writing an issue
+takes memory for a slice, not for the issue."""
+
+
+def _write_item(item: Any, indent: str, write: Callable[[str], object]) -> None:
+    """One sequence item whose `- ` stands at `indent`: in one piece, or key by key when it holds a long list."""
+    if not isinstance(item, dict) or not _heavy(item):
+        write(_indented(_dump_piece([item]), indent))
+        return
+    inner = indent + "  "
+    pending: dict[str, Any] = {}
+    first = True
+    for key, value in itertools.chain(item.items(), [(None, None)]):
+        if key is not None and not (isinstance(value, list) and _heavy(value)):
+            pending[key] = value
+            continue
+        if pending:
+            write(_indented(_dump_piece([pending]), indent) if first else _indented(_dump_piece(pending), inner))
+            first, pending = False, {}
+        if key is None:
+            break
+        write(f"{indent}- {key}:\n" if first else f"{inner}{key}:\n")  # its items stand at the key's indent
+        first = False
+        for start in range(0, len(value), STREAM_FROM):
+            chunk = value[start : start + STREAM_FROM]
+            if any(_heavy(element) for element in chunk):
+                for element in chunk:
+                    _write_item(element, inner, write)
+            else:
+                write(_indented(_dump_piece(chunk), inner))
+
+
+def _heavy(value: Any) -> bool:
+    """Whether a value holds a list of `STREAM_FROM` items or more, at any depth."""
+    if isinstance(value, dict):
+        return any(isinstance(inner, (dict, list)) and _heavy(inner) for inner in value.values())
+    if isinstance(value, list):
+        return len(value) >= STREAM_FROM or any(isinstance(inner, (dict, list)) and _heavy(inner) for inner in value)
+    return False
+
+
+def _indented(text: str, indent: str) -> str:
+    """YAML text moved right by `indent` (empty lines stay empty, as libyaml writes them)."""
+    if not indent:
+        return text
+    return "".join(indent + line if line != "\n" else line for line in text.splitlines(keepends=True))
 
 
 _NOTHING = object()

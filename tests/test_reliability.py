@@ -380,3 +380,20 @@ def test_check_json_is_json_with_a_linked_lock_and_runs_on_a_read_only_archive(t
         assert run("check", "--archive", str(archive)) == (0, "", "")
     finally:
         archive.chmod(0o755)
+
+
+@pytest.mark.parametrize("stream_from", [1, 2, 3, 5])
+def test_long_lists_written_a_slice_at_a_time_give_the_same_bytes(
+    monkeypatch: pytest.MonkeyPatch, stream_from: int
+) -> None:
+    import io
+
+    from epaper_cli import schema
+    from tests.helpers import SAMPLES
+
+    monkeypatch.setattr(yamltext, "STREAM_FROM", stream_from)
+    for golden in sorted(SAMPLES.glob("*.yaml")):
+        for document in golden.read_text(encoding="utf-8").split("---\n"):
+            out = io.BytesIO()
+            schema.dump_to(schema.load(document, golden.name), out)
+            assert out.getvalue().decode("utf-8") == document, golden.name
