@@ -10,15 +10,16 @@ from __future__ import annotations
 import contextlib
 import dataclasses
 import datetime as dt
+import errno
 import os
-import time
+import stat
 from collections.abc import Iterator
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, BinaryIO
 
-from epaper_cli import schema
-from epaper_cli.atomic import TEMP_PREFIX, can_defer_sync, sync_files, write_atomic
+from epaper_cli import fixity, schema
+from epaper_cli.atomic import can_defer_sync, clean_stale, sync_files, write_atomic
 from epaper_cli.errors import ArchiveError
 from epaper_cli.layout import LOCK_FILE, RAW_DIR, Layout, paper_from_folder, safe_component
 from epaper_cli.locking import Lock
@@ -64,6 +65,8 @@ class Archive(Layout):
         self._unsynced: list[str] = []
         self._made: set[str] = set()
         self._index: Index | None = None
+        self._raw_dirs: set[str] = set()
+        self._linkfree: set[str] = set()
 
     # -- reading -----------------------------------------------------------------------------------------
 
@@ -72,7 +75,7 @@ class Archive(Layout):
         data = self._read(path)
         if data is None:
             raise ArchiveError(str(path), "no such issue file")
-        return self._parse(path, data)
+        return self.parse(path, data)
 
     def paper_name(self, paper_dir: Path) -> str:
         """The name of the paper a folder holds: read from the folder's name, or from an issue when that was cut."""
@@ -86,17 +89,30 @@ class Archive(Layout):
         """Read and validate the issue file of one paper and day, or an empty issue when there is none yet."""
         path = self.issue_path(paper, date)
         data = self._read(path)
-        return Stored(path, data, Issue(paper, date, []) if data is None else self._parse(path, data))
+        return Stored(path, data, Issue(paper, date, []) if data is None else self.parse(path, data))
 
     def _read(self, path: Path) -> bytes | None:
-        try:
-            return path.read_bytes()
-        except FileNotFoundError:
-            return None
-        except OSError as exc:
-            raise ArchiveError(str(path), f"cannot read: {exc.strerror or exc}") from exc
+        self._refuse_links(os.fspath(path.parent))
+        return read_regular(path)
 
-    def _parse(self, path: Path, data: bytes) -> Issue:
+    def _refuse_links(self, folder: str) -> None:
+        """Refuse a folder inside the archive reached through a symlink: a link there leads reads and writes
+        anywhere. Each folder is checked once per run."""
+        if folder in self._linkfree:
+            return
+        root = os.fspath(self.root)
+        inside = os.path.relpath(folder, root)
+        if inside != "." and not inside.startswith(".."):
+            step = root
+            for part in inside.split(os.sep):
+                step = os.path.join(step, part)
+                if os.path.islink(step):
+                    raise ArchiveError(step, "is a symlink: epaper follows no link inside the archive; remove it")
+        self._linkfree.add(folder)
+
+    def parse(self, path: Path, data: bytes) -> Issue:
+        """Validate one issue file's bytes as read (its digest line, if any, set aside)."""
+        data, _digest = fixity.split(data)  # `check` verifies the digest; reading needs only the content
         try:
             text = data.decode("utf-8")
         except UnicodeDecodeError as exc:
@@ -123,14 +139,23 @@ class Archive(Layout):
 
             digest = hashlib.sha256(data).hexdigest()
         path = self.raw_file(digest)
-        if os.path.exists(path):
-            return digest
-        self._mkdir(os.path.dirname(path))
+        folder = os.path.dirname(path)
+        self._refuse_links(folder)
+        try:
+            if stat.S_ISREG(os.lstat(path).st_mode):
+                return digest
+            raise ArchiveError(path, "is not a regular file: epaper follows no link inside the archive")
+        except FileNotFoundError:
+            pass
+        except OSError as exc:
+            raise ArchiveError(path, f"cannot read: {exc.strerror or exc}") from exc
+        self._mkdir(folder)
         deferred = can_defer_sync()
         try:
-            write_atomic(path, lambda handle: handle.write(data), durable=not deferred)
+            write_atomic(path, lambda handle: handle.write(data), durable=not deferred, clean=False)
         except OSError as exc:
             raise ArchiveError(path, f"cannot write: {exc.strerror or exc}") from exc
+        self._raw_dirs.add(folder)
         if deferred:
             self._unsynced.append(path)
         return digest
@@ -143,21 +168,36 @@ class Archive(Layout):
         """
         path = self.issue_path(incoming.paper, incoming.date)
         with self.lock() if write else contextlib.nullcontext():
+            if write:
+                self._mkdir(path.parent)
+                # Under the lock no one else writes this folder: every temp file of ours in it is a leftover.
+                clean_stale(path.parent, older_than=0)
             data = self._read(path)
             if base is not None and base.path == path and base.data == data:
                 current = base.issue
             else:
-                current = Issue(incoming.paper, incoming.date, []) if data is None else self._parse(path, data)
+                current = Issue(incoming.paper, incoming.date, []) if data is None else self.parse(path, data)
             sections = [(page.label, page.section) for page in current.pages]
-            outcomes: list[Outcome] = []
-            for page in incoming.pages:
-                for article in page.articles:
-                    status, changes = merge_article(current, page, article)
-                    outcomes.append(
-                        Outcome(
-                            current.paper, current.date, page.label, article.id, article.title, status, path, changes
-                        )
-                    )
+            before = {article.id: article for _page, article in current.articles()}
+            places = _Places(current)
+            steps = [
+                (page, article, *places.merge(page, article)) for page in incoming.pages for article in page.articles
+            ]
+            after = {article.id: article for _page, article in current.articles()}
+            outcomes = [
+                Outcome(
+                    current.paper,
+                    current.date,
+                    page.label,
+                    article.id,
+                    article.title,
+                    # Two captures of one article that leave it as the file held it: unchanged, not replaced twice.
+                    "unchanged" if before.get(article.id) == after[article.id] else status,
+                    path,
+                    () if before.get(article.id) == after[article.id] else changes,
+                )
+                for page, article, status, changes in steps
+            ]
             changed = any(outcome.status != "unchanged" for outcome in outcomes)
             if write and (changed or sections != [(page.label, page.section) for page in current.pages]):
                 self._save(path, current)
@@ -172,11 +212,14 @@ class Archive(Layout):
                 raise ArchiveError(str(self.root / RAW_DIR), f"cannot write: {exc.strerror or exc}") from exc
             self._unsynced = []
         self._mkdir(path.parent)
-        for stale in path.parent.glob(f"{TEMP_PREFIX}*"):
-            with contextlib.suppress(OSError):
-                stale.unlink()
+
+        def fill(handle: BinaryIO) -> None:
+            sealing = fixity.Sealing(handle)
+            schema.dump_to(issue, sealing)  # type: ignore[arg-type]  # it has the one method dump_to uses
+            sealing.seal()
+
         try:
-            write_atomic(path, lambda handle: schema.dump_to(issue, handle))
+            write_atomic(path, fill, clean=False)
         except OSError as exc:
             raise ArchiveError(str(path), f"cannot write: {exc.strerror or exc}") from exc
         self.indexed(path, issue)
@@ -226,44 +269,88 @@ class Archive(Layout):
             raise ArchiveError(str(path), "the kept capture is missing (`epaper check` tells more)")
         return data
 
-    def clean_stale_temps(self, older_than: float = 3600.0) -> None:
-        """Remove temp files that interrupted raw-capture writes left behind; no write takes this long."""
-        cutoff = time.time() - older_than
-        for temp in (self.root / RAW_DIR).glob(f"*/{TEMP_PREFIX}*"):
-            with contextlib.suppress(OSError):
-                if temp.stat().st_mtime < cutoff:
-                    temp.unlink()
+    def clean_stale_temps(self) -> None:
+        """Remove the stale temp files that interrupted raw-capture writes left in the raw folders this archive
+        object wrote to: the cost is that of the import's own folders, never of the whole raw store."""
+        for folder in sorted(self._raw_dirs):
+            clean_stale(folder)
 
     def _mkdir(self, path: str | Path) -> None:
-        """Create a folder inside the archive, with a clear error when that is impossible."""
+        """Create a folder inside the archive, with a clear error when that is impossible, and refuse to go
+        through a symlink inside the archive (one planted there would send the writes elsewhere)."""
         key = os.fspath(path)
         if key in self._made:
             return
+        root = os.fspath(self.root)
+        inside = os.path.relpath(key, root)
+        steps = [] if inside == "." or inside.startswith("..") else inside.split(os.sep)
+        step = root
         try:
-            os.makedirs(key, exist_ok=True)
+            os.makedirs(root if steps else key, exist_ok=True)
+            for part in steps:  # one folder at a time, each checked before anything is made inside it
+                step = os.path.join(step, part)
+                self._refuse_links(step)
+                with contextlib.suppress(FileExistsError):
+                    os.mkdir(step)
         except OSError as exc:
-            raise ArchiveError(key, f"cannot create folder: {exc.strerror or exc}") from exc
+            raise ArchiveError(step if steps else key, f"cannot create folder: {exc.strerror or exc}") from exc
         self._made.add(key)
 
 
+def read_regular(path: str | Path) -> bytes | None:
+    """A file's bytes, None when it does not exist; never through a symlink, never blocking on a FIFO or device."""
+    flags = os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0)
+    try:
+        fd = os.open(path, flags)
+    except FileNotFoundError:
+        return None
+    except OSError as exc:
+        if exc.errno == errno.ELOOP:
+            raise ArchiveError(str(path), "is a symlink: epaper follows no link inside the archive") from exc
+        raise ArchiveError(str(path), f"cannot read: {exc.strerror or exc}") from exc
+    with os.fdopen(fd, "rb") as handle:
+        if not stat.S_ISREG(os.fstat(fd).st_mode):
+            raise ArchiveError(str(path), "is not a regular file")
+        try:
+            return handle.read()
+        except OSError as exc:
+            raise ArchiveError(str(path), f"cannot read: {exc.strerror or exc}") from exc
+
+
 def merge_article(issue: Issue, incoming_page: Page, article: Article) -> tuple[str, tuple[str, ...]]:
-    """Put one article into an issue: replace the one with its id in place, else append it to its page. Returns
-    what happened (added, replaced or unchanged) and, for a replacement, what differs."""
-    page = issue.page(incoming_page.label)
-    if page is None:
-        page = Page(incoming_page.label, incoming_page.section, [])
-        issue.pages.append(page)
-        issue.pages.sort(key=lambda p: page_sort_key(p.label))
-    elif incoming_page.section and page.section != incoming_page.section:
-        page.section = incoming_page.section
-    for index, existing in enumerate(page.articles):
-        if existing.id == article.id:
+    """Put one article into an issue (see `_Places.merge`); for many articles into one issue, use `_Places`."""
+    return _Places(issue).merge(incoming_page, article)
+
+
+class _Places:
+    """Where each article of an issue stands, by id, so that merging many articles costs one step each."""
+
+    def __init__(self, issue: Issue) -> None:
+        self.issue = issue
+        self.pages = {page.label: page for page in issue.pages}
+        self.index = {article.id: (page, i) for page in issue.pages for i, article in enumerate(page.articles)}
+
+    def merge(self, incoming_page: Page, article: Article) -> tuple[str, tuple[str, ...]]:
+        """Put one article into the issue: replace the one with its id in place, else append it to its page;
+        say which (added, replaced or unchanged) and, for a replacement, what differs."""
+        page = self.pages.get(incoming_page.label)
+        if page is None:
+            page = Page(incoming_page.label, incoming_page.section, [])
+            self.issue.pages.append(page)
+            self.issue.pages.sort(key=lambda p: page_sort_key(p.label))
+            self.pages[page.label] = page
+        elif incoming_page.section and page.section != incoming_page.section:
+            page.section = incoming_page.section
+        found = self.index.get(article.id)
+        if found is not None and found[0] is page:
+            existing = page.articles[found[1]]
             if existing == article or _same_reading(existing, article):
                 return "unchanged", ()
-            page.articles[index] = article
+            page.articles[found[1]] = article
             return "replaced", differences(existing, article)
-    page.articles.append(article)
-    return "added", ()
+        self.index[article.id] = (page, len(page.articles))
+        page.articles.append(article)
+        return "added", ()
 
 
 def differences(old: Article, new: Article) -> tuple[str, ...]:

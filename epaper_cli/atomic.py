@@ -6,6 +6,8 @@ from __future__ import annotations
 import contextlib
 import errno
 import os
+import re
+import secrets
 import stat
 import time
 from collections.abc import Callable
@@ -13,15 +15,24 @@ from pathlib import Path
 from typing import BinaryIO
 
 TEMP_PREFIX = ".tmp-"
+TEMP_NAME = re.compile(r"\.tmp-[0-9A-Za-z_-]{1,64}\.part")
+"""The names `write_atomic` gives its temp files (and earlier versions gave theirs): only these are ever cleaned."""
+STALE_AFTER = 3600.0
+"""A temp file of ours this old is a leftover of an interrupted write: no write takes this long."""
 
 
-def write_atomic(path: str | Path, fill: Callable[[BinaryIO], object], *, durable: bool = True) -> None:
+def write_atomic(
+    path: str | Path, fill: Callable[[BinaryIO], object], *, durable: bool = True, clean: bool = True
+) -> None:
     """Let `fill` write the file's content; the file appears complete or not at all, even if `fill` fails.
 
     With `durable=False` nothing is synced: the caller makes the file durable later (`sync_files`), when one
-    sync for many files is cheaper than one per file.
+    sync for many files is cheaper than one per file. With `clean` (the default), stale temp files of ours that
+    interrupted writes left in the same folder are removed first (`clean_stale`).
     """
     folder = os.path.dirname(path) or "."
+    if clean:
+        clean_stale(folder)
     fd, temp = _create_temp(folder)
     try:
         with os.fdopen(fd, "wb") as handle:
@@ -56,14 +67,50 @@ def replaced_path(path: str | Path) -> str:
 
 
 def _create_temp(folder: str) -> tuple[int, str]:
-    """A new, empty temp file in `folder` that no one else can have (O_EXCL), readable by this user only."""
-    for attempt in range(100):
-        temp = os.path.join(folder, f"{TEMP_PREFIX}{os.getpid()}-{time.monotonic_ns()}-{attempt}.part")
+    """A new, empty temp file in `folder` that no one else can have, readable by this user only.
+
+    Its name is random (nobody can plant a link where it will be), and it is created with O_EXCL and O_NOFOLLOW:
+    whatever stands at that name already, a file or a symlink, is never opened or followed.
+    """
+    flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_BINARY", 0)
+    for _attempt in range(100):
+        temp = os.path.join(folder, f"{TEMP_PREFIX}{secrets.token_hex(12)}.part")
         try:
-            return os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0), 0o600), temp
+            return os.open(temp, flags, 0o600), temp
         except FileExistsError:
             continue
     raise FileExistsError(errno.EEXIST, "cannot create a temp file", folder)
+
+
+def is_temp_name(name: str) -> bool:
+    """Whether a file name is one `write_atomic` gives its temp files."""
+    return TEMP_NAME.fullmatch(name) is not None
+
+
+def stale_temps(folder: str | Path, older_than: float = STALE_AFTER) -> list[str]:
+    """Our temp files in one folder (not below it) last changed more than `older_than` seconds ago: regular
+    files with our names only, never a link, a folder or anyone else's file."""
+    cutoff = time.time() - older_than
+    found = []
+    try:
+        with os.scandir(folder) as entries:
+            for entry in entries:
+                if not entry.name.startswith(TEMP_PREFIX) or not is_temp_name(entry.name):
+                    continue
+                with contextlib.suppress(OSError):
+                    info = entry.stat(follow_symlinks=False)
+                    if stat.S_ISREG(info.st_mode) and info.st_mtime <= cutoff:
+                        found.append(entry.path)
+    except OSError:
+        return []
+    return found
+
+
+def clean_stale(folder: str | Path, older_than: float = STALE_AFTER) -> None:
+    """Remove the temp files of ours that interrupted writes left in one folder (`stale_temps`)."""
+    for path in stale_temps(folder, older_than):
+        with contextlib.suppress(OSError):
+            os.unlink(path)
 
 
 def can_defer_sync() -> bool:

@@ -353,16 +353,31 @@ def show_command(
 
 
 @app.command("check")
-def check_command(*, archive: ArchiveOption = None, json_output: JsonOption = False) -> None:
+def check_command(
+    *,
+    archive: ArchiveOption = None,
+    fix: Annotated[
+        bool,
+        typer.Option(
+            "--fix",
+            help="First write the digest line of issue files that lack one (written by an earlier epaper) or that "
+            "were changed by hand, when they pass every other check.",
+        ),
+    ] = False,
+    json_output: JsonOption = False,
+) -> None:
     """Validate the archive: every issue file and every kept capture. Problems print as `file: reason`; when
     there is none, a one-line summary on standard error.
 
     Example: epaper check --archive ~/papers || echo "archive needs attention"
     """
-    from epaper_cli.checking import check_archive, summary
+    from epaper_cli.checking import check_archive, seal, summary
 
     with errors_to_exit(json_output):
         store = open_archive(archive)
+        if fix:
+            for path in seal(store):
+                say(f"epaper: {path}: digest line written")
         problems = check_archive(store)
     if not problems:
         say(f"epaper: {store.root}: {summary(store)}")

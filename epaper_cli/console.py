@@ -15,6 +15,7 @@ import typer
 
 from epaper_cli.archive import Outcome
 from epaper_cli.importing import ImportReport
+from epaper_cli.visible import visible
 
 
 class ImportConsole:
@@ -76,7 +77,7 @@ class ImportConsole:
             sys.stderr.write("\r\033[K")  # clear the progress line, which shares the terminal
         changes = f"\t{', '.join(o.changes)}" if o.changes else ""
         status = self._status(o.status)
-        self._write(f"{status}\t{o.paper}\t{o.date}\t{o.page}\t{o.article_id}\t{o.title}{changes}\n")
+        self._write(visible(f"{status}\t{o.paper}\t{o.date}\t{o.page}\t{o.article_id}\t{o.title}{changes}") + "\n")
 
     def _status(self, status: str) -> str:
         """What happened to an article, or in a dry run what would: `would add`, `would replace`, `unchanged`."""

@@ -12,10 +12,12 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import os
+import stat
 import sys
 import warnings
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field, replace
+from typing import BinaryIO
 
 from epaper_cli import pool
 from epaper_cli.archive import Archive, Outcome, Stored
@@ -29,7 +31,10 @@ STDIN = "-"
 MAX_INPUT_BYTES = 16 * 1024 * 1024
 """No real capture comes near this; a larger input is refused before it is read whole."""
 HELD_ARTICLES = 100
-"""Articles gathered before the oldest gathered issue is written out: memory stays the same however long the run."""
+"""Articles gathered before the oldest gathered issue is written out, beyond as many as the gathered issues'
+files already hold: memory stays within a few issues however long the run, and an issue that grows through a
+long run is rewritten each time it has doubled at most, so writing it costs time linear in its size, not
+quadratic."""
 MAX_OPEN_ISSUES = 8
 """Issues gathered at once, so captures of a few papers or days interleaved in one folder still batch well."""
 
@@ -109,6 +114,8 @@ def parse_input(name: str, options: ReadOptions) -> Parsed:
             issues = read_bytes(raw, name, options)
     except EpaperError as error:
         return Parsed(name, error=error)
+    except Exception as exc:  # a reader's bug fails this input only, never the run (and the inputs after it)
+        return Parsed(name, error=InputError(name, f"cannot be read: internal error {type(exc).__name__}: {exc}"))
     notes = [str(warning.message) for warning in caught]
     recorded = as_text(options)
     if recorded is not None:  # `epaper rebuild` reads the capture again with them
@@ -124,18 +131,33 @@ def parse_input(name: str, options: ReadOptions) -> Parsed:
 def read_input(name: str) -> tuple[str, bytes]:
     """One input's name for messages and its bytes, OS errors turned into one-line input errors."""
     if name == STDIN:
-        return "<stdin>", _bounded("<stdin>", sys.stdin.buffer.read(MAX_INPUT_BYTES + 1))
+        return "<stdin>", _bounded("<stdin>", _read_stream(sys.stdin.buffer))
     try:
         with open(name, "rb") as handle:
+            info = os.fstat(handle.fileno())
+            if not stat.S_ISREG(info.st_mode):  # a pipe, a FIFO, /dev/stdin: its size says nothing, read to the end
+                return name, _bounded(name, _read_stream(handle))
             # Ask for what the file holds, not for the limit: read(limit) would allocate the limit every time.
-            size = os.fstat(handle.fileno()).st_size
-            return name, _bounded(name, handle.read(min(size, MAX_INPUT_BYTES) + 1))
+            return name, _bounded(name, handle.read(min(info.st_size, MAX_INPUT_BYTES) + 1))
     except FileNotFoundError as exc:
         raise InputError(name, "no such file") from exc
     except IsADirectoryError as exc:
         raise InputError(name, "is a folder") from exc
     except OSError as exc:
         raise InputError(name, f"cannot read: {exc.strerror or exc}") from exc
+
+
+def _read_stream(handle: BinaryIO) -> bytes:
+    """A stream's bytes to its end, or one byte past the limit: a chunk at a time, never the limit at once."""
+    chunks: list[bytes] = []
+    total = 0
+    while total <= MAX_INPUT_BYTES:
+        chunk = handle.read(min(1 << 20, MAX_INPUT_BYTES + 1 - total))
+        if not chunk:
+            break
+        chunks.append(chunk)
+        total += len(chunk)
+    return b"".join(chunks)
 
 
 def _bounded(name: str, data: bytes) -> bytes:
@@ -187,6 +209,8 @@ class _Open:
 
     stored: Stored
     incoming: Issue
+    size: int
+    """Articles the issue's file held when opened."""
     inputs: dict[int, str] = field(default_factory=dict)
 
 
@@ -199,6 +223,7 @@ class _Gathering:
         self.dry_run = dry_run
         self.open: dict[tuple[str, dt.date], _Open] = {}
         self.held = 0
+        self.stored = 0
 
     def add(self, parsed: Parsed) -> None:
         """Take one input whole, or nothing of it: every issue file it touches is read and checked first, then
@@ -213,7 +238,7 @@ class _Gathering:
                     stored = self.archive.read_issue(*key)
                 except EpaperError as error:
                     raise InputError(parsed.name, f"{error.what}: {error.why}") from error
-                opened[key] = _Open(stored, Issue(issue.paper, issue.date, []))
+                opened[key] = _Open(stored, Issue(issue.paper, issue.date, []), len(stored.issue.articles()))
         if parsed.issues and not self.dry_run:
             # The reader has hashed the bytes: every article's source names them.
             sources = (article.source for issue in parsed.issues for _page, article in issue.articles())
@@ -223,13 +248,17 @@ class _Gathering:
                 raise InputError(parsed.name, f"{error.what}: {error.why}") from error
         for issue in parsed.issues:
             key = (issue.paper, issue.date)
-            gathered = opened.pop(key) if key in opened else self.open.pop(key)
+            if key in opened:
+                gathered = opened.pop(key)
+                self.stored += gathered.size
+            else:
+                gathered = self.open.pop(key)
             self.open[key] = gathered  # most recently used last
             for page, article in issue.articles():
                 _add(gathered.incoming, page, article)
                 gathered.inputs[id(article)] = parsed.name
                 self.held += 1
-        while self.open and (self.held > HELD_ARTICLES or len(self.open) > MAX_OPEN_ISSUES):
+        while self.open and (self.held > HELD_ARTICLES + self.stored or len(self.open) > MAX_OPEN_ISSUES):
             self._write(next(iter(self.open)))
 
     def write_all(self) -> None:
@@ -241,6 +270,7 @@ class _Gathering:
         """Merge one gathered issue into the archive (or preview it) and report each article's outcome."""
         gathered = self.open.pop(key)
         self.held -= len(gathered.inputs)
+        self.stored -= gathered.size
         try:
             outcomes = self.archive.merge(gathered.incoming, base=gathered.stored, write=not self.dry_run)
         except EpaperError as error:

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, Any
 
 from epaper_cli.archive import Archive
 from epaper_cli.model import Article, Issue, Page, block_kind
+from epaper_cli.visible import visible
 
 if TYPE_CHECKING:
     from epaper_cli.dates import DateSpan
@@ -64,7 +65,7 @@ def articles(archive: Archive, paper: str, date: dt.date) -> list[dict[str, Any]
 
 def as_lines(records: list[dict[str, Any]]) -> list[str]:
     """Tab-separated lines for a terminal or `cut`, one per paper (name, number of issues, first and last date),
-    issue (its date) or article (page, section, id, title)."""
+    issue (its date) or article (page, section, id, title), controls escaped."""
     lines = []
     for r in records:
         if "issues" in r:
@@ -73,7 +74,7 @@ def as_lines(records: list[dict[str, Any]]) -> list[str]:
             lines.append(f"{r['page']}\t{r['section'] or ''}\t{r['id']}\t{r['title']}")
         else:
             lines.append(r["date"])
-    return lines
+    return [visible(line) for line in lines]
 
 
 def article_json(issue: Issue, page: Page, article: Article) -> dict[str, Any]:
@@ -95,7 +96,11 @@ def article_json(issue: Issue, page: Page, article: Article) -> dict[str, Any]:
 
 
 def article_lines(issue: Issue, page: Page, article: Article) -> list[str]:
-    """One article as readable text."""
+    """One article as readable text, controls escaped."""
+    return [visible(line) for line in _article_lines(issue, page, article)]
+
+
+def _article_lines(issue: Issue, page: Page, article: Article) -> list[str]:
     where = f"{issue.paper} {issue.date.isoformat()} {page.label}版" + (f" {page.section}" if page.section else "")
     lines = [where, ""]
     if article.kicker:

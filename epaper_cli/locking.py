@@ -7,6 +7,7 @@ the lock never goes stale. Re-entrant within a process, so a caller may hold it 
 from __future__ import annotations
 
 import contextlib
+import errno
 import os
 from collections.abc import Iterator
 from pathlib import Path
@@ -31,10 +32,7 @@ class Lock:
             finally:
                 self._depth -= 1
             return
-        try:
-            fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o644)
-        except OSError as exc:
-            raise ArchiveError(str(self.path), f"cannot open the archive lock: {exc.strerror}") from exc
+        fd = _open(self.path)
         try:
             _lock_fd(fd)
             self._depth = 1
@@ -42,6 +40,21 @@ class Lock:
         finally:
             self._depth = 0
             os.close(fd)
+
+
+def _open(path: Path) -> int:
+    """Open (or create) the lock file, never through a symlink; read-only when the archive cannot be written, so
+    that `check` still waits for writers on a read-only copy."""
+    nofollow = getattr(os, "O_NOFOLLOW", 0)
+    try:
+        return os.open(path, os.O_RDWR | os.O_CREAT | nofollow, 0o644)
+    except OSError as exc:
+        if exc.errno == errno.ELOOP or os.path.islink(path):
+            raise ArchiveError(str(path), "is a symlink: epaper follows no link inside the archive") from exc
+        if exc.errno in (errno.EACCES, errno.EROFS, errno.EPERM):
+            with contextlib.suppress(OSError):
+                return os.open(path, os.O_RDONLY | nofollow)
+        raise ArchiveError(str(path), f"cannot open the archive lock: {exc.strerror}") from exc
 
 
 def _lock_fd(fd: int) -> None:

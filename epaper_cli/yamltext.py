@@ -140,11 +140,61 @@ def dump_to(data: dict[str, Any], write: Callable[[str], object]) -> None:
                 scalars = {}
             write(f"{key}:\n")  # a sequence inside a mapping is not indented: its items read as a top-level list
             for item in itertools.chain([first], items):
-                write(_dump_piece([item]))
+                _write_item(item, "", write)
         else:
             scalars[key] = value
     if scalars:
         write(_dump_piece(scalars))
+
+
+STREAM_FROM = 256
+"""A list this long (a page's articles, an article's paragraphs) is written a slice at a time, and the mapping
+that holds it key by key: libyaml's nodes for thousands of items are never built at once, so writing an issue
+takes memory for a slice, not for the issue."""
+
+
+def _write_item(item: Any, indent: str, write: Callable[[str], object]) -> None:
+    """One sequence item whose `- ` stands at `indent`: in one piece, or key by key when it holds a long list."""
+    if not isinstance(item, dict) or not _heavy(item):
+        write(_indented(_dump_piece([item]), indent))
+        return
+    inner = indent + "  "
+    pending: dict[str, Any] = {}
+    first = True
+    for key, value in itertools.chain(item.items(), [(None, None)]):
+        if key is not None and not (isinstance(value, list) and _heavy(value)):
+            pending[key] = value
+            continue
+        if pending:
+            write(_indented(_dump_piece([pending]), indent) if first else _indented(_dump_piece(pending), inner))
+            first, pending = False, {}
+        if key is None:
+            break
+        write(f"{indent}- {key}:\n" if first else f"{inner}{key}:\n")  # its items stand at the key's indent
+        first = False
+        for start in range(0, len(value), STREAM_FROM):
+            chunk = value[start : start + STREAM_FROM]
+            if any(_heavy(element) for element in chunk):
+                for element in chunk:
+                    _write_item(element, inner, write)
+            else:
+                write(_indented(_dump_piece(chunk), inner))
+
+
+def _heavy(value: Any) -> bool:
+    """Whether a value holds a list of `STREAM_FROM` items or more, at any depth."""
+    if isinstance(value, dict):
+        return any(isinstance(inner, (dict, list)) and _heavy(inner) for inner in value.values())
+    if isinstance(value, list):
+        return len(value) >= STREAM_FROM or any(isinstance(inner, (dict, list)) and _heavy(inner) for inner in value)
+    return False
+
+
+def _indented(text: str, indent: str) -> str:
+    """YAML text moved right by `indent` (empty lines stay empty, as libyaml writes them)."""
+    if not indent:
+        return text
+    return "".join(indent + line if line != "\n" else line for line in text.splitlines(keepends=True))
 
 
 _NOTHING = object()
@@ -212,11 +262,15 @@ def load(text: str, where: str) -> Any:
         raise ArchiveError(where, f"{line}not valid YAML ({exc.problem})") from exc
     except yaml.YAMLError as exc:
         raise ArchiveError(where, f"not valid YAML ({exc})") from exc
+    except (ValueError, TypeError, OverflowError, RecursionError) as exc:  # `date: 2025-02-30`, `!!int zz`
+        raise ArchiveError(where, f"holds a value that cannot be read ({exc})") from exc
 
 
 _LINE = re.compile(r"( *)(- )?([a-z_0-9]+):(?: (.*))?")
 _DATE_TEXT = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 _FLOW_PAIR = re.compile(r"\{role: ([^,{}\[\]]+), name: ([^,{}\[\]]+)\}")
+_FLOW_UNSAFE = re.compile("[?:#]")
+"""Characters PyYAML may read as indicators inside `{…}` (`{role: 通讯? 员}` is an error there): PyYAML decides."""
 _DATE_KEYS = frozenset({"date", "read_on", "edited"})
 _ONE_LINE_BLOCKS = {f"{key}: |-": key for key in ("text", "heading", "caption")}
 
@@ -300,7 +354,7 @@ def _read_sequence(lines: list[str], start: int, indent: int) -> tuple[list[Any]
             index += 2
         elif rest.startswith("{"):
             pair = _FLOW_PAIR.fullmatch(rest)
-            if pair is None or not all(_plain_safe(part) for part in pair.groups()):
+            if pair is None or not all(_plain_safe(part) and not _FLOW_UNSAFE.search(part) for part in pair.groups()):
                 raise _NotCanonical
             items.append({"role": pair[1], "name": pair[2]})
             index += 1

@@ -27,6 +27,7 @@ from dataclasses import dataclass, field, replace
 from types import ModuleType
 from typing import TYPE_CHECKING
 
+from epaper_cli.errors import InputError
 from epaper_cli.model import Issue, PaperInfo, Source
 
 if TYPE_CHECKING:
@@ -82,15 +83,40 @@ def read_bytes(data: bytes, name: str, options: ReadOptions) -> list[Issue]:
     """Read one input file's raw bytes into issues; every article's source points at those bytes."""
     import hashlib  # here: exporting and listing never need it
 
+    from epaper_cli.formats.controls import strip_controls
     from epaper_cli.formats.decode import decode
 
-    text = decode(data, name, options.encoding)
+    text, removed = strip_controls(decode(data, name, options.encoding))
+    if removed:
+        import warnings
+
+        warnings.warn(f"{name}: {removed} control characters removed (terminal escapes are never kept)", stacklevel=2)
     issues: list[Issue] = reader_for(text).load().read(text, name, options)
     digest = hashlib.sha256(data).hexdigest()
     for issue in issues:
+        _refuse_implausible_date(issue, name)
         for _page, article in issue.articles():
             article.source = replace(article.source or Source(sha256=digest), sha256=digest)
     return issues
+
+
+EARLIEST_ISSUE = dt.date(1800, 1, 1)
+"""No paper a reader app offers is older: an earlier date is a misread or a typo."""
+AHEAD_DAYS = 7
+"""How far an issue's date may lie after the day it was read (or after today): weekend editions come early."""
+
+
+def _refuse_implausible_date(issue: Issue, name: str) -> None:
+    """Refuse an issue date no reader could have read: before 1800, or days after it was read or after today."""
+    read_on = [a.source.read_on for _p, a in issue.articles() if a.source is not None and a.source.read_on]
+    reference = min([dt.date.today(), *read_on])
+    said = f"it was read on {reference.isoformat()}" if read_on and reference in read_on else "today"
+    if issue.date < EARLIEST_ISSUE:
+        raise InputError(name, f"issue date {issue.date.isoformat()} is before 1800: a misread date? pass --date")
+    if (issue.date - reference).days > AHEAD_DAYS:
+        raise InputError(
+            name, f"issue date {issue.date.isoformat()} is more than {AHEAD_DAYS} days after {said}: pass --date"
+        )
 
 
 @dataclass(frozen=True)

@@ -43,7 +43,7 @@ def read(text: str, name: str, options: ReadOptions) -> list[Issue]:
     """Read one front-matter article into an issue with one page."""
     meta, body = _split(text, name)
     for key in _REQUIRED:
-        if key not in meta and not (key == "paper" and options.paper):
+        if meta.get(key) is None and not (key == "paper" and options.paper):
             raise InputError(name, f"the front matter has no `{key}:`")
     unknown = sorted(set(meta) - set(_KEYS))
     if unknown:
@@ -89,6 +89,8 @@ def _split(text: str, name: str) -> tuple[dict[str, Any], str]:
         mark = getattr(exc, "problem_mark", None)
         where = f"line {mark.line + 2}: " if mark is not None else ""
         raise InputError(name, f"{where}the front matter is not valid YAML") from exc
+    except (ValueError, TypeError, OverflowError, RecursionError) as exc:  # `date: 2025-02-30`, `!!int zz`
+        raise InputError(name, f"the front matter holds a value that cannot be read ({exc})") from exc
     if not isinstance(meta, dict) or not all(isinstance(key, str) for key in meta):
         raise InputError(name, "the front matter must be `key: value` lines")
     return meta, body

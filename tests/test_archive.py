@@ -381,9 +381,9 @@ def test_raw_captures_reach_the_disk_before_an_issue_file_refers_to_them(
     events: list[tuple[str, str]] = []
     real_write, real_sync = archive_module.write_atomic, archive_module.sync_files
 
-    def write(path: Any, fill: Any, *, durable: bool = True) -> None:
+    def write(path: Any, fill: Any, *, durable: bool = True, clean: bool = True) -> None:
         events.append(("write" if durable else "raw", os.fspath(path)))
-        real_write(path, fill, durable=durable)
+        real_write(path, fill, durable=durable, clean=clean)
 
     def sync(paths: list[str]) -> None:
         events.extend(("sync", path) for path in paths)

@@ -66,7 +66,9 @@ def kill_repeatedly(
 def assert_valid(archive: Path) -> None:
     for path in Archive(archive).all_issue_files():
         yaml.safe_load(path.read_text(encoding="utf-8"))  # whole, valid YAML or not there at all
-    assert run("check", "--archive", str(archive))[:2] == (0, "")
+    _code, out, _err = run("check", "--archive", str(archive))
+    # a temp file the killed command left is reported (the next write into its folder removes it); nothing else
+    assert [line for line in out.splitlines() if "temp file left by an interrupted write" not in line] == [], out
 
 
 def finish(args: list[str], stdin: str | None = None) -> None:
@@ -99,6 +101,7 @@ def test_rebuild_killed_at_any_moment(tmp_path: Path) -> None:
     expected = snapshot(archive)
     for path in Archive(archive).all_issue_files():  # as an older importer would have read them
         path.write_text(path.read_text(encoding="utf-8").replace("，", ","), encoding="utf-8")
+    assert run("check", "--fix", "--archive", str(archive))[0] == 0  # sealed, as that importer would have
     kill_repeatedly(tmp_path, ["rebuild", "-q", "--archive", "a"])
     finish(["rebuild", "-q", "--archive", str(archive)])
     assert snapshot(archive) == expected

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import os
 import re
 from pathlib import Path
 
@@ -119,8 +120,17 @@ def issue_files_opened(monkeypatch: pytest.MonkeyPatch, archive: Archive) -> lis
             opened.append(name)
         return real_open(file, *args, **kwargs)  # type: ignore[call-overload]
 
+    real_os_open = os.open
+
+    def counting_os(file: object, *args: object, **kwargs: object) -> int:
+        name = str(file)
+        if name.startswith(str(archive.root)) and name.endswith(".yaml") and not name.endswith("papers.yaml"):
+            opened.append(name)
+        return real_os_open(file, *args, **kwargs)  # type: ignore[arg-type]
+
     monkeypatch.setattr(io, "open", counting)
     monkeypatch.setattr(builtins, "open", counting)
+    monkeypatch.setattr(os, "open", counting_os)
     return opened
 
 

@@ -6,6 +6,7 @@ import datetime as dt
 import errno
 import os
 import random
+import shutil
 import signal
 import subprocess
 import sys
@@ -14,6 +15,8 @@ from pathlib import Path
 
 import pytest
 import yaml
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from epaper_cli import schema
 from epaper_cli.archive import Archive
@@ -82,12 +85,21 @@ def test_an_import_killed_at_any_moment_leaves_a_valid_archive(tmp_path: Path) -
             continue  # killed before its first write
         for path in Archive(tmp_path / "a").all_issue_files():
             yaml.safe_load(path.read_text(encoding="utf-8"))  # whole, valid YAML or not there at all
-        assert run("check", "--archive", str(tmp_path / "a"))[0] == 0
+        _code, out, _err = run("check", "--archive", str(tmp_path / "a"))
+        # A kill may leave a capture kept but not yet filed, and a temp file: said so, nothing else is wrong.
+        for line in out.splitlines():
+            assert line.endswith(
+                (
+                    "no article refers to this raw capture: its issue file was deleted or cut short",
+                    "safe to delete (the next import into this folder does)",
+                )
+            ), line
     code, _out, err = run("import", "-q", "--archive", str(tmp_path / "a"), str(tmp_path / "in"))
     assert code == 0, err
     assert all_titles(tmp_path / "a") == {f"第{i}号稿件" for i in range(300)}
-    leftovers = [p for p in (tmp_path / "a").rglob(".tmp-*")]
+    leftovers = [p for p in (tmp_path / "a").rglob(".tmp-*") if ".raw" not in p.parts]
     assert leftovers == []
+    assert run("check", "--archive", str(tmp_path / "a"))[:2] == (0, "")
 
 
 def test_a_lock_held_by_a_killed_process_does_not_block(tmp_path: Path) -> None:
@@ -236,10 +248,15 @@ def test_temp_files_left_by_a_crash_are_ignored_and_cleaned(tmp_path: Path) -> N
     leftover = issue_dir / ".tmp-crashed.part"
     leftover.write_text("format: epaper/1\npaper: half", encoding="utf-8")
     assert run("list", "--archive", str(archive), "--paper", "清溪晚报")[1] == "2025-03-14\n"
-    assert run("check", "--archive", str(archive))[:2] == (0, "")  # and a summary on stderr
+    assert run("check", "--archive", str(archive)) == (
+        1,
+        f"{leftover}: temp file left by an interrupted write: safe to delete (the next import into this folder does)\n",
+        "",
+    )
     (tmp_path / "d.txt").write_text(capture("另一篇稿件"), encoding="utf-8")
     assert run("import", "--archive", str(archive), str(tmp_path / "d.txt"))[0] == 0
     assert not leftover.exists()
+    assert run("check", "--archive", str(archive))[:2] == (0, "")  # and a summary on stderr
 
 
 def test_batching_keeps_every_article_and_names_each_ones_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -259,3 +276,142 @@ def test_batching_keeps_every_article_and_names_each_ones_file(tmp_path: Path, m
     assert {r["status"] for r in records} == {"added"}
     assert all_titles(tmp_path / "a") == {f"第{i}号稿件" for i in range(30)}
     assert run("check", "--archive", str(tmp_path / "a"))[:2] == (0, "")  # and a summary on stderr
+
+
+# -- symlinks, FIFOs, concurrent checks and truncation ---------------------------------------------------
+
+
+def _snapshot(folder: Path) -> dict[str, bytes | None]:
+    return {str(p): (p.read_bytes() if p.is_file() else None) for p in sorted(folder.rglob("*"))}
+
+
+CAPTURE_DIGEST = __import__("hashlib").sha256(CAPTURE.encode("utf-8")).hexdigest()
+PLACEMENTS = {
+    "paper folder": "清溪晚报",
+    "year folder": "清溪晚报/2025",
+    "issue file": "清溪晚报/2025/2025-03-14.yaml",
+    "raw folder": ".raw",
+    "raw shard": f".raw/{CAPTURE_DIGEST[:2]}",
+    "raw capture": f".raw/{CAPTURE_DIGEST[:2]}/{CAPTURE_DIGEST}",
+    "lock file": ".lock",
+}
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(st.sampled_from(sorted(PLACEMENTS)), st.sampled_from(["folder", "file", "dangling"]), st.booleans())
+def test_a_symlink_planted_in_the_archive_never_leads_a_write_outside(
+    tmp_path_factory: pytest.TempPathFactory, placement: str, target: str, imported_before: bool
+) -> None:
+    base = tmp_path_factory.mktemp("link")
+    archive, outside = base / "a", base / "outside"
+    outside.mkdir()
+    (outside / "victim").write_text("keep me", encoding="utf-8")
+    (base / "c.txt").write_text(CAPTURE, encoding="utf-8")
+    (base / "d.txt").write_text(capture("另一篇稿件"), encoding="utf-8")
+    if imported_before:
+        assert run("import", "--archive", str(archive), str(base / "d.txt"))[0] == 0
+    link = archive / PLACEMENTS[placement]
+    if link.is_dir():
+        shutil.rmtree(link)
+    elif link.exists():
+        link.unlink()
+    link.parent.mkdir(parents=True, exist_ok=True)
+    link.symlink_to({"folder": outside, "file": outside / "victim", "dangling": outside / "missing"}[target])
+    before = _snapshot(outside)
+    code, _out, err = run("import", "--archive", str(archive), str(base / "c.txt"))
+    assert _snapshot(outside) == before  # nothing written, replaced or created outside the archive
+    assert code == 1, err
+    assert (err.startswith("epaper: ") and "symlink" in err) or "not a regular file" in err, err
+    assert "Traceback" not in err and "internal error" not in err
+    code, out, err = run("check", "--archive", str(archive))
+    # (with nothing imported before, the archive is only the link: not an archive at all)
+    assert code == 1 and ("symlink" in out + err or (not imported_before and "no archive at" in err)), (out, err)
+    assert _snapshot(outside) == before
+
+
+def test_fifos_in_the_archive_never_hang_a_command(tmp_path: Path) -> None:
+    archive = tmp_path / "a"
+    (tmp_path / "c.txt").write_text(capture("另一天的稿件", day=15), encoding="utf-8")
+    assert run("import", "--archive", str(archive), str(tmp_path / "c.txt"))[0] == 0
+    fifo = archive / "清溪晚报" / "2025" / "2025-03-14.yaml"
+    os.mkfifo(fifo)
+    (tmp_path / "d.txt").write_text(CAPTURE, encoding="utf-8")
+    commands = [
+        ["check"],
+        ["list", "--paper", "清溪晚报", "--date", "2025-03-14"],
+        ["export", "--txt", "--date", "2025-03-14", "-o", "-"],
+        ["import", str(tmp_path / "d.txt")],
+    ]
+    for command in commands:
+        result = subprocess.run([epaper(), *command, "--archive", str(archive)], capture_output=True, timeout=60)
+        said = (result.stdout + result.stderr).decode()
+        assert result.returncode == 1 and "Traceback" not in said and "internal error" not in said, command
+        if command[0] in ("check", "import"):
+            assert f"{fifo}: is not a regular file" in said, command
+
+
+def test_check_under_a_concurrent_import_sees_a_consistent_archive(tmp_path: Path) -> None:
+    write_captures(tmp_path / "in", 240)
+    env = {k: v for k, v in os.environ.items() if k != "EPAPER_ARCHIVE"}
+    (tmp_path / "first.txt").write_text(CAPTURE, encoding="utf-8")
+    assert run("import", "--archive", str(tmp_path / "a"), str(tmp_path / "first.txt"))[0] == 0
+    importer = subprocess.Popen(
+        [epaper(), "import", "-q", "-j", "1", "--archive", "a", "in"], cwd=tmp_path, env=env, stdout=subprocess.DEVNULL
+    )
+    checks = 0
+    while importer.poll() is None or checks < 3:
+        result = subprocess.run([epaper(), "check", "--archive", "a"], cwd=tmp_path, capture_output=True, timeout=120)
+        assert (result.returncode, result.stdout) == (0, b""), result
+        assert result.stderr.endswith(b"checked, no problem found\n"), result
+        checks += 1
+    assert importer.wait(120) == 0
+    assert checks >= 3
+
+
+def _sealed_issue(tmp_path: Path, articles: int) -> tuple[Path, Path, bytes]:
+    archive = tmp_path / "a"
+    folder = tmp_path / "in"
+    folder.mkdir()
+    for i in range(articles):
+        (folder / f"c{i:03d}.txt").write_text(capture(f"第{i}号稿件", page=1 + i % 3), encoding="utf-8")
+    assert run("import", "--archive", str(archive), str(folder))[0] == 0
+    issue_file = next(Archive(archive).all_issue_files())
+    assert run("check", "--archive", str(archive))[:2] == (0, "")
+    return archive, issue_file, issue_file.read_bytes()
+
+
+def test_check_detects_truncation_at_every_article_boundary_and_every_byte_step(tmp_path: Path) -> None:
+    from epaper_cli.checking import check_archive
+
+    archive, issue_file, data = _sealed_issue(tmp_path, 24)
+    boundaries = [m.start() for m in __import__("re").finditer(rb"(?m)^(?:- page:|  - id:)", data)]
+    boundaries.append(data.rindex(b"# epaper-sha256"))  # the whole YAML, only the digest line gone
+    points = sorted(set(boundaries) | set(range(1, len(data), max(1, len(data) // 400))) | {len(data) - 1})
+    detected = 0
+    for point in points:
+        issue_file.write_bytes(data[:point])
+        if any(file == str(issue_file) for file, _reason in check_archive(Archive(archive))):
+            detected += 1
+    assert len(boundaries) == 24 + 3 + 1
+    assert detected == len(points), f"{detected} of {len(points)} truncation points detected"
+
+
+def test_check_detects_a_changed_body_and_a_deleted_issue_file(tmp_path: Path) -> None:
+    from tests.test_reliability import backdate
+
+    archive, issue_file, data = _sealed_issue(tmp_path, 6)
+    issue_file.write_bytes(data.replace("拖拉机".encode(), "收割机".encode(), 1))
+    code, out, _err = run("check", "--archive", str(archive))
+    assert (code, out) == (
+        1,
+        f"{issue_file}: changed since epaper wrote it: its content no longer matches its digest line\n",
+    )
+    issue_file.unlink()
+    backdate(archive / ".raw")
+    code, out, _err = run("check", "--archive", str(archive))
+    lines = out.splitlines()
+    assert code == 1 and len(lines) == 6
+    assert all(
+        line.endswith("no article refers to this raw capture: its issue file was deleted or cut short")
+        for line in lines
+    )
