@@ -73,17 +73,26 @@ def open_archive(path: Path | None, *, new: bool = False) -> "Archive":
     """The archive named by --archive or EPAPER_ARCHIVE, else ./archive; it must be one unless `new` (import,
     paper set: the commands that make one)."""
     from epaper_cli.archive import Archive
+
+    if new:
+        return Archive(path if path is not None else Path("archive"))
+    return Archive(archive_root(path))
+
+
+def archive_root(path: Path | None) -> Path:
+    """The folder named by --archive or EPAPER_ARCHIVE, else ./archive, when it is an archive; else the error that
+    says so."""
     from epaper_cli.errors import ArchiveError
     from epaper_cli.layout import is_archive
 
     root = path if path is not None else Path("archive")
-    if not new and not is_archive(root):
+    if not is_archive(root):
         if not root.exists():
             why = "no such folder (import captures first, or pass --archive DIR or set EPAPER_ARCHIVE)"
         else:
             why = "the folder holds no issue file, no .raw and no papers.yaml (pass the archive's folder)"
         raise ArchiveError(f"no archive at {root}", why)
-    return Archive(root)
+    return root
 
 
 def parse_date(value: str | None, option: str) -> dt.date | None:

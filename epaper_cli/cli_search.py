@@ -7,12 +7,11 @@ from __future__ import annotations
 
 import os
 import sys
-from pathlib import Path
 from typing import Annotated
 
 import typer
 
-from epaper_cli.cli import ArchiveOption, JsonOption, app, print_json, say
+from epaper_cli.cli import ArchiveOption, JsonOption, app, archive_root, print_json, say
 from epaper_cli.errors import EpaperError
 
 DEFAULT_LIMIT = 20
@@ -57,7 +56,7 @@ def search_command(
         query = parse_terms(terms)
         span = parse_span(date) if date is not None else None
         found = search(
-            archive if archive is not None else Path("archive"),  # as open_archive, without loading the archive code
+            archive_root(archive),
             query,
             paper=paper,
             span=span,
@@ -67,6 +66,10 @@ def search_command(
             note=lambda message: say(f"epaper: {message}"),
         )
     except EpaperError as error:  # 1 means "nothing found", so every error is 2, as grep's
+        if json_output:
+            from epaper_cli.cli_group import error_json
+
+            typer.echo(error_json(error.what, error.why, 2))
         say(f"epaper: {error.what}: {error.why}")
         raise typer.Exit(2) from None
     if count:

@@ -142,7 +142,11 @@ def _paper(root: Path, found: index.Index, name: str) -> str:
     registered = registry.cached(root).aliases.get(name)
     if registered is not None and found.has_paper(registered):
         return registered
-    raise UsageError("--paper", f"{name!r}: no such paper in the archive (`epaper list` shows them)")
+    from epaper_cli.archive import Archive
+    from epaper_cli.finding import paper_folder
+
+    archive = Archive(root)  # the rule every command goes by: a Latin name in any case, else the closest names
+    return archive.paper_name(paper_folder(archive, name))
 
 
 def _hit(row: index.Row, query: Query) -> Hit:
