@@ -93,7 +93,12 @@ def extract(ref: str, target: Path) -> Path | None:
 
 def epaper_argv(code: Path) -> list[str]:
     """Run the epaper whose code is in `code` (this checkout, or an extracted commit) with this Python."""
-    boot = f"import sys; sys.path.insert(0, {str(code)!r}); from epaper_cli.cli import main; main()"
+    boot = (
+        f"import sys; sys.path.insert(0, {str(code)!r})\n"
+        "try:\n    from epaper_cli.process import main  # the entry point of the installed command\n"
+        "except ImportError:  # before it had a module of its own\n    from epaper_cli.cli import main\n"
+        "main()"
+    )
     return [sys.executable, "-c", boot]
 
 

@@ -11,8 +11,9 @@ from typing import TYPE_CHECKING, Annotated, Any, NoReturn
 import typer
 
 from epaper_cli import __version__
-from epaper_cli.cli_group import EpaperGroup, error_json, run
+from epaper_cli.cli_group import EpaperGroup, error_json
 from epaper_cli.errors import EpaperError, UsageError
+from epaper_cli.process import run
 
 if TYPE_CHECKING:
     from epaper_cli.archive import Archive
@@ -73,26 +74,11 @@ def open_archive(path: Path | None, *, new: bool = False) -> "Archive":
     """The archive named by --archive or EPAPER_ARCHIVE, else ./archive; it must be one unless `new` (import,
     paper set: the commands that make one)."""
     from epaper_cli.archive import Archive
+    from epaper_cli.layout import archive_root
 
     if new:
         return Archive(path if path is not None else Path("archive"))
     return Archive(archive_root(path))
-
-
-def archive_root(path: Path | None) -> Path:
-    """The folder named by --archive or EPAPER_ARCHIVE, else ./archive, when it is an archive; else the error that
-    says so."""
-    from epaper_cli.errors import ArchiveError
-    from epaper_cli.layout import is_archive
-
-    root = path if path is not None else Path("archive")
-    if not is_archive(root):
-        if not root.exists():
-            why = "no such folder (import captures first, or pass --archive DIR or set EPAPER_ARCHIVE)"
-        else:
-            why = "the folder holds no issue file, no .raw and no papers.yaml (pass the archive's folder)"
-        raise ArchiveError(f"no archive at {root}", why)
-    return root
 
 
 def parse_date(value: str | None, option: str) -> dt.date | None:

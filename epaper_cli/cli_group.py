@@ -5,13 +5,10 @@ outputs and bugs as one line and an exit status, never a traceback."""
 
 from __future__ import annotations
 
-import errno
-import os
 import re
 import sys
-from collections.abc import Callable, Sequence
-from contextlib import suppress
-from typing import Any, NoReturn
+from collections.abc import Sequence
+from typing import Any
 
 import typer
 from typer._click import exceptions as click_errors  # Typer's own copy of Click (it no longer depends on click)
@@ -91,61 +88,3 @@ def _subject(error: click_errors.ClickException) -> str:
     context = getattr(error, "ctx", None)
     path = context.command_path if context is not None else "epaper"
     return path.split(" ", 1)[1] if " " in path else "usage"
-
-
-def run(app: Callable[[], object]) -> NoReturn:
-    """Run the app as the `epaper` process: no traceback for interrupts, closed pipes or unexpected failures."""
-    code: int | str | None
-    try:
-        app()
-        code = 0
-    except SystemExit as done:
-        code = done.code
-    except KeyboardInterrupt:
-        code = 130
-    except BrokenPipeError:
-        code = 1
-    except Exception as exc:
-        if os.environ.get("EPAPER_DEBUG"):
-            raise
-        if isinstance(exc, OSError) and exc.errno in _FULL_OUTPUT:  # a full disk, `> /dev/full`: not a bug
-            _say(f"epaper: {exc.filename or 'standard output'}: cannot write: {exc.strerror}")
-        else:  # a bug: still one line, with a way to get the details
-            _say(f"epaper: internal error: {type(exc).__name__}: {exc} (set EPAPER_DEBUG=1 for details)")
-        code = 1
-    if code == 130:  # Ctrl-C (Typer turns it into exit status 130 without a word)
-        _say("epaper: interrupted")
-    _leave(code)
-
-
-_FULL_OUTPUT = {errno.ENOSPC, errno.EDQUOT, errno.EFBIG, errno.EIO}
-"""Errors of an output that cannot take more (a full disk, `> /dev/full`): named, not internal errors."""
-
-
-def _leave(code: int | str | None) -> NoReturn:
-    """Flush the output and exit at once, without taking the interpreter down object by object.
-
-    Every file epaper writes is closed by then; what is left is freeing each object of a loaded issue and of
-    the libraries, which the operating system does in one go, and which costs a small command a tenth of
-    its time.
-    """
-    if isinstance(code, str):
-        _say(code)
-        code = 1
-    for stream in (sys.stdout, sys.stderr):
-        try:
-            stream.flush()
-        except BrokenPipeError:  # the reader went away (epaper list | head): nothing more to say
-            code = code or 1
-        except OSError as exc:
-            if stream is sys.stdout:
-                with suppress(OSError):
-                    sys.stderr.write(f"epaper: standard output: cannot write: {exc.strerror}\n")
-                code = code or 1
-        except ValueError:
-            pass
-    os._exit(code or 0)
-
-
-def _say(message: str) -> None:
-    typer.echo(message, err=True)

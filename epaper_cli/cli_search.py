@@ -1,18 +1,16 @@
-"""The `epaper search` command, registered on the `epaper` app (cli.py imports this module).
+"""The `epaper search` command as the command line declares it, registered on the `epaper` app (cli.py imports
+this module); what it does is `epaper_cli.search_command.execute`.
 
 Exit status as grep's: 0 something found, 1 nothing found, 2 a usage error or an archive that cannot be searched.
 """
 
 from __future__ import annotations
 
-import os
-import sys
 from typing import Annotated
 
 import typer
 
-from epaper_cli.cli import ArchiveOption, JsonOption, app, archive_root, print_json, say
-from epaper_cli.errors import EpaperError
+from epaper_cli.cli import ArchiveOption, JsonOption, app
 
 DEFAULT_LIMIT = 20
 
@@ -49,37 +47,16 @@ def search_command(
 
     Example: epaper search 杭衢 '"人力社保"' -招聘 --paper 衢州日报 --date 2025
     """
-    from epaper_cli.dates import parse_span
-    from epaper_cli.searching import parse_terms, search
+    from epaper_cli.search_command import execute
 
-    try:
-        query = parse_terms(terms)
-        span = parse_span(date) if date is not None else None
-        found = search(
-            archive_root(archive),
-            query,
-            paper=paper,
-            span=span,
-            sort=sort,
-            limit=limit or None,
-            count_only=count,
-            note=lambda message: say(f"epaper: {message}"),
-        )
-    except EpaperError as error:  # 1 means "nothing found", so every error is 2, as grep's
-        if json_output:
-            from epaper_cli.cli_group import error_json
-
-            typer.echo(error_json(error.what, error.why, 2))
-        say(f"epaper: {error.what}: {error.why}")
-        raise typer.Exit(2) from None
-    if count:
-        typer.echo(str(found.total))
-    elif json_output:
-        print_json([hit.as_json() for hit in found.hits])
-    else:
-        highlight = sys.stdout.isatty() and not os.environ.get("NO_COLOR")
-        for hit in found.hits:
-            typer.echo(hit.line(highlight))
-    if not count and len(found.hits) < found.total:
-        say(f"epaper: {len(found.hits)} of {found.total} articles shown (--limit 0 shows all)")
-    raise typer.Exit(0 if found.total else 1)
+    code = execute(
+        terms,
+        archive=archive,
+        paper=paper,
+        date=date,
+        limit=limit,
+        sort=sort,
+        count=count,
+        json_output=json_output,
+    )
+    raise typer.Exit(code)

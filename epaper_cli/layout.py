@@ -14,6 +14,8 @@ import re
 from collections.abc import Iterator
 from pathlib import Path
 
+from epaper_cli.errors import ArchiveError
+
 RAW_DIR = ".raw"
 LOCK_FILE = ".lock"
 REGISTRY_FILE = "papers.yaml"
@@ -86,6 +88,19 @@ def is_archive(root: Path) -> bool:
                 ):
                     return True
     return False
+
+
+def archive_root(path: Path | None) -> Path:
+    """The folder named by --archive or EPAPER_ARCHIVE, else ./archive, when it is an archive; else the error that
+    says so."""
+    root = path if path is not None else Path("archive")
+    if not is_archive(root):
+        if not root.exists():
+            why = "no such folder (import captures first, or pass --archive DIR or set EPAPER_ARCHIVE)"
+        else:
+            why = "the folder holds no issue file, no .raw and no papers.yaml (pass the archive's folder)"
+        raise ArchiveError(f"no archive at {root}", why)
+    return root
 
 
 class Layout:

@@ -244,3 +244,48 @@ def test_a_command_that_removes_an_issue_file_tells_the_index(imported: Path) ->
     assert index.refresh() == 0
     index.close()
     assert run("search", "--archive", str(imported), "插秧", "--count")[1] == "1\n"
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["春耕"],
+        ["--json", "春耕"],
+        ["--count", "的"],
+        ["--limit=1", "--sort", "date", "的"],
+        ["--paper", "清溪晚报", "--date", "2025-03", "书店", "-春耕"],
+        ["--paper", "衢州日", "春耕"],
+        ["--date", "2025-13", "春耕"],
+        ["--sort", "size", "春耕"],
+        ["--limit", "-1", "春耕"],
+        ["--lmit", "3", "春耕"],
+        ["--", "-春耕"],
+        ["没有这个词"],
+        ["--help"],
+    ],
+)
+def test_the_quick_way_in_answers_as_the_full_command_line_does(imported: Path, args: list[str]) -> None:
+    """`epaper search` reads a plain command line without the command-line library; every line, plain or not,
+    gets the same output and exit status as through the library."""
+    env = {**os.environ, "NO_COLOR": "1"}
+    line = ["search", "--archive", str(imported), *args]
+    quick = subprocess.run(
+        [sys.executable, "-c", "from epaper_cli.process import main; main()", *line], capture_output=True, env=env
+    )
+    full = subprocess.run(
+        [sys.executable, "-c", "from epaper_cli.cli import main; main()", *line], capture_output=True, env=env
+    )
+    assert (quick.returncode, quick.stdout, quick.stderr) == (full.returncode, full.stdout, full.stderr)
+
+
+def test_a_plain_search_does_not_load_the_command_line_library(imported: Path) -> None:
+    code = (
+        "import sys; from epaper_cli.process import main; sys.argv[1:] = ['search', '--archive', sys.argv[1], '春耕']"
+    )
+    loaded = subprocess.run(
+        [sys.executable, "-X", "importtime", "-c", code + "; main()", str(imported)], capture_output=True, text=True
+    )
+    assert loaded.returncode == 0 and "江畔春耕正当时" in loaded.stdout
+    modules = {line.rsplit("|", 1)[-1].strip() for line in loaded.stderr.splitlines() if "|" in line}
+    assert "epaper_cli.searching" in modules
+    assert not {"typer", "click", "epaper_cli.cli"} & modules
