@@ -157,7 +157,7 @@ class _Writer:
         if kind == 4:
             return f"{p(ACTORS)}{p(SAYS)}:“{p(MODIFIERS)}{p(OBJECTS)}建好以后,大家{p(FEELINGS)}”"
         if kind == 5:
-            return f"覆盖{p(ACTORS)}{self.number()}人次(满意率达到{self.rng.randint(80, 99)}%)"
+            return f"覆盖{p(ACTORS)}(含{p(ACTORS)}){self.number()}人次,满意率达到{self.rng.randint(80, 99)}%"
         if kind == 6:
             return f"{p(VERBS)}{p(OBJECTS)}和{p(VERBS)}{p(OBJECTS)}同步进行"
         return f"围绕{p(MODIFIERS)}{p(OBJECTS)},{p(ACTORS)}和{p(ACTORS)}一起{p(VERBS)}{p(OBJECTS)}"
