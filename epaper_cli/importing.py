@@ -11,18 +11,22 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+import itertools
 import os
 import sys
 import warnings
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from epaper_cli import pool
 from epaper_cli.archive import Archive, Outcome, Stored
 from epaper_cli.errors import EpaperError, InputError
-from epaper_cli.formats import ReadOptions, read_bytes
+from epaper_cli.formats import READERS_VERSION, ReadOptions, read_bytes
+from epaper_cli.layout import Layout
 from epaper_cli.model import Article, Issue, Page
-from epaper_cli.registry import under_registered_name
+from epaper_cli.receipts import Receipt, Receipts
+from epaper_cli.registry import registry_path, under_registered_name
 
 STDIN = "-"
 MAX_INPUT_BYTES = 16 * 1024 * 1024
@@ -31,6 +35,9 @@ HELD_ARTICLES = 100
 """Articles gathered before the oldest gathered issue is written out: memory stays the same however long the run."""
 MAX_OPEN_ISSUES = 8
 """Issues gathered at once, so captures of a few papers or days interleaved in one folder still batch well."""
+RECEIPTS_FROM = 16
+"""Inputs from which a run looks for and keeps receipts (`receipts`): below that, parsing again is cheaper than
+loading sqlite3."""
 
 
 @dataclass
@@ -91,12 +98,21 @@ class Parsed:
     issues: list[Issue] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
     error: EpaperError | None = None
+    receipt: tuple[str, Receipt] | None = None
+    """(digest, receipt) when the archive keeps this capture and its receipt: then it was not parsed."""
 
 
-def parse_input(name: str, options: ReadOptions) -> Parsed:
-    """Read one input and parse it; any failure is kept in the result."""
+def parse_input(name: str, options: ReadOptions, receipts: Receipts | None = None) -> Parsed:
+    """Read one input and parse it, unless `receipts` say what it gave; any failure is kept in the result."""
     try:
         name, raw = read_input(name)
+        if receipts is not None:
+            import hashlib
+
+            digest = hashlib.sha256(raw).hexdigest()
+            receipt = receipts.find(digest)
+            if receipt is not None and os.path.exists(Layout(Path(receipts.root)).raw_file(digest)):
+                return Parsed(name, notes=list(receipt.notes), receipt=(digest, receipt))
         with warnings.catch_warnings(record=True) as caught:
             warnings.simplefilter("always")
             issues = read_bytes(raw, name, options)
@@ -148,12 +164,21 @@ def run_import(
     `jobs` processes read and parse (default: one per CPU; standard input is always read here).
     """
     report = report if report is not None else ImportReport()
-    gathering = _Gathering(archive, report, dry_run)
-    parse = functools.partial(parse_input, options=options)
+    names = iter(names)
+    first = list(itertools.islice(names, RECEIPTS_FROM))
+    receipts = Receipts(archive.root, _receipt_key(archive, options)) if len(first) == RECEIPTS_FROM else None
+    gathering = _Gathering(archive, report, dry_run, receipts)
+    parse = functools.partial(parse_input, options=options, receipts=receipts)
     jobs = jobs if jobs is not None else pool.available_cpus()
-    for parsed in pool.ordered_map(parse, names, jobs, here=lambda name: name == STDIN):
+    inputs = itertools.chain(first, names)
+    for parsed in pool.ordered_map(parse, inputs, jobs, here=lambda name: name == STDIN):
         if progress is not None:
             progress()
+        if parsed.receipt is not None:
+            if gathering.unchanged(parsed.name, *parsed.receipt):
+                report.notes.extend(parsed.notes)
+                continue
+            parsed = parse_input(parsed.name, options)  # the archive no longer holds what the receipt says
         report.notes.extend(parsed.notes)
         if parsed.error is not None:
             report.failures.append(parsed.error)
@@ -168,6 +193,25 @@ def run_import(
     return report
 
 
+def _receipt_key(archive: Archive, options: ReadOptions) -> str:
+    """What a capture's receipt holds for: the readers' version, the options and the paper registry as it is."""
+    try:
+        stat = os.stat(registry_path(archive.root))
+        registry = f"{stat.st_mtime_ns}:{stat.st_size}"
+    except OSError:
+        registry = "-"
+    return f"{READERS_VERSION}|{options!r}|{registry}"
+
+
+@dataclass
+class _Pending:
+    """A parsed capture whose receipt waits for the issues it touches to be written."""
+
+    digest: str
+    receipt: Receipt
+    waiting: set[tuple[str, dt.date]]
+
+
 @dataclass
 class _Open:
     """One issue being gathered: its file as checked when opened, the incoming articles, each one's input."""
@@ -175,17 +219,51 @@ class _Open:
     stored: Stored
     incoming: Issue
     inputs: dict[int, str] = field(default_factory=dict)
+    pending: set[int] = field(default_factory=set)
 
 
 class _Gathering:
     """The issues being gathered, most recently used last, each written once it is the oldest of too many."""
 
-    def __init__(self, archive: Archive, report: ImportReport, dry_run: bool) -> None:
+    def __init__(self, archive: Archive, report: ImportReport, dry_run: bool, receipts: Receipts | None) -> None:
         self.archive = archive
         self.report = report
         self.dry_run = dry_run
+        self.receipts = receipts if not dry_run else None
         self.open: dict[tuple[str, dt.date], _Open] = {}
         self.held = 0
+        self.pending: dict[int, _Pending] = {}
+        self.inputs = 0
+        self.ready: list[tuple[str, Receipt]] = []
+
+    def unchanged(self, name: str, digest: str, receipt: Receipt) -> bool:
+        """Whether the archive holds what the capture's receipt says it gave (that many articles from this capture
+        in each issue, none about to be replaced); if so, each is reported unchanged."""
+        found: list[tuple[Stored, Page, Article]] = []
+        for paper, date, count in receipt.issues:
+            key = (paper, date)
+            if key not in self.open:
+                try:
+                    stored = self.archive.read_issue(paper, date)
+                except EpaperError:
+                    return False  # parsed again, the capture meets the error where an import meets it
+                self.open[key] = _Open(stored, Issue(paper, date, []))
+            gathered = self.open[key]
+            mine = [
+                (gathered.stored, page, article)
+                for page, article in gathered.stored.issue.articles()
+                if article.source is not None and article.source.sha256 == digest
+            ]
+            incoming = {article.id for _page, article in gathered.incoming.articles()}
+            if len(mine) != count or any(article.id in incoming for _stored, _page, article in mine):
+                return False
+            found += mine
+        for stored, page, article in found:
+            issue = stored.issue
+            outcome = Outcome(issue.paper, issue.date, page.label, article.id, article.title, "unchanged", stored.path)
+            self.report.record(name, outcome)
+        self._write_surplus()
+        return True
 
     def add(self, parsed: Parsed) -> None:
         """Take one input whole, or nothing of it: every issue file it touches is read and checked first, then
@@ -208,34 +286,66 @@ class _Gathering:
                 self.archive.store_raw(parsed.raw, next((source.sha256 for source in sources if source), None))
             except EpaperError as error:
                 raise InputError(parsed.name, f"{error.what}: {error.why}") from error
+        self.inputs += 1
+        token = self.inputs
+        counts: dict[tuple[str, dt.date], int] = {}
         for issue in parsed.issues:
             key = (issue.paper, issue.date)
             gathered = opened.pop(key) if key in opened else self.open.pop(key)
             self.open[key] = gathered  # most recently used last
+            gathered.pending.add(token)
             for page, article in issue.articles():
                 _add(gathered.incoming, page, article)
                 gathered.inputs[id(article)] = parsed.name
                 self.held += 1
+                counts[key] = counts.get(key, 0) + 1
+        if self.receipts is not None and counts:
+            digest = next(article.source.sha256 for issue in parsed.issues for _page, article in issue.articles())  # type: ignore[union-attr]
+            receipt = Receipt(tuple((*key, count) for key, count in counts.items()), tuple(parsed.notes))
+            self.pending[token] = _Pending(digest, receipt, set(counts))
+        self._write_surplus()
+
+    def _write_surplus(self) -> None:
+        """Write the oldest issues while too many articles or issues are held."""
         while self.open and (self.held > HELD_ARTICLES or len(self.open) > MAX_OPEN_ISSUES):
             self._write(next(iter(self.open)))
 
     def write_all(self) -> None:
-        """Write every issue still gathered."""
+        """Write every issue still gathered, then keep the receipts of the captures written."""
         while self.open:
             self._write(next(iter(self.open)))
+        self._keep_receipts(0)
 
     def _write(self, key: tuple[str, dt.date]) -> None:
         """Merge one gathered issue into the archive (or preview it) and report each article's outcome."""
         gathered = self.open.pop(key)
+        if not gathered.inputs:
+            return  # opened to check receipts against: nothing to write
         self.held -= len(gathered.inputs)
         try:
             outcomes = self.archive.merge(gathered.incoming, base=gathered.stored, write=not self.dry_run)
         except EpaperError as error:
             self.report.failures.append(error)
+            for token in gathered.pending:
+                self.pending.pop(token, None)
             return
         inputs = [gathered.inputs[id(article)] for _page, article in gathered.incoming.articles()]
         for name, outcome in zip(inputs, outcomes, strict=True):
             self.report.record(name, outcome)
+        for token in gathered.pending:
+            pending = self.pending.get(token)
+            if pending is not None:
+                pending.waiting.discard(key)
+                if not pending.waiting:
+                    self.ready.append((pending.digest, pending.receipt))
+                    del self.pending[token]
+        self._keep_receipts(256)
+
+    def _keep_receipts(self, batch: int) -> None:
+        """Keep the receipts of captures whose issues are all written, once `batch` of them are ready."""
+        if self.receipts is not None and len(self.ready) >= max(batch, 1):
+            self.receipts.record(self.ready)
+            self.ready = []
 
 
 def _add(issue: Issue, page: Page, article: Article) -> None:

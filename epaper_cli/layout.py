@@ -16,6 +16,8 @@ from pathlib import Path
 
 RAW_DIR = ".raw"
 LOCK_FILE = ".lock"
+RECEIPTS_FILE = ".receipts.sqlite"
+"""What each imported capture gave (`receipts`): derived, and dropped when damaged."""
 _MAX_COMPONENT_BYTES = 180
 _UNSAFE = re.compile(r'[\x00-\x1f\x7f/\\:*?"<>|]')
 _ISSUE_NAME = re.compile(r"^(\d{4})-(\d{2})-(\d{2})\.yaml$")
