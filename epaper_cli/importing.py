@@ -161,7 +161,7 @@ def run_import(
 ) -> ImportReport:
     """Import every input, each all-or-nothing; a failed input is reported and the rest still go in.
 
-    `jobs` processes read and parse (default: one per CPU; standard input is always read here).
+    `jobs` processes read and parse (default: one per free CPU; standard input is always read here).
     """
     report = report if report is not None else ImportReport()
     names = iter(names)
@@ -169,7 +169,7 @@ def run_import(
     receipts = Receipts(archive.root, _receipt_key(archive, options)) if len(first) == RECEIPTS_FROM else None
     gathering = _Gathering(archive, report, dry_run, receipts)
     parse = functools.partial(parse_input, options=options, receipts=receipts)
-    jobs = jobs if jobs is not None else pool.available_cpus()
+    jobs = jobs if jobs is not None else pool.default_jobs()
     inputs = itertools.chain(first, names)
     for parsed in pool.ordered_map(parse, inputs, jobs, here=lambda name: name == STDIN):
         if progress is not None:

@@ -1,6 +1,6 @@
 """A function over many items in worker processes (the standard library's process pool), results in input order.
 
-`epaper import` uses it to read and parse captures on every core while its own process writes the archive.
+`epaper import` uses it to read and parse captures on the free cores while its own process writes the archive.
 Only as many workers start as the work keeps busy, and none for a short run. Whatever goes wrong with a worker
 (its function raises, it dies, its result cannot be sent back), its items are done again in this process,
 which then meets exactly what it would have met without workers. Workers ignore Ctrl-C, which is this
@@ -33,6 +33,18 @@ def available_cpus() -> int:
     if hasattr(os, "sched_getaffinity"):
         return max(1, len(os.sched_getaffinity(0)))
     return max(1, os.cpu_count() or 1)
+
+
+def default_jobs() -> int:
+    """Processes for a run nobody sized: one per CPU that other programs leave free (the load average of the
+    last minute says how many they keep busy), so that a busy machine never makes the default slower than one
+    process, which waits on workers that wait for a CPU."""
+    cpus = available_cpus()
+    try:
+        load = os.getloadavg()[0]
+    except (AttributeError, OSError):  # no load average on this system: every CPU
+        return cpus
+    return max(1, min(cpus, round(cpus - load)))
 
 
 def ordered_map(

@@ -200,3 +200,17 @@ def test_a_system_that_cannot_start_workers_gets_the_work_done_here(monkeypatch:
     monkeypatch.setattr(concurrent.futures.ProcessPoolExecutor, "submit", no_more_processes)
     results = list(pool.ordered_map(square_and_pid, range(200), 2))
     assert results == [(n * n, os.getpid()) for n in range(200)]
+
+
+@pytest.mark.parametrize(("load", "expected"), [(0.0, 2), (0.4, 2), (1.0, 1), (1.6, 1), (9.0, 1), (None, 2)])
+def test_the_default_jobs_are_the_cpus_other_programs_leave_free(
+    monkeypatch: pytest.MonkeyPatch, load: float | None, expected: int
+) -> None:
+    def loadavg() -> tuple[float, float, float]:
+        if load is None:
+            raise OSError("no load average here")
+        return (load, load, load)
+
+    monkeypatch.setattr(pool, "available_cpus", lambda: 2)
+    monkeypatch.setattr(os, "getloadavg", loadavg)
+    assert pool.default_jobs() == expected
