@@ -31,8 +31,9 @@ from epaper_cli.registry import registry_path, under_registered_name
 STDIN = "-"
 MAX_INPUT_BYTES = 16 * 1024 * 1024
 """No real capture comes near this; a larger input is refused before it is read whole."""
-HELD_ARTICLES = 100
-"""Articles gathered before the oldest gathered issue is written out: memory stays the same however long the run."""
+HELD_ARTICLES = 400
+"""Articles gathered before the oldest gathered issues are written out (down to half of this, so that one sync of
+the raw captures serves several issue files): memory stays the same however long the run."""
 MAX_OPEN_ISSUES = 8
 """Issues gathered at once, so captures of a few papers or days interleaved in one folder still batch well."""
 RECEIPTS_FROM = 16
@@ -110,9 +111,11 @@ def parse_input(name: str, options: ReadOptions, receipts: Receipts | None = Non
             import hashlib
 
             digest = hashlib.sha256(raw).hexdigest()
-            receipt = receipts.find(digest)
-            if receipt is not None and os.path.exists(Layout(Path(receipts.root)).raw_file(digest)):
-                return Parsed(name, notes=list(receipt.notes), receipt=(digest, receipt))
+            # A capture the archive does not keep has no receipt worth looking for: a new one costs one stat.
+            if os.path.exists(Layout(Path(receipts.root)).raw_file(digest)):
+                receipt = receipts.find(digest)
+                if receipt is not None:
+                    return Parsed(name, notes=list(receipt.notes), receipt=(digest, receipt))
         with warnings.catch_warnings(record=True) as caught:
             warnings.simplefilter("always")
             issues = read_bytes(raw, name, options)
@@ -307,7 +310,10 @@ class _Gathering:
 
     def _write_surplus(self) -> None:
         """Write the oldest issues while too many articles or issues are held."""
-        while self.open and (self.held > HELD_ARTICLES or len(self.open) > MAX_OPEN_ISSUES):
+        if self.held > HELD_ARTICLES:
+            while self.open and self.held > HELD_ARTICLES // 2:
+                self._write(next(iter(self.open)))
+        while len(self.open) > MAX_OPEN_ISSUES:
             self._write(next(iter(self.open)))
 
     def write_all(self) -> None:
