@@ -223,6 +223,17 @@ class _Open:
     incoming: Issue
     inputs: dict[int, str] = field(default_factory=dict)
     pending: set[int] = field(default_factory=set)
+    sources: dict[str, list[tuple[Page, Article]]] | None = None
+    """The stored articles by their capture's digest, made when a receipt is first checked against the issue."""
+
+    def from_capture(self, digest: str) -> list[tuple[Page, Article]]:
+        """The stored articles that came from the capture with this digest."""
+        if self.sources is None:
+            self.sources = {}
+            for page, article in self.stored.issue.articles():
+                if article.source is not None:
+                    self.sources.setdefault(article.source.sha256, []).append((page, article))
+        return self.sources.get(digest, [])
 
 
 class _Gathering:
@@ -252,15 +263,14 @@ class _Gathering:
                     return False  # parsed again, the capture meets the error where an import meets it
                 self.open[key] = _Open(stored, Issue(paper, date, []))
             gathered = self.open[key]
-            mine = [
-                (gathered.stored, page, article)
-                for page, article in gathered.stored.issue.articles()
-                if article.source is not None and article.source.sha256 == digest
-            ]
-            incoming = {article.id for _page, article in gathered.incoming.articles()}
-            if len(mine) != count or any(article.id in incoming for _stored, _page, article in mine):
+            mine = gathered.from_capture(digest)
+            if len(mine) != count:
                 return False
-            found += mine
+            if gathered.inputs:  # articles about to be written may replace these
+                incoming = {article.id for _page, article in gathered.incoming.articles()}
+                if any(article.id in incoming for _page, article in mine):
+                    return False
+            found += [(gathered.stored, page, article) for page, article in mine]
         for stored, page, article in found:
             issue = stored.issue
             outcome = Outcome(issue.paper, issue.date, page.label, article.id, article.title, "unchanged", stored.path)
