@@ -25,7 +25,7 @@ from epaper_cli.errors import EpaperError, InputError
 from epaper_cli.formats import READERS_VERSION, ReadOptions, read_bytes
 from epaper_cli.layout import Layout
 from epaper_cli.model import Article, Issue, Page
-from epaper_cli.receipts import Receipt, Receipts
+from epaper_cli.receipts import Given, Receipt, Receipts
 from epaper_cli.registry import registry_path, under_registered_name
 
 STDIN = "-"
@@ -211,8 +211,14 @@ class _Pending:
     """A parsed capture whose receipt waits for the issues it touches to be written."""
 
     digest: str
-    receipt: Receipt
+    notes: tuple[str, ...]
+    given: dict[tuple[str, dt.date], list[tuple[str, str, str]]]
     waiting: set[tuple[str, dt.date]]
+    stamps: dict[tuple[str, dt.date], str | None] = field(default_factory=dict)
+
+    def receipt(self) -> Receipt:
+        given = (Given(*key, tuple(articles), self.stamps.get(key)) for key, articles in self.given.items())
+        return Receipt(tuple(given), self.notes)
 
 
 @dataclass
@@ -251,29 +257,29 @@ class _Gathering:
         self.ready: list[tuple[str, Receipt]] = []
 
     def unchanged(self, name: str, digest: str, receipt: Receipt) -> bool:
-        """Whether the archive holds what the capture's receipt says it gave (that many articles from this capture
-        in each issue, none about to be replaced); if so, each is reported unchanged."""
-        found: list[tuple[Stored, Page, Article]] = []
-        for paper, date, count in receipt.issues:
-            key = (paper, date)
-            if key not in self.open:
-                try:
-                    stored = self.archive.read_issue(paper, date)
-                except EpaperError:
-                    return False  # parsed again, the capture meets the error where an import meets it
-                self.open[key] = _Open(stored, Issue(paper, date, []))
-            gathered = self.open[key]
-            mine = gathered.from_capture(digest)
-            if len(mine) != count:
-                return False
-            if gathered.inputs:  # articles about to be written may replace these
+        """Whether the archive holds what the capture's receipt says it gave; if so, each article is reported
+        unchanged. An issue file with the receipt's stamp is trusted unread; any other is read and must hold
+        exactly those articles from this capture. Articles about to be written may replace them: not unchanged."""
+        found: list[Outcome] = []
+        for given in receipt.issues:
+            key = (given.paper, given.date)
+            path = self.archive.issue_path(given.paper, given.date)
+            gathered = self.open.get(key)
+            if gathered is not None and gathered.inputs:
                 incoming = {article.id for _page, article in gathered.incoming.articles()}
-                if any(article.id in incoming for _page, article in mine):
+                if any(article_id in incoming for _page, article_id, _title in given.articles):
                     return False
-            found += [(gathered.stored, page, article) for page, article in mine]
-        for stored, page, article in found:
-            issue = stored.issue
-            outcome = Outcome(issue.paper, issue.date, page.label, article.id, article.title, "unchanged", stored.path)
+            if given.stamp is None or self.archive.stamp(path) != given.stamp:
+                if gathered is None:
+                    try:
+                        gathered = self.open[key] = _Open(self.archive.read_issue(*key), Issue(*key, []))
+                    except EpaperError:
+                        return False  # parsed again, the capture meets the error where an import meets it
+                mine = [(page.label, article.id, article.title) for page, article in gathered.from_capture(digest)]
+                if sorted(mine) != sorted(given.articles):
+                    return False
+            found += [Outcome(*key, *article, "unchanged", path) for article in given.articles]
+        for outcome in found:
             self.report.record(name, outcome)
         self._write_surplus()
         return True
@@ -301,7 +307,8 @@ class _Gathering:
                 raise InputError(parsed.name, f"{error.what}: {error.why}") from error
         self.inputs += 1
         token = self.inputs
-        counts: dict[tuple[str, dt.date], int] = {}
+        given: dict[tuple[str, dt.date], list[tuple[str, str, str]]] = {}
+        digest = ""
         for issue in parsed.issues:
             key = (issue.paper, issue.date)
             gathered = opened.pop(key) if key in opened else self.open.pop(key)
@@ -311,11 +318,10 @@ class _Gathering:
                 _add(gathered.incoming, page, article)
                 gathered.inputs[id(article)] = parsed.name
                 self.held += 1
-                counts[key] = counts.get(key, 0) + 1
-        if self.receipts is not None and counts:
-            digest = next(article.source.sha256 for issue in parsed.issues for _page, article in issue.articles())  # type: ignore[union-attr]
-            receipt = Receipt(tuple((*key, count) for key, count in counts.items()), tuple(parsed.notes))
-            self.pending[token] = _Pending(digest, receipt, set(counts))
+                given.setdefault(key, []).append((page.label, article.id, article.title))
+                digest = article.source.sha256 if article.source is not None else digest
+        if self.receipts is not None and given and digest:
+            self.pending[token] = _Pending(digest, tuple(parsed.notes), given, set(given))
         self._write_surplus()
 
     def _write_surplus(self) -> None:
@@ -348,12 +354,16 @@ class _Gathering:
         inputs = [gathered.inputs[id(article)] for _page, article in gathered.incoming.articles()]
         for name, outcome in zip(inputs, outcomes, strict=True):
             self.report.record(name, outcome)
+        ids = [article.id for _page, article in gathered.incoming.articles()]
+        # Two inputs giving one id: the later replaced the earlier, whose receipt must not trust the stamp.
+        stamp = self.archive.stamps.get(gathered.stored.path) if len(set(ids)) == len(ids) else None
         for token in gathered.pending:
             pending = self.pending.get(token)
             if pending is not None:
                 pending.waiting.discard(key)
+                pending.stamps[key] = stamp
                 if not pending.waiting:
-                    self.ready.append((pending.digest, pending.receipt))
+                    self.ready.append((pending.digest, pending.receipt()))
                     del self.pending[token]
         self._keep_receipts(256)
 

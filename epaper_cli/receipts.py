@@ -1,12 +1,13 @@
 """What each imported capture gave, so that importing it again need not parse it: `<archive>/.receipts.sqlite`.
 
 One row per raw capture (its sha256): the import's key (the readers' version, the import options and the paper
-registry's stamp), the issues its articles went to with how many, and its notes. A receipt is a hint, never the
-truth: the importer still reads each issue a receipt names and trusts the receipt only when that issue holds
-exactly that many articles whose source is this capture, so a hand edit, a deleted issue or a replaced article
-sends the capture back to the reader. The file is derived: when it is missing, unreadable or cannot be written,
-captures are simply parsed, and a damaged file is replaced. `sqlite3` loads only when receipts are used
-(`importing.RECEIPTS_FROM` inputs or more): it costs a one-capture import more than parsing does.
+registry's stamp), the articles it gave each issue with the issue file's stamp after that import, and its notes.
+A receipt is a hint, never the truth: it is trusted for an issue whose file still has that stamp (nothing has
+written it since), else only when the issue, read, holds exactly those articles with this capture as their
+source; so a hand edit, a deleted issue or a replaced article sends the capture back to the reader. The file is
+derived: when it is missing, unreadable or cannot be written, captures are simply parsed, and a damaged file is
+replaced. `sqlite3` loads only when receipts are used (`importing.RECEIPTS_FROM` inputs or more): it costs a
+one-capture import more than parsing does.
 """
 
 from __future__ import annotations
@@ -26,10 +27,21 @@ if TYPE_CHECKING:
 
 
 @dataclass(frozen=True)
-class Receipt:
-    """What one capture gave: (paper, date, articles) per issue, and the reader's notes."""
+class Given:
+    """What one capture gave one issue: its articles as (page, id, title), and the issue file's stamp
+    (`Archive.stamp`) right after the import that wrote them, when nothing else in that import could replace them."""
 
-    issues: tuple[tuple[str, dt.date, int], ...]
+    paper: str
+    date: dt.date
+    articles: tuple[tuple[str, str, str], ...]
+    stamp: str | None
+
+
+@dataclass(frozen=True)
+class Receipt:
+    """What one capture gave, issue by issue, and the reader's notes."""
+
+    issues: tuple[Given, ...]
     notes: tuple[str, ...]
 
 
@@ -57,7 +69,10 @@ class Receipts:
             return None
         issues, notes = row[0]
         return Receipt(
-            tuple((paper, dt.date.fromisoformat(date), count) for paper, date, count in json.loads(issues)),
+            tuple(
+                Given(paper, dt.date.fromisoformat(date), tuple(map(tuple, articles)), stamp)
+                for paper, date, articles, stamp in json.loads(issues)
+            ),
             tuple(json.loads(notes)),
         )
 
@@ -69,7 +84,10 @@ class Receipts:
             (
                 digest,
                 self.key,
-                json.dumps([(paper, date.isoformat(), count) for paper, date, count in receipt.issues]),
+                json.dumps(
+                    [(given.paper, given.date.isoformat(), given.articles, given.stamp) for given in receipt.issues],
+                    ensure_ascii=False,
+                ),
                 json.dumps(list(receipt.notes), ensure_ascii=False),
             )
             for digest, receipt in rows

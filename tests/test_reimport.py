@@ -61,6 +61,17 @@ def test_the_command_says_unchanged_without_parsing(tmp_path: Path) -> None:
     assert sum(line.startswith("unchanged\t") for line in lines) == COUNT
 
 
+def test_an_issue_file_written_since_is_read_to_check_the_receipts(tmp_path: Path, parses: list[str]) -> None:
+    write_captures(tmp_path / "in", COUNT)
+    _import(tmp_path / "a", tmp_path / "in")
+    for issue in (tmp_path / "a").rglob("*.yaml"):  # a hand edit that keeps every article
+        issue.write_text(issue.read_text(encoding="utf-8") + "# checked by hand\n", encoding="utf-8")
+    parses.clear()
+    again = _import(tmp_path / "a", tmp_path / "in")
+    assert parses == []
+    assert again.counts["unchanged"] == COUNT
+
+
 def test_a_deleted_issue_or_article_is_imported_again(tmp_path: Path, parses: list[str]) -> None:
     write_captures(tmp_path / "in", COUNT)
     _import(tmp_path / "a", tmp_path / "in")
