@@ -122,3 +122,11 @@ def test_a_dry_run_keeps_no_receipts(tmp_path: Path) -> None:
     )
     assert report.counts["added"] == COUNT
     assert not (tmp_path / "a" / RECEIPTS_FILE).exists()
+
+
+def test_workers_look_receipts_up_too(tmp_path: Path) -> None:
+    write_captures(tmp_path / "in", 120)
+    assert run("import", "-j", "2", "--archive", "a", "in", cwd=tmp_path).returncode == 0
+    result = run("import", "-j", "2", "--archive", "a", "in", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert sum(line.startswith(b"unchanged\t") for line in result.stdout.splitlines()) == 120
