@@ -36,15 +36,33 @@ def available_cpus() -> int:
 
 
 def default_jobs() -> int:
-    """Processes for a run nobody sized: one per CPU that other programs leave free (the load average of the
-    last minute says how many they keep busy), so that a busy machine never makes the default slower than one
-    process, which waits on workers that wait for a CPU."""
+    """Processes for a run nobody sized: one per CPU that other programs leave free right now, so that a busy
+    machine never makes the default slower than one process, which waits on workers that wait for a CPU."""
     cpus = available_cpus()
+    return max(1, min(cpus, round(cpus - busy_elsewhere(cpus))))
+
+
+def busy_elsewhere(cpus: int) -> float:
+    """How many CPUs other processes keep busy: the processes running at this moment besides this one (Linux's
+    /proc/loadavg), else the load average of the last minute (which also counts runs of this program that have
+    just ended, so it is only the fallback), else none."""
     try:
-        load = os.getloadavg()[0]
-    except (AttributeError, OSError):  # no load average on this system: every CPU
-        return cpus
-    return max(1, min(cpus, round(cpus - load)))
+        with open("/proc/loadavg", encoding="ascii") as handle:
+            return max(0, running_processes(handle.read()) - 1)
+    except (OSError, ValueError):
+        pass
+    try:
+        return os.getloadavg()[0]
+    except (AttributeError, OSError):
+        return 0.0
+
+
+def running_processes(loadavg: str) -> int:
+    """The running count of /proc/loadavg (`0.52 0.58 0.59 2/467 12345`: 2)."""
+    fields = loadavg.split()
+    if len(fields) < 4 or "/" not in fields[3]:
+        raise ValueError(f"not a load average line: {loadavg!r}")
+    return int(fields[3].split("/")[0])
 
 
 def ordered_map(

@@ -6,6 +6,7 @@ import multiprocessing
 import os
 import signal
 import subprocess
+import sys
 import time
 from pathlib import Path
 
@@ -202,15 +203,29 @@ def test_a_system_that_cannot_start_workers_gets_the_work_done_here(monkeypatch:
     assert results == [(n * n, os.getpid()) for n in range(200)]
 
 
-@pytest.mark.parametrize(("load", "expected"), [(0.0, 2), (0.4, 2), (1.0, 1), (1.6, 1), (9.0, 1), (None, 2)])
+@pytest.mark.parametrize(("busy", "expected"), [(0, 2), (0.4, 2), (1, 1), (1.6, 1), (9, 1)])
 def test_the_default_jobs_are_the_cpus_other_programs_leave_free(
-    monkeypatch: pytest.MonkeyPatch, load: float | None, expected: int
+    monkeypatch: pytest.MonkeyPatch, busy: float, expected: int
 ) -> None:
-    def loadavg() -> tuple[float, float, float]:
-        if load is None:
-            raise OSError("no load average here")
-        return (load, load, load)
-
     monkeypatch.setattr(pool, "available_cpus", lambda: 2)
-    monkeypatch.setattr(os, "getloadavg", loadavg)
+    monkeypatch.setattr(pool, "busy_elsewhere", lambda _cpus: busy)
     assert pool.default_jobs() == expected
+
+
+def test_the_running_processes_are_read_from_the_load_average_line() -> None:
+    assert pool.running_processes("0.52 0.58 0.59 2/467 12345\n") == 2
+    with pytest.raises(ValueError):
+        pool.running_processes("")
+    assert pool.busy_elsewhere(2) >= 0
+
+
+def test_a_spinning_process_counts_as_a_busy_cpu() -> None:
+    if not os.path.exists("/proc/loadavg"):
+        pytest.skip("no /proc/loadavg here")
+    spinner = subprocess.Popen([sys.executable, "-c", "while 1: pass"])
+    try:
+        time.sleep(0.3)
+        assert max(pool.busy_elsewhere(2) for _ in range(20)) >= 1
+    finally:
+        spinner.kill()
+        spinner.wait()
