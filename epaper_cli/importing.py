@@ -4,7 +4,8 @@ articles into the archive.
 The inputs are read and parsed in worker processes when there are many (`pool`); everything else happens here,
 in input order: the check, the raw captures, the issue files. Articles are gathered by issue, so an issue file
 is read and written once for a run of captures of that issue, not once per article; only a few issues are held
-at a time, so memory does not grow with the run.
+at a time, so memory does not grow with the run. A capture the archive already keeps is not parsed again while
+its receipt holds (`receipts`): its articles are reported unchanged.
 """
 
 from __future__ import annotations
@@ -106,8 +107,9 @@ class Parsed:
 def parse_input(name: str, options: ReadOptions, receipts: Receipts | None = None) -> Parsed:
     """Read one input and parse it, unless `receipts` say what it gave; any failure is kept in the result."""
     try:
+        standard_input = name == STDIN
         name, raw = read_input(name)
-        if receipts is not None:
+        if receipts is not None and not standard_input:  # parsed again from its name if the receipt fails
             import hashlib
 
             digest = hashlib.sha256(raw).hexdigest()

@@ -130,3 +130,12 @@ def test_workers_look_receipts_up_too(tmp_path: Path) -> None:
     result = run("import", "-j", "2", "--archive", "a", "in", cwd=tmp_path)
     assert result.returncode == 0, result.stderr
     assert sum(line.startswith(b"unchanged\t") for line in result.stdout.splitlines()) == 120
+
+
+def test_standard_input_is_always_parsed(tmp_path: Path) -> None:
+    paths = write_captures(tmp_path / "in", COUNT)
+    assert run("import", "--archive", "a", "in", cwd=tmp_path).returncode == 0
+    (tmp_path / "a" / "清溪晚报").rename(tmp_path / "gone")  # no receipt can hold now
+    result = run("import", "--archive", "a", "in", "-", cwd=tmp_path, stdin=paths[0].read_bytes())
+    assert result.returncode == 0, result.stderr
+    assert sum(line.startswith(b"added\t") for line in result.stdout.splitlines()) == COUNT
