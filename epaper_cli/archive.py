@@ -57,7 +57,7 @@ class Archive(Layout):
         self._unsynced: list[str] = []
         self._made: set[str] = set()
         self.stamps: dict[Path, str | None] = {}
-        """Each issue file's stamp as the last merge into it (under the lock) left it."""
+        """Each issue file's stamp as the last merge into it (under the lock) left it; the importer takes them."""
 
     # -- reading -----------------------------------------------------------------------------------------
 
