@@ -358,7 +358,8 @@ class _Gathering:
             self.report.record(name, outcome)
         ids = [article.id for _page, article in gathered.incoming.articles()]
         # Two inputs giving one id: the later replaced the earlier, whose receipt must not trust the stamp.
-        stamp = self.archive.stamps.pop(gathered.stored.path, None) if len(set(ids)) == len(ids) else None
+        stamp = self.archive.stamps.pop(gathered.stored.path, None)
+        stamp = stamp if len(set(ids)) == len(ids) else None
         for token in gathered.pending:
             pending = self.pending.get(token)
             if pending is not None:
