@@ -139,3 +139,16 @@ def test_standard_input_is_always_parsed(tmp_path: Path) -> None:
     result = run("import", "--archive", "a", "in", "-", cwd=tmp_path, stdin=paths[0].read_bytes())
     assert result.returncode == 0, result.stderr
     assert sum(line.startswith(b"added\t") for line in result.stdout.splitlines()) == COUNT
+
+
+def test_two_captures_of_one_article_are_reported_as_without_receipts(tmp_path: Path, parses: list[str]) -> None:
+    paths = write_captures(tmp_path / "in", COUNT)
+    text = paths[0].read_text(encoding="utf-8")
+    (tmp_path / "in" / "c9999.txt").write_text(text.rstrip("\n") + "\n\n  又及:补记一段。\n", encoding="utf-8")
+    _import(tmp_path / "a", tmp_path / "in")
+    parses.clear()
+    with_receipts = _import(tmp_path / "a", tmp_path / "in")
+    assert len(parses) == 2  # the two captures of one article are read again; the others are not
+    (tmp_path / "a" / RECEIPTS_FILE).unlink()
+    without = _import(tmp_path / "a", tmp_path / "in")
+    assert sorted(with_receipts.outcomes) == sorted(without.outcomes)
