@@ -151,19 +151,23 @@ class _Writer:
         if kind == 1:
             return f"{p(ACTORS)}{p(ADVERBS)}{p(VERBS)}{p(MODIFIERS)}{p(OBJECTS)}{self.number()}{p(UNITS)}"
         if kind == 2:
-            return f"共{p(VERBS)}{p(MODIFIERS)}{p(OBJECTS)}{self.number()}{p(UNITS)}，投入资金{self.number()}万元"
+            return f"共{p(VERBS)}{p(MODIFIERS)}{p(OBJECTS)}{self.number()}{p(UNITS)},投入资金{self.number()}万元"
         if kind == 3:
             return f"{p(PLACES)}的{p(MODIFIERS)}{p(OBJECTS)}{p(RESULTS)}"
         if kind == 4:
-            return f"{p(ACTORS)}{p(SAYS)}，“{p(MODIFIERS)}{p(OBJECTS)}建好以后，大家{p(FEELINGS)}”"
+            return f"{p(ACTORS)}{p(SAYS)}:“{p(MODIFIERS)}{p(OBJECTS)}建好以后,大家{p(FEELINGS)}”"
         if kind == 5:
-            return f"覆盖{p(ACTORS)}{self.number()}人次，满意率达到{self.rng.randint(80, 99)}%"
+            return f"覆盖{p(ACTORS)}(含{p(ACTORS)}){self.number()}人次,满意率达到{self.rng.randint(80, 99)}%"
         if kind == 6:
             return f"{p(VERBS)}{p(OBJECTS)}和{p(VERBS)}{p(OBJECTS)}同步进行"
-        return f"围绕{p(MODIFIERS)}{p(OBJECTS)}，{p(ACTORS)}和{p(ACTORS)}一起{p(VERBS)}{p(OBJECTS)}"
+        return f"围绕{p(MODIFIERS)}{p(OBJECTS)},{p(ACTORS)}和{p(ACTORS)}一起{p(VERBS)}{p(OBJECTS)}"
 
     def sentence(self) -> str:
-        return "，".join(self.clause() for _ in range(self.rng.randint(1, 3))) + "。"
+        """Clauses joined as real captures join them: half-width `,` and now and then `;` (the seed has about one
+        half-width mark per 25 characters), ending with a full-width `。`."""
+        clauses = [self.clause() for _ in range(self.rng.randint(1, 3))]
+        joint = ";" if self.rng.random() < 0.1 else ","
+        return joint.join(clauses) + "。"
 
     def paragraph(self) -> str:
         """60–200 characters of whole sentences, ending with 。."""

@@ -67,6 +67,8 @@ class Archive(Layout):
         self._index: Index | None = None
         self._raw_dirs: set[str] = set()
         self._linkfree: set[str] = set()
+        self.stamps: dict[Path, str | None] = {}
+        """Each issue file's stamp as the last merge into it (under the lock) left it; the importer takes them."""
 
     # -- reading -----------------------------------------------------------------------------------------
 
@@ -201,7 +203,19 @@ class Archive(Layout):
             changed = any(outcome.status != "unchanged" for outcome in outcomes)
             if write and (changed or sections != [(page.label, page.section) for page in current.pages]):
                 self._save(path, current)
+            if write:
+                self.stamps[path] = self.stamp(path)
         return outcomes
+
+    @staticmethod
+    def stamp(path: Path) -> str | None:
+        """A file's identity as the filesystem sees it (inode, change time, size): every write of an issue file
+        is a rename, which makes a new inode; None when there is no file."""
+        try:
+            stat = os.stat(path)
+        except OSError:
+            return None
+        return f"{stat.st_ino}:{stat.st_mtime_ns}:{stat.st_size}"
 
     def _save(self, path: Path, issue: Issue) -> None:
         """Write an issue file whole or not at all; called under the lock, so older temp files beside it are stale."""

@@ -152,7 +152,7 @@ def import_command(
     jobs: Annotated[
         int | None,
         typer.Option(
-            "--jobs", "-j", metavar="N", min=1, help="Processes reading captures at once (default: one per CPU)."
+            "--jobs", "-j", metavar="N", min=1, help="Processes reading captures at once (default: one per free CPU)."
         ),
     ] = None,
 ) -> None:

@@ -4,39 +4,47 @@ articles into the archive.
 The inputs are read and parsed in worker processes when there are many (`pool`); everything else happens here,
 in input order: the check, the raw captures, the issue files. Articles are gathered by issue, so an issue file
 is read and written once for a run of captures of that issue, not once per article; only a few issues are held
-at a time, so memory does not grow with the run.
+at a time, so memory does not grow with the run. A capture the archive already keeps is not parsed again while
+its receipt holds (`receipts`): its articles are reported unchanged.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import functools
+import itertools
 import os
 import stat
 import sys
 import warnings
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field, replace
+from pathlib import Path
 from typing import BinaryIO
 
 from epaper_cli import pool
 from epaper_cli.archive import Archive, Outcome, Stored
 from epaper_cli.errors import EpaperError, InputError
-from epaper_cli.formats import ReadOptions, read_bytes
+from epaper_cli.formats import READERS_VERSION, ReadOptions, read_bytes
+from epaper_cli.layout import Layout
 from epaper_cli.model import Article, Issue, Page
 from epaper_cli.options import as_text
-from epaper_cli.registry import under_registered_name
+from epaper_cli.receipts import Given, Receipt, Receipts
+from epaper_cli.registry import registry_path, under_registered_name
 
 STDIN = "-"
 MAX_INPUT_BYTES = 16 * 1024 * 1024
 """No real capture comes near this; a larger input is refused before it is read whole."""
-HELD_ARTICLES = 100
-"""Articles gathered before the oldest gathered issue is written out, beyond as many as the gathered issues'
-files already hold: memory stays within a few issues however long the run, and an issue that grows through a
-long run is rewritten each time it has doubled at most, so writing it costs time linear in its size, not
-quadratic."""
+HELD_ARTICLES = 400
+"""Articles gathered before the oldest gathered issues are written out (down to half of this, so that one sync of
+the raw captures serves several issue files), beyond as many as the gathered issues' files already hold: memory
+stays within a few issues however long the run, and an issue that grows through a long run is rewritten each
+time it has doubled at most, so writing it costs time linear in its size, not quadratic."""
 MAX_OPEN_ISSUES = 8
 """Issues gathered at once, so captures of a few papers or days interleaved in one folder still batch well."""
+RECEIPTS_FROM = 16
+"""Inputs from which a run looks for and keeps receipts (`receipts`): below that, parsing again is cheaper than
+loading sqlite3."""
 
 
 @dataclass
@@ -103,12 +111,24 @@ class Parsed:
     issues: list[Issue] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
     error: EpaperError | None = None
+    receipt: tuple[str, Receipt] | None = None
+    """(digest, receipt) when the archive keeps this capture and its receipt: then it was not parsed."""
 
 
-def parse_input(name: str, options: ReadOptions) -> Parsed:
-    """Read one input and parse it; any failure is kept in the result."""
+def parse_input(name: str, options: ReadOptions, receipts: Receipts | None = None) -> Parsed:
+    """Read one input and parse it, unless `receipts` say what it gave; any failure is kept in the result."""
     try:
+        standard_input = name == STDIN
         name, raw = read_input(name)
+        if receipts is not None and not standard_input:  # parsed again from its name if the receipt fails
+            import hashlib
+
+            digest = hashlib.sha256(raw).hexdigest()
+            # A capture the archive does not keep has no receipt worth looking for: a new one costs one stat.
+            if os.path.exists(Layout(Path(receipts.root)).raw_file(digest)):
+                receipt = receipts.find(digest)
+                if receipt is not None:
+                    return Parsed(name, notes=list(receipt.notes), receipt=(digest, receipt))
         with warnings.catch_warnings(record=True) as caught:
             warnings.simplefilter("always")
             issues = read_bytes(raw, name, options)
@@ -180,15 +200,24 @@ def run_import(
 ) -> ImportReport:
     """Import every input, each all-or-nothing; a failed input is reported and the rest still go in.
 
-    `jobs` processes read and parse (default: one per CPU; standard input is always read here).
+    `jobs` processes read and parse (default: one per free CPU; standard input is always read here).
     """
     report = report if report is not None else ImportReport()
-    gathering = _Gathering(archive, report, dry_run)
-    parse = functools.partial(parse_input, options=options)
-    jobs = jobs if jobs is not None else pool.available_cpus()
-    for parsed in pool.ordered_map(parse, names, jobs, here=lambda name: name == STDIN):
+    names = iter(names)
+    first = list(itertools.islice(names, RECEIPTS_FROM))
+    receipts = Receipts(archive.root, _receipt_key(archive, options)) if len(first) == RECEIPTS_FROM else None
+    gathering = _Gathering(archive, report, dry_run, receipts)
+    parse = functools.partial(parse_input, options=options, receipts=receipts)
+    jobs = jobs if jobs is not None else pool.default_jobs()
+    inputs = itertools.chain(first, names)
+    for parsed in pool.ordered_map(parse, inputs, jobs, here=lambda name: name == STDIN):
         if progress is not None:
             progress()
+        if parsed.receipt is not None:
+            if gathering.unchanged(parsed.name, *parsed.receipt):
+                report.notes.extend(parsed.notes)
+                continue
+            parsed = parse_input(parsed.name, options)  # the archive no longer holds what the receipt says
         report.notes.extend(parsed.notes)
         if parsed.error is not None:
             report.failures.append(parsed.error)
@@ -203,6 +232,31 @@ def run_import(
     return report
 
 
+def _receipt_key(archive: Archive, options: ReadOptions) -> str:
+    """What a capture's receipt holds for: the readers' version, the options and the paper registry as it is."""
+    try:
+        stat = os.stat(registry_path(archive.root))
+        registry = f"{stat.st_mtime_ns}:{stat.st_size}"
+    except OSError:
+        registry = "-"
+    return f"{READERS_VERSION}|{options!r}|{registry}"
+
+
+@dataclass
+class _Pending:
+    """A parsed capture whose receipt waits for the issues it touches to be written."""
+
+    digest: str
+    notes: tuple[str, ...]
+    given: dict[tuple[str, dt.date], list[tuple[str, str, str]]]
+    waiting: set[tuple[str, dt.date]]
+    stamps: dict[tuple[str, dt.date], str | None] = field(default_factory=dict)
+
+    def receipt(self) -> Receipt:
+        given = (Given(*key, tuple(articles), self.stamps.get(key)) for key, articles in self.given.items())
+        return Receipt(tuple(given), self.notes)
+
+
 @dataclass
 class _Open:
     """One issue being gathered: its file as checked when opened, the incoming articles, each one's input."""
@@ -212,18 +266,64 @@ class _Open:
     size: int
     """Articles the issue's file held when opened."""
     inputs: dict[int, str] = field(default_factory=dict)
+    pending: set[int] = field(default_factory=set)
+    sources: dict[str, list[tuple[Page, Article]]] | None = None
+    """The stored articles by their capture's digest, made when a receipt is first checked against the issue."""
+
+    def from_capture(self, digest: str) -> list[tuple[Page, Article]]:
+        """The stored articles that came from the capture with this digest."""
+        if self.sources is None:
+            self.sources = {}
+            for page, article in self.stored.issue.articles():
+                if article.source is not None:
+                    self.sources.setdefault(article.source.sha256, []).append((page, article))
+        return self.sources.get(digest, [])
 
 
 class _Gathering:
     """The issues being gathered, most recently used last, each written once it is the oldest of too many."""
 
-    def __init__(self, archive: Archive, report: ImportReport, dry_run: bool) -> None:
+    def __init__(self, archive: Archive, report: ImportReport, dry_run: bool, receipts: Receipts | None) -> None:
         self.archive = archive
         self.report = report
         self.dry_run = dry_run
+        self.receipts = receipts if not dry_run else None
         self.open: dict[tuple[str, dt.date], _Open] = {}
         self.held = 0
         self.stored = 0
+        self.pending: dict[int, _Pending] = {}
+        self.inputs = 0
+        self.ready: list[tuple[str, Receipt]] = []
+
+    def unchanged(self, name: str, digest: str, receipt: Receipt) -> bool:
+        """Whether the archive holds what the capture's receipt says it gave; if so, each article is reported
+        unchanged. An issue file with the receipt's stamp is trusted unread; any other is read and must hold
+        exactly those articles from this capture. Articles about to be written may replace them: not unchanged."""
+        found: list[Outcome] = []
+        for given in receipt.issues:
+            key = (given.paper, given.date)
+            path = self.archive.issue_path(given.paper, given.date)
+            gathered = self.open.get(key)
+            if gathered is not None and gathered.inputs:
+                incoming = {article.id for _page, article in gathered.incoming.articles()}
+                if any(article_id in incoming for _page, article_id, _title in given.articles):
+                    return False
+            if given.stamp is None or self.archive.stamp(path) != given.stamp:
+                if gathered is None:
+                    try:
+                        stored = self.archive.read_issue(*key)
+                    except EpaperError:
+                        return False  # parsed again, the capture meets the error where an import meets it
+                    gathered = self.open[key] = _Open(stored, Issue(*key, []), len(stored.issue.articles()))
+                    self.stored += gathered.size
+                mine = [(page.label, article.id, article.title) for page, article in gathered.from_capture(digest)]
+                if sorted(mine) != sorted(given.articles):
+                    return False
+            found += [Outcome(*key, *article, "unchanged", path) for article in given.articles]
+        for outcome in found:
+            self.report.record(name, outcome)
+        self._write_surplus()
+        return True
 
     def add(self, parsed: Parsed) -> None:
         """Take one input whole, or nothing of it: every issue file it touches is read and checked first, then
@@ -246,6 +346,10 @@ class _Gathering:
                 self.archive.store_raw(parsed.raw, next((source.sha256 for source in sources if source), None))
             except EpaperError as error:
                 raise InputError(parsed.name, f"{error.what}: {error.why}") from error
+        self.inputs += 1
+        token = self.inputs
+        given: dict[tuple[str, dt.date], list[tuple[str, str, str]]] = {}
+        digest = ""
         for issue in parsed.issues:
             key = (issue.paper, issue.date)
             if key in opened:
@@ -254,31 +358,67 @@ class _Gathering:
             else:
                 gathered = self.open.pop(key)
             self.open[key] = gathered  # most recently used last
+            gathered.pending.add(token)
             for page, article in issue.articles():
                 _add(gathered.incoming, page, article)
                 gathered.inputs[id(article)] = parsed.name
                 self.held += 1
-        while self.open and (self.held > HELD_ARTICLES + self.stored or len(self.open) > MAX_OPEN_ISSUES):
+                given.setdefault(key, []).append((page.label, article.id, article.title))
+                digest = article.source.sha256 if article.source is not None else digest
+        if self.receipts is not None and given and digest:
+            self.pending[token] = _Pending(digest, tuple(parsed.notes), given, set(given))
+        self._write_surplus()
+
+    def _write_surplus(self) -> None:
+        """Write the oldest issues while too many articles (beyond what their files held) or issues are held."""
+        if self.held > HELD_ARTICLES + self.stored:
+            while self.open and self.held > HELD_ARTICLES // 2 + self.stored:
+                self._write(next(iter(self.open)))
+        while len(self.open) > MAX_OPEN_ISSUES:
             self._write(next(iter(self.open)))
 
     def write_all(self) -> None:
-        """Write every issue still gathered."""
+        """Write every issue still gathered, then keep the receipts of the captures written."""
         while self.open:
             self._write(next(iter(self.open)))
+        self._keep_receipts(0)
 
     def _write(self, key: tuple[str, dt.date]) -> None:
         """Merge one gathered issue into the archive (or preview it) and report each article's outcome."""
         gathered = self.open.pop(key)
-        self.held -= len(gathered.inputs)
         self.stored -= gathered.size
+        if not gathered.inputs:
+            return  # opened to check receipts against: nothing to write
+        self.held -= len(gathered.inputs)
         try:
             outcomes = self.archive.merge(gathered.incoming, base=gathered.stored, write=not self.dry_run)
         except EpaperError as error:
             self.report.failures.append(error)
+            for token in gathered.pending:
+                self.pending.pop(token, None)
             return
         inputs = [gathered.inputs[id(article)] for _page, article in gathered.incoming.articles()]
         for name, outcome in zip(inputs, outcomes, strict=True):
             self.report.record(name, outcome)
+        ids = [article.id for _page, article in gathered.incoming.articles()]
+        # Two inputs giving one id: the later replaced the earlier, whose receipt must not trust the stamp.
+        stamp = self.archive.stamps.pop(gathered.stored.path, None)
+        stamp = stamp if len(set(ids)) == len(ids) else None
+        for token in gathered.pending:
+            pending = self.pending.get(token)
+            if pending is not None:
+                pending.waiting.discard(key)
+                pending.stamps[key] = stamp
+                if not pending.waiting:
+                    self.ready.append((pending.digest, pending.receipt()))
+                    del self.pending[token]
+        self._keep_receipts(256)
+
+    def _keep_receipts(self, batch: int) -> None:
+        """Keep the receipts of captures whose issues are all written, once `batch` of them are ready."""
+        if self.receipts is not None and len(self.ready) >= max(batch, 1):
+            self.receipts.record(self.ready)
+            self.ready = []
 
 
 def _add(issue: Issue, page: Page, article: Article) -> None:

@@ -19,6 +19,8 @@ from epaper_cli.errors import ArchiveError
 RAW_DIR = ".raw"
 LOCK_FILE = ".lock"
 REGISTRY_FILE = "papers.yaml"
+RECEIPTS_FILE = ".receipts.sqlite"
+"""What each imported capture gave (`receipts`): derived, and dropped when damaged."""
 _MAX_COMPONENT_BYTES = 180
 _HASHED = "%~"
 """Marks a folder name cut short with a digest of the whole name: escaping never writes `%~`, so no name clashes."""

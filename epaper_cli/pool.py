@@ -1,6 +1,6 @@
 """A function over many items in worker processes (the standard library's process pool), results in input order.
 
-`epaper import` uses it to read and parse captures on every core while its own process writes the archive.
+`epaper import` uses it to read and parse captures on the free cores while its own process writes the archive.
 Only as many workers start as the work keeps busy, and none for a short run. Whatever goes wrong with a worker
 (its function raises, it dies, its result cannot be sent back), its items are done again in this process,
 which then meets exactly what it would have met without workers. Workers ignore Ctrl-C, which is this
@@ -33,6 +33,36 @@ def available_cpus() -> int:
     if hasattr(os, "sched_getaffinity"):
         return max(1, len(os.sched_getaffinity(0)))
     return max(1, os.cpu_count() or 1)
+
+
+def default_jobs() -> int:
+    """Processes for a run nobody sized: one per CPU that other programs leave free right now, so that a busy
+    machine never makes the default slower than one process, which waits on workers that wait for a CPU."""
+    cpus = available_cpus()
+    return max(1, min(cpus, round(cpus - busy_elsewhere(cpus))))
+
+
+def busy_elsewhere(cpus: int) -> float:
+    """How many CPUs other processes keep busy: the processes running at this moment besides this one (Linux's
+    /proc/loadavg), else the load average of the last minute (which also counts runs of this program that have
+    just ended, so it is only the fallback), else none."""
+    try:
+        with open("/proc/loadavg", encoding="ascii") as handle:
+            return max(0, running_processes(handle.read()) - 1)
+    except (OSError, ValueError):
+        pass
+    try:
+        return os.getloadavg()[0]
+    except (AttributeError, OSError):
+        return 0.0
+
+
+def running_processes(loadavg: str) -> int:
+    """The running count of /proc/loadavg (`0.52 0.58 0.59 2/467 12345`: 2)."""
+    fields = loadavg.split()
+    if len(fields) < 4 or "/" not in fields[3]:
+        raise ValueError(f"not a load average line: {loadavg!r}")
+    return int(fields[3].split("/")[0])
 
 
 def ordered_map(

@@ -34,6 +34,11 @@ if TYPE_CHECKING:
     from epaper_cli.formats.typefaces import Fonts
 
 
+READERS_VERSION = 1
+"""Bumped whenever a reader gives something else for the same bytes (a normalisation changes, say): an import
+then parses again the captures the archive already keeps instead of trusting what they gave before."""
+
+
 @dataclass(frozen=True)
 class ReadOptions:
     """What the user told the importer: corrections (`paper`, `date`) and fill-ins (`year`)."""

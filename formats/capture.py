@@ -23,7 +23,7 @@ from epaper_cli.formats.issuedates import (
     month_day,
 )
 from epaper_cli.formats.pagelabels import page_label
-from epaper_cli.formats.punctuation import fullwidth_punctuation
+from epaper_cli.formats.punctuation import fullwidth_lines
 from epaper_cli.formats.spacing import clean_line, clean_lines, has_cjk
 from epaper_cli.formats.titleblock import split_title
 from epaper_cli.model import Article, Issue, Page, Source, article_id
@@ -220,7 +220,7 @@ def _read_capture(lines: list[str], name: str, where: str, options: ReadOptions)
     fix = _punctuation(options)
     header, index = _read_header(lines)
     title_lines, labels, body_start = _read_title_and_labels(lines, index)
-    kicker, title, subtitle = split_title([fix(line) for line in title_lines])
+    kicker, title, subtitle = split_title(fix(title_lines))
     if title is None:
         raise InputError(name, f"{where}no title in the capture")
     if _ADVERT.match(title) or parse_editors(title) is not None:
@@ -234,7 +234,7 @@ def _read_capture(lines: list[str], name: str, where: str, options: ReadOptions)
     if page is None:
         what = "no 版面 line" if labels.page is None else f"cannot read the page in 版面 line {labels.page!r}"
         raise InputError(name, f"{where}{what}: expected e.g. 版面:03版:要闻")
-    paragraphs = [fix(line) for line in lines[body_start:] if line and not _NAVIGATION.match(line)]
+    paragraphs = fix([line for line in lines[body_start:] if line and not _NAVIGATION.match(line)])
     body = read_body(paragraphs, options.plain_body)
     article = Article(
         title=title,
@@ -253,9 +253,9 @@ def _read_capture(lines: list[str], name: str, where: str, options: ReadOptions)
     return Issue(paper=paper, date=date, pages=[Page(label=page[0], section=page[1], articles=[article])])
 
 
-def _punctuation(options: ReadOptions) -> Callable[[str], str]:
-    """The punctuation pass the user asked for: full-width in Chinese text, or left as captured."""
-    return (lambda text: text) if options.keep_punctuation else fullwidth_punctuation
+def _punctuation(options: ReadOptions) -> Callable[[list[str]], list[str]]:
+    """The punctuation pass the user asked for, over lines: full-width in Chinese text, or left as captured."""
+    return (lambda lines: lines) if options.keep_punctuation else fullwidth_lines
 
 
 def _read_header(lines: list[str]) -> tuple[_Header, int]:

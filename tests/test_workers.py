@@ -6,6 +6,7 @@ import multiprocessing
 import os
 import signal
 import subprocess
+import sys
 import time
 from pathlib import Path
 
@@ -115,10 +116,10 @@ def test_parallel_and_serial_imports_write_the_same_archive_and_report(tmp_path:
     assert sum(line.startswith(b"added\t") for line in serial.stdout.splitlines()) == 78
     files = sorted(p.relative_to(tmp_path / "a1") for p in (tmp_path / "a1").rglob("*") if p.is_file())
     assert files == sorted(p.relative_to(tmp_path / "a2") for p in (tmp_path / "a2").rglob("*") if p.is_file())
-    # two issues, the broken one, a raw capture per article, the lock, the index (database, WAL and its map)
-    assert len(files) == 2 + 1 + 78 + 1 + 3
+    # two issues, the broken one, a raw capture per article, the lock, receipts, the index (database, WAL, its map)
+    assert len(files) == 2 + 1 + 78 + 1 + 1 + 3
     for name in files:
-        if name.name != ".lock" and not name.name.startswith(".index.sqlite"):  # the index is derived data
+        if name.name not in (".lock", ".receipts.sqlite") and not name.name.startswith(".index.sqlite"):  # derived
             assert (tmp_path / "a1" / name).read_bytes() == (tmp_path / "a2" / name).read_bytes(), name
 
 
@@ -201,3 +202,31 @@ def test_a_system_that_cannot_start_workers_gets_the_work_done_here(monkeypatch:
     monkeypatch.setattr(concurrent.futures.ProcessPoolExecutor, "submit", no_more_processes)
     results = list(pool.ordered_map(square_and_pid, range(200), 2))
     assert results == [(n * n, os.getpid()) for n in range(200)]
+
+
+@pytest.mark.parametrize(("busy", "expected"), [(0, 2), (0.4, 2), (1, 1), (1.6, 1), (9, 1)])
+def test_the_default_jobs_are_the_cpus_other_programs_leave_free(
+    monkeypatch: pytest.MonkeyPatch, busy: float, expected: int
+) -> None:
+    monkeypatch.setattr(pool, "available_cpus", lambda: 2)
+    monkeypatch.setattr(pool, "busy_elsewhere", lambda _cpus: busy)
+    assert pool.default_jobs() == expected
+
+
+def test_the_running_processes_are_read_from_the_load_average_line() -> None:
+    assert pool.running_processes("0.52 0.58 0.59 2/467 12345\n") == 2
+    with pytest.raises(ValueError):
+        pool.running_processes("")
+    assert pool.busy_elsewhere(2) >= 0
+
+
+def test_a_spinning_process_counts_as_a_busy_cpu() -> None:
+    if not os.path.exists("/proc/loadavg"):
+        pytest.skip("no /proc/loadavg here")
+    spinner = subprocess.Popen([sys.executable, "-c", "while 1: pass"])
+    try:
+        time.sleep(0.3)
+        assert max(pool.busy_elsewhere(2) for _ in range(20)) >= 1
+    finally:
+        spinner.kill()
+        spinner.wait()
