@@ -20,6 +20,7 @@ from pathlib import Path
 
 from epaper_cli import pool
 from epaper_cli.archive import Archive, merge_article
+from epaper_cli.atomic import clean_stale, stale_temps
 from epaper_cli.dates import DateSpan
 from epaper_cli.errors import ArchiveError, EpaperError, InputError
 from epaper_cli.importing import Parsed, parse_input
@@ -167,6 +168,7 @@ class _State:
         self.emit = emit
         self.readings: dict[Key, dict[Path, list[tuple[Page, Article]]]] = {}
         self.elsewhere: dict[Path, Issue] = {}
+        self.visited: set[Path] = set()
 
     def take(self, key: Key, parsed: Parsed) -> None:
         """Hold a capture's new reading, by the issue file each of its articles belongs in."""
@@ -186,6 +188,11 @@ class _State:
 
     def apply(self, path: Path, keys: list[Key]) -> None:
         """Put the new readings of an issue's captures into it, writing the file when anything changed."""
+        if not self.dry_run and path.parent not in self.visited:
+            self.visited.add(path.parent)
+            if stale_temps(path.parent, older_than=0):  # an interrupted write's leftover, e.g. a killed rebuild
+                with self.archive.lock():  # issue folders are written under the lock: none is being written now
+                    clean_stale(path.parent, older_than=0)
         changes = self._changes(self.archive.load(path), path, keys)
         if _writes(changes) and not self.dry_run:
             with self.archive.lock():  # again under the lock: another process may have written it meanwhile
