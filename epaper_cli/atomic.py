@@ -7,7 +7,6 @@ import contextlib
 import errno
 import os
 import re
-import secrets
 import stat
 import time
 from collections.abc import Callable
@@ -74,7 +73,7 @@ def _create_temp(folder: str) -> tuple[int, str]:
     """
     flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_BINARY", 0)
     for _attempt in range(100):
-        temp = os.path.join(folder, f"{TEMP_PREFIX}{secrets.token_hex(12)}.part")
+        temp = os.path.join(folder, f"{TEMP_PREFIX}{os.urandom(12).hex()}.part")
         try:
             return os.open(temp, flags, 0o600), temp
         except FileExistsError:

@@ -20,7 +20,7 @@ import warnings
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import BinaryIO
+from typing import TYPE_CHECKING, BinaryIO
 
 from epaper_cli import pool
 from epaper_cli.archive import Archive, Outcome, Stored
@@ -29,8 +29,10 @@ from epaper_cli.formats import READERS_VERSION, ReadOptions, read_bytes
 from epaper_cli.layout import Layout
 from epaper_cli.model import Article, Issue, Page
 from epaper_cli.options import as_text
-from epaper_cli.receipts import Given, Receipt, Receipts
 from epaper_cli.registry import registry_path, under_registered_name
+
+if TYPE_CHECKING:
+    from epaper_cli.receipts import Receipt, Receipts
 
 STDIN = "-"
 MAX_INPUT_BYTES = 16 * 1024 * 1024
@@ -205,7 +207,11 @@ def run_import(
     report = report if report is not None else ImportReport()
     names = iter(names)
     first = list(itertools.islice(names, RECEIPTS_FROM))
-    receipts = Receipts(archive.root, _receipt_key(archive, options)) if len(first) == RECEIPTS_FROM else None
+    receipts = None
+    if len(first) == RECEIPTS_FROM:  # (a one-file import, the commonest in shell loops, never loads them)
+        from epaper_cli.receipts import Receipts
+
+        receipts = Receipts(archive.root, _receipt_key(archive, options))
     gathering = _Gathering(archive, report, dry_run, receipts)
     parse = functools.partial(parse_input, options=options, receipts=receipts)
     jobs = jobs if jobs is not None else pool.default_jobs()
@@ -253,6 +259,8 @@ class _Pending:
     stamps: dict[tuple[str, dt.date], str | None] = field(default_factory=dict)
 
     def receipt(self) -> Receipt:
+        from epaper_cli.receipts import Given, Receipt
+
         given = (Given(*key, tuple(articles), self.stamps.get(key)) for key, articles in self.given.items())
         return Receipt(tuple(given), self.notes)
 
