@@ -119,6 +119,7 @@ class Receipts:
             self._connection = sqlite3.connect(self.path, timeout=10)
             self._pid = os.getpid()
             self._connection.execute("PRAGMA synchronous=NORMAL")  # a receipt lost in a crash: parsed again
+            self._connection.execute("PRAGMA cache_size=-512")  # 512 KiB: an import holds what it writes, not more
             self._connection.execute(
                 "CREATE TABLE IF NOT EXISTS receipts (digest TEXT PRIMARY KEY, key TEXT, issues TEXT, notes TEXT)"
                 " WITHOUT ROWID"
