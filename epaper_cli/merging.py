@@ -22,7 +22,7 @@ from epaper_cli.model import Issue
 from epaper_cli.registry import under_registered_name
 
 
-def is_archive(path: str) -> bool:
+def is_archive_to_merge(path: str) -> bool:
     """Whether a command-line path is an epaper archive's folder (it keeps raw captures)."""
     return path != "-" and os.path.isdir(os.path.join(path, RAW_DIR))
 
@@ -32,7 +32,7 @@ def split_archives(paths: Iterable[str]) -> tuple[list[str], list[str]]:
     archives: list[str] = []
     others: list[str] = []
     for path in paths:
-        (archives if is_archive(path) else others).append(path)
+        (archives if is_archive_to_merge(path) else others).append(path)
     return archives, others
 
 
