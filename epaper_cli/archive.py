@@ -114,12 +114,7 @@ class Archive(Layout):
 
     def parse(self, path: Path, data: bytes) -> Issue:
         """Validate one issue file's bytes as read (its digest line, if any, set aside)."""
-        data, _digest = fixity.split(data)  # `check` verifies the digest; reading needs only the content
-        try:
-            text = data.decode("utf-8")
-        except UnicodeDecodeError as exc:
-            raise ArchiveError(str(path), f"not UTF-8 text (byte {exc.start})") from exc
-        return schema.load(text, str(path))
+        return schema.load_file(data, str(path))
 
     # -- writing -----------------------------------------------------------------------------------------
 

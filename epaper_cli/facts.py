@@ -64,11 +64,7 @@ def issue_facts(path: Path) -> IssueFacts:
         return scanned
     from epaper_cli import schema
 
-    try:
-        text = data.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        raise ArchiveError(str(path), f"not UTF-8 text (byte {exc.start})") from exc
-    return facts_of(schema.load(text, str(path)))
+    return facts_of(schema.load_file(data, str(path)))
 
 
 def facts_of(issue: Issue) -> IssueFacts:

@@ -269,9 +269,9 @@ class Index:
         from epaper_cli import schema  # here: a search with nothing to re-read never loads YAML
 
         try:
-            issue = schema.load(data.decode("utf-8"), str(self.root / relpath))
-        except (ArchiveError, UnicodeDecodeError) as exc:
-            why = exc.why if isinstance(exc, ArchiveError) else "not UTF-8 text"
+            issue = schema.load_file(data, str(self.root / relpath))
+        except ArchiveError as exc:
+            why = exc.why
             self._say(f"{self.root / relpath}: {why}: not searched (epaper check)")
             issue = None
         self._add(relpath, issue, (stat.st_size, stat.st_mtime_ns))

@@ -90,6 +90,19 @@ def _text_value(text: str) -> str:
 # -- YAML → model ---------------------------------------------------------------------------------------
 
 
+def load_file(data: bytes, where: str) -> Issue:
+    """An issue file's bytes as read, its digest line (if any) set aside: `check` verifies it, reading needs only
+    the content, which the fast reader then takes (with the line, every file would go to PyYAML)."""
+    from epaper_cli import fixity
+
+    content, _digest = fixity.split(data)
+    try:
+        text = content.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise ArchiveError(where, f"not UTF-8 text (byte {exc.start})") from exc
+    return load(text, where)
+
+
 def load(text: str, where: str) -> Issue:
     """Read an issue file's text, checking the format version and every field's type."""
     return issue_from_data(yamltext.load(text, where), where)

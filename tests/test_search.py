@@ -289,3 +289,19 @@ def test_a_plain_search_does_not_load_the_command_line_library(imported: Path) -
     modules = {line.rsplit("|", 1)[-1].strip() for line in loaded.stderr.splitlines() if "|" in line}
     assert "epaper_cli.searching" in modules
     assert not {"typer", "click", "epaper_cli.cli"} & modules
+
+
+def test_a_changed_issue_file_is_read_again_by_the_fast_reader(imported: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Issue files end with a digest line; the index reads them without it, so an edited file in epaper's own
+    layout never costs PyYAML (which a search otherwise never loads)."""
+    from epaper_cli import yamltext
+
+    assert search(imported, parse_terms(["春耕"])).total == 1  # the index made
+    (path,) = [p for p in Archive(imported).all_issue_files() if "江畔春耕正当时".encode() in p.read_bytes()]
+    path.write_bytes(path.read_bytes().replace("江畔的田野".encode(), "江畔的稻田".encode()))
+
+    def no_pyyaml() -> None:
+        raise AssertionError("the issue file went to PyYAML")
+
+    monkeypatch.setattr(yamltext, "_pyyaml", no_pyyaml)
+    assert search(imported, parse_terms(["江畔的稻田"])).total == 1
