@@ -41,6 +41,9 @@ ArchiveOption = Annotated[
     ),
 ]
 JsonOption = Annotated[bool, typer.Option("--json", help="Write a JSON document to standard output.")]
+DateSpecOption = Annotated[
+    str | None, typer.Option(metavar="SPEC", help="Only these dates: a day, a month, a year or a range A..B.")
+]
 
 
 # -- plumbing ------------------------------------------------------------------------------------------
@@ -390,9 +393,7 @@ def report_command(
     *,
     archive: ArchiveOption = None,
     paper: Annotated[str | None, typer.Option(metavar="NAME", help="Only this paper.")] = None,
-    date: Annotated[
-        str | None, typer.Option(metavar="SPEC", help="Only these dates: a day, a month, a year or a range A..B.")
-    ] = None,
+    date: DateSpecOption = None,
     json_output: JsonOption = False,
 ) -> None:
     """Report what the archive lacks: missing dates and pages, empty, cut-off and duplicate articles.

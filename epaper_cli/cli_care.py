@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from epaper_cli.cli import ArchiveOption, app, errors_to_exit, open_archive, say
+from epaper_cli.cli import ArchiveOption, DateSpecOption, app, errors_to_exit, open_archive, say
 from epaper_cli.errors import ArchiveError, EpaperError, UsageError
 
 if TYPE_CHECKING:
@@ -125,9 +125,7 @@ def rebuild_command(
     *,
     archive: ArchiveOption = None,
     paper: Annotated[str | None, typer.Option(metavar="NAME", help="Only this paper's issues.")] = None,
-    date: Annotated[
-        str | None, typer.Option(metavar="SPEC", help="Only these dates: a day, a month, a year or a range A..B.")
-    ] = None,
+    date: DateSpecOption = None,
     dry_run: Annotated[bool, typer.Option("--dry-run", help="Show what would change; write nothing.")] = False,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No summary.")] = False,
     jobs: Annotated[

@@ -10,7 +10,7 @@ from typing import Annotated
 
 import typer
 
-from epaper_cli.cli import ArchiveOption, JsonOption, app
+from epaper_cli.cli import ArchiveOption, DateSpecOption, JsonOption, app
 
 DEFAULT_LIMIT = 20
 
@@ -31,9 +31,7 @@ def search_command(
     *,
     archive: ArchiveOption = None,
     paper: Annotated[str | None, typer.Option(metavar="NAME", help="Only this paper (or an alias of it).")] = None,
-    date: Annotated[
-        str | None, typer.Option(metavar="SPEC", help="Only these dates: a day, a month, a year or a range A..B.")
-    ] = None,
+    date: DateSpecOption = None,
     limit: Annotated[
         int, typer.Option(metavar="N", min=0, help=f"Show at most N articles (default {DEFAULT_LIMIT}; 0: all).")
     ] = DEFAULT_LIMIT,

@@ -7,16 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.test_cli import CAPTURE, run
-
-
-@pytest.fixture
-def archive(tmp_path: Path) -> Path:
-    root = tmp_path / "a"
-    (tmp_path / "one.txt").write_text(CAPTURE, encoding="utf-8")
-    code, _out, err = run("import", "--archive", str(root), str(tmp_path / "one.txt"))
-    assert code == 0, err
-    return root
+from tests.test_cli import run
 
 
 def test_shell_completion_is_offered() -> None:
@@ -26,18 +17,18 @@ def test_shell_completion_is_offered() -> None:
     assert code == 0 and "_EPAPER_COMPLETE" in out, err
 
 
-def test_check_says_what_it_checked_when_all_is_well(archive: Path) -> None:
-    code, out, err = run("check", "--archive", str(archive))
+def test_check_says_what_it_checked_when_all_is_well(one_capture_archive: Path) -> None:
+    code, out, err = run("check", "--archive", str(one_capture_archive))
     assert code == 0 and out == ""
-    assert err == f"epaper: {archive}: 1 issue file and 1 kept capture checked, no problem found\n"
-    code, out, err = run("check", "--archive", str(archive), "--json")
+    assert err == f"epaper: {one_capture_archive}: 1 issue file and 1 kept capture checked, no problem found\n"
+    code, out, err = run("check", "--archive", str(one_capture_archive), "--json")
     assert code == 0 and out.strip() == "[]" and "no problem found" in err
 
 
-def test_check_prints_no_summary_when_something_is_wrong(archive: Path) -> None:
-    for raw in (archive / ".raw").glob("*/*"):
+def test_check_prints_no_summary_when_something_is_wrong(one_capture_archive: Path) -> None:
+    for raw in (one_capture_archive / ".raw").glob("*/*"):
         raw.write_bytes(b"altered")
-    code, out, err = run("check", "--archive", str(archive))
+    code, out, err = run("check", "--archive", str(one_capture_archive))
     assert code == 1 and "raw capture altered" in out and "no problem found" not in err
 
 
@@ -51,25 +42,25 @@ DATE_OPTIONS = [
 
 @pytest.mark.parametrize("value", ["20250314", "2025-3-14", "2025/03/14", "2025-03-14T00:00", "2025W11"])
 @pytest.mark.parametrize("args", DATE_OPTIONS, ids=lambda args: args[0])
-def test_every_date_option_refuses_the_same_forms(archive: Path, args: list[str], value: str) -> None:
+def test_every_date_option_refuses_the_same_forms(one_capture_archive: Path, args: list[str], value: str) -> None:
     """One parser: `20250314` is refused everywhere, whatever `date.fromisoformat` of the Python in use takes."""
-    one = str(archive.parent / "one.txt")
+    one = str(one_capture_archive.parent / "one.txt")
     code, out, err = run(
-        *[value if a == "VALUE" else one if a == "ONE" else a for a in args], "--archive", str(archive)
+        *[value if a == "VALUE" else one if a == "ONE" else a for a in args], "--archive", str(one_capture_archive)
     )
     assert code == 2 and out == ""
     assert err.startswith(f"epaper: --date: {value!r} is not a date: use YYYY-MM-DD, YYYY-MM, YYYY, or a range"), err
 
 
 @pytest.mark.parametrize("args", DATE_OPTIONS, ids=lambda args: args[0])
-def test_every_date_option_takes_the_day_form(archive: Path, args: list[str]) -> None:
-    one = str(archive.parent / "one.txt")
+def test_every_date_option_takes_the_day_form(one_capture_archive: Path, args: list[str]) -> None:
+    one = str(one_capture_archive.parent / "one.txt")
     given = [("2025-03-14" if a == "VALUE" else one if a == "ONE" else a) for a in args]
-    code, _out, err = run(*given, "--archive", str(archive))
+    code, _out, err = run(*given, "--archive", str(one_capture_archive))
     assert code == 0, err
 
 
-def test_paths_are_printed_as_named(archive: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_paths_are_printed_as_named(one_capture_archive: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.chdir(tmp_path)
     code, out, err = run("export", "--txt", "--archive", "a")
     assert code == 0 and out == "清溪晚报-2025-03-14.txt\n", err

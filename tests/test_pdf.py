@@ -6,7 +6,6 @@ import datetime as dt
 import io
 import re
 import subprocess
-from collections.abc import Iterator
 from pathlib import Path
 from typing import ClassVar
 
@@ -80,14 +79,7 @@ def english_issue() -> Issue:
     )
 
 
-@pytest.fixture(scope="module", autouse=True)
-def font_cache(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
-    """Share converted fonts between test runs (in pytest's cache) so only the first run converts them."""
-    cache = getattr(request.config, "cache", None)
-    folder = cache.mkdir("epaper-fonts") if cache is not None else tmp_path_factory.mktemp("epaper-fonts")
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setenv("XDG_CACHE_HOME", str(folder))
-        yield folder
+pytestmark = pytest.mark.usefixtures("font_cache")  # converted fonts shared through pytest's cache
 
 
 def find_face(family: str, cff: bool) -> fontfinder.Face:

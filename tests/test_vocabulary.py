@@ -7,7 +7,6 @@ import io
 import re
 import subprocess
 import zipfile
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -34,14 +33,7 @@ def metro() -> Issue:
     return Issue("Harbor City Times", dt.date(2025, 11, 3), [Page("A05", "Metro", [article])])
 
 
-@pytest.fixture(scope="module", autouse=True)
-def font_cache(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
-    """Share converted fonts with the PDF tests (in pytest's cache) so only the first run converts them."""
-    cache = getattr(request.config, "cache", None)
-    folder = cache.mkdir("epaper-fonts") if cache is not None else tmp_path_factory.mktemp("epaper-fonts")
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setenv("XDG_CACHE_HOME", str(folder))
-        yield folder
+pytestmark = pytest.mark.usefixtures("font_cache")  # converted fonts shared through pytest's cache
 
 
 def test_an_english_issue_is_english_whatever_its_titles_hold() -> None:

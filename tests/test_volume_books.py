@@ -8,7 +8,7 @@ import datetime as dt
 import io
 import re
 import subprocess
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
@@ -27,14 +27,7 @@ from tests.test_volumes import AUGUST, PAPER, build_archive, make_issue
 ZH = vocabulary("zh-CN")
 
 
-@pytest.fixture(scope="module", autouse=True)
-def font_cache(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
-    """Share converted fonts with the PDF tests (in pytest's cache) so only the first run converts them."""
-    cache = getattr(request.config, "cache", None)
-    folder = cache.mkdir("epaper-fonts") if cache is not None else tmp_path_factory.mktemp("epaper-fonts")
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setenv("XDG_CACHE_HOME", str(folder))
-        yield folder
+pytestmark = pytest.mark.usefixtures("font_cache")  # converted fonts shared through pytest's cache
 
 
 def sample_issues() -> list[Issue]:

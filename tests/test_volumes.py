@@ -43,14 +43,7 @@ def make_issue(date: dt.date, paper: str = PAPER) -> Issue:
     return Issue(paper, date, pages)
 
 
-@pytest.fixture(scope="module", autouse=True)
-def font_cache(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
-    """Share converted fonts with the PDF tests (in pytest's cache) so only the first run converts them."""
-    cache = getattr(request.config, "cache", None)
-    folder = cache.mkdir("epaper-fonts") if cache is not None else tmp_path_factory.mktemp("epaper-fonts")
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setenv("XDG_CACHE_HOME", str(folder))
-        yield folder
+pytestmark = pytest.mark.usefixtures("font_cache")  # converted fonts shared through pytest's cache
 
 
 def build_archive(folder: Path) -> Path:
