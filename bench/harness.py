@@ -3,14 +3,17 @@
 
 from __future__ import annotations
 
+import contextlib
+import datetime as dt
 import importlib.util
+import json
 import os
 import shutil
 import statistics
 import subprocess
 import sys
 import tempfile
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -320,3 +323,28 @@ def note(message: str) -> None:
 def _display(argv: Sequence[str]) -> str:
     """A command as it would be typed."""
     return " ".join(argv)
+
+
+@contextlib.contextmanager
+def work_folder(parent: Path | None, prefix: str, keep: bool) -> Iterator[Path]:
+    """A fresh folder for a benchmark's corpus and archives (under `parent` when given), removed afterwards
+    unless `keep`."""
+    if parent is not None:
+        parent.mkdir(parents=True, exist_ok=True)
+    work = Path(tempfile.mkdtemp(prefix=prefix, dir=parent))
+    try:
+        yield work
+    finally:
+        if keep:
+            note(f"work folder kept: {work}")
+        else:
+            shutil.rmtree(work, ignore_errors=True)
+
+
+def save_results(path: Path, results: dict[str, Any], elapsed: float) -> None:
+    """Write a benchmark's results as JSON (with when it ran and how long it took) and say where."""
+    results = {"when": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"), **results}
+    results["elapsed_seconds"] = round(elapsed, 1)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps(results, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+    note(f"{elapsed:.0f} s; results in {path}")

@@ -20,15 +20,12 @@ from __future__ import annotations
 
 import argparse
 import dataclasses
-import datetime as dt
-import json
 import os
 import platform
 import shutil
 import statistics
 import subprocess
 import sys
-import tempfile
 import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -54,8 +51,10 @@ from harness import (
     find_tool,
     first_line,
     note,
+    save_results,
     spawn,
     weasyprint_argv,
+    work_folder,
 )
 
 
@@ -314,31 +313,19 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.issues is not None:
         config = dataclasses.replace(config, issues=max(1, args.issues))
 
-    if args.workdir is not None:
-        args.workdir.mkdir(parents=True, exist_ok=True)
-    work = Path(tempfile.mkdtemp(prefix="epaper-bench-", dir=args.workdir))
     started = time.perf_counter()
-    try:
+    with work_folder(args.workdir, "epaper-bench-", args.keep) as work:
         figures, targets, environment = benchmark(config, work)
-    finally:
-        if args.keep:
-            note(f"work folder kept: {work}")
-        else:
-            shutil.rmtree(work, ignore_errors=True)
     elapsed = time.perf_counter() - started
     print(table(figures, targets, config))
     results = {
-        "when": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
         "mode": "quick" if args.quick else "full",
         "config": dataclasses.asdict(config),
         "environment": environment,
-        "elapsed_seconds": round(elapsed, 1),
         "figures": {key: fig.as_json() for key, fig in figures.items()},
         "targets": targets,
     }
-    args.json.parent.mkdir(parents=True, exist_ok=True)
-    args.json.write_text(json.dumps(results, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
-    note(f"{elapsed:.0f} s; results in {args.json}")
+    save_results(args.json, results, elapsed)
     return 0
 
 

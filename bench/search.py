@@ -28,7 +28,6 @@ from __future__ import annotations
 import argparse
 import dataclasses
 import datetime as dt
-import json
 import os
 import random
 import shutil
@@ -43,7 +42,7 @@ from pathlib import Path
 from typing import Any
 
 import corpus
-from harness import HERE, Config, Figure, Job, Runner, Target, find_tool, note
+from harness import HERE, Config, Figure, Job, Runner, Target, find_tool, note, save_results
 from run import table
 
 ROOT = HERE.parent
@@ -266,11 +265,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     )
     result["figures"] = {key: fig.as_json() for key, fig in figures.items()}
     result["config"] = dataclasses.asdict(result["config"])
-    result["elapsed_seconds"] = round(time.perf_counter() - started, 1)
-    result["when"] = dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds")
-    args.json.parent.mkdir(parents=True, exist_ok=True)
-    args.json.write_text(json.dumps(result, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
-    note(f"{result['elapsed_seconds']:.0f} s; results in {args.json}")
+    save_results(args.json, result, time.perf_counter() - started)
     return 0
 
 

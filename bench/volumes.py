@@ -21,20 +21,32 @@ from __future__ import annotations
 import argparse
 import dataclasses
 import datetime as dt
-import json
 import os
 import platform
 import shutil
 import subprocess
 import sys
-import tempfile
 import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
 import corpus
-from harness import HERE, Config, Figure, Job, Runner, Target, expect_file, find_tool, first_line, note, weasyprint_argv
+from harness import (
+    HERE,
+    Config,
+    Figure,
+    Job,
+    Runner,
+    Target,
+    expect_file,
+    find_tool,
+    first_line,
+    note,
+    save_results,
+    weasyprint_argv,
+    work_folder,
+)
 from run import table
 
 RESULTS = HERE / "results" / "volumes.json"
@@ -203,31 +215,19 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.runs is not None:
         runs = max(1, args.runs)
         config = dataclasses.replace(config, runs=runs, min_runs=min(config.min_runs, runs))
-    if args.workdir is not None:
-        args.workdir.mkdir(parents=True, exist_ok=True)
-    work = Path(tempfile.mkdtemp(prefix="epaper-volumes-", dir=args.workdir))
     started = time.perf_counter()
-    try:
+    with work_folder(args.workdir, "epaper-volumes-", args.keep) as work:
         figures, targets, environment = benchmark(config, work)
-    finally:
-        if args.keep:
-            note(f"work folder kept: {work}")
-        else:
-            shutil.rmtree(work, ignore_errors=True)
     elapsed = time.perf_counter() - started
     print(table(figures, targets, config))
     results = {
-        "when": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
         "mode": "quick" if args.quick else "full",
         "config": dataclasses.asdict(config),
         "environment": environment,
-        "elapsed_seconds": round(elapsed, 1),
         "figures": {key: fig.as_json() for key, fig in figures.items()},
         "targets": targets,
     }
-    args.json.parent.mkdir(parents=True, exist_ok=True)
-    args.json.write_text(json.dumps(results, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
-    note(f"{elapsed:.0f} s; results in {args.json}")
+    save_results(args.json, results, elapsed)
     return 0
 
 
