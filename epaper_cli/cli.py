@@ -1,7 +1,5 @@
 """The `epaper` command: thin Typer commands that wire readers, the archive and writers together."""
 
-import datetime as dt
-import itertools
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -11,8 +9,8 @@ from typing import TYPE_CHECKING, Annotated, Any, NoReturn
 import typer
 
 from epaper_cli import __version__
-from epaper_cli.cli_group import EpaperGroup, error_json
-from epaper_cli.errors import EpaperError, UsageError
+from epaper_cli.cli_group import EpaperGroup
+from epaper_cli.errors import EpaperError, UsageError, error_json
 from epaper_cli.process import run
 
 if TYPE_CHECKING:
@@ -82,13 +80,6 @@ def open_archive(path: Path | None, *, new: bool = False) -> "Archive":
     if new:
         return Archive(path if path is not None else Path("archive"))
     return Archive(archive_root(path))
-
-
-def parse_date(value: str | None, option: str) -> dt.date | None:
-    """Read a one-day option value (YYYY-MM-DD) with the parser every command shares."""
-    from epaper_cli.dates import parse_day
-
-    return None if value is None else parse_day(value, option)
 
 
 def print_json(data: Any) -> None:
@@ -163,61 +154,23 @@ def import_command(
 
     Example: epaper import --archive ~/papers captures/*.txt
     """
-    from epaper_cli.console import ImportConsole
-    from epaper_cli.formats import ReadOptions
-    from epaper_cli.importing import expand_paths, run_import
-    from epaper_cli.merging import merge_archive, split_archives
+    from epaper_cli.import_command import execute
 
-    console = ImportConsole(json_output=json_output, quiet=quiet, dry_run=dry_run)
-    with errors_to_exit(json_output):
-        if year is not None and not 1800 <= year <= 2200:
-            raise UsageError("--year", f"{year} is not a plausible year")
-        if paper is not None:
-            paper = paper.strip()
-            if not paper:
-                raise UsageError("--paper", "a paper's name cannot be blank")
-        options = ReadOptions(paper, parse_date(date, "--date"), year, encoding, keep_punctuation, plain_body)
-        if encoding is not None:
-            _check_encoding(encoding)
-        if not paths:
-            if sys.stdin.isatty():
-                raise UsageError("import", "no input: give files, folders or -, or pipe a capture in")
-            paths = ["-"]
-        sources, paths = split_archives(paths)  # other epaper archives' folders are merged
-        names = expand_paths(paths)
-        first = next(names, None)
-        if first is None and not sources:
-            raise UsageError("import", "no *.txt file in the folders given")
-        store, report = open_archive(archive, new=True), console.report()
-        try:
-            for source in sources:
-                try:
-                    merge_archive(store, source, report, dry_run=dry_run)
-                except EpaperError as error:
-                    report.failures.append(error)
-            report = run_import(
-                store,
-                console.watch(itertools.chain([first], names) if first is not None else []),
-                options,
-                jobs=jobs,
-                dry_run=dry_run,
-                report=report,
-                progress=console.step,
-            )
-        except EpaperError as error:  # the JSON array begun is closed; an error object only when none was begun
-            console.abandon()
-            fail(error, json_output and not console.printed)
-    raise typer.Exit(console.finish(report))
-
-
-def _check_encoding(name: str) -> None:
-    """Refuse an unknown --encoding before reading anything."""
-    import codecs
-
-    try:
-        codecs.lookup(name)
-    except LookupError:
-        raise UsageError("--encoding", f"unknown encoding {name!r}") from None
+    code = execute(
+        paths or [],
+        archive=archive,
+        paper=paper,
+        date=date,
+        year=year,
+        encoding=encoding,
+        dry_run=dry_run,
+        json_output=json_output,
+        keep_punctuation=keep_punctuation,
+        plain_body=plain_body,
+        quiet=quiet,
+        jobs=jobs,
+    )
+    raise typer.Exit(code)
 
 
 # -- export --------------------------------------------------------------------------------------------
@@ -262,18 +215,21 @@ def export_command(
 
     Example: epaper export --epub --pdf --paper 衢州日报 --date 2025-08 -o books/
     """
-    from epaper_cli import exporting, outputs
-    from epaper_cli.dates import parse_span
+    from epaper_cli.export_command import execute
 
-    chosen = (("epub", epub), ("pdf", pdf), ("text", txt), ("jsonl", jsonl))
-    with errors_to_exit():
-        formats = outputs.choose_formats([name for name, wanted in chosen if wanted], output)
-        source = ctx.get_parameter_source("font")
-        size = outputs.check_options(formats, page_size, vertical, source is not None and source.name == "COMMANDLINE")
-        span = parse_span(date) if date is not None else None
-        options = exporting.ExportOptions(formats, output, font, size, vertical)
-        for path in exporting.run(open_archive(archive), paper, span, options, sys.stdout.buffer):
-            typer.echo(str(path))
+    source = ctx.get_parameter_source("font")
+    code = execute(
+        formats=[name for name, wanted in (("epub", epub), ("pdf", pdf), ("text", txt), ("jsonl", jsonl)) if wanted],
+        archive=archive,
+        paper=paper,
+        date=date,
+        output=output,
+        font=font,
+        font_given=source is not None and source.name == "COMMANDLINE",
+        page_size=page_size,
+        vertical=vertical,
+    )
+    raise typer.Exit(code)
 
 
 # -- list, show, check ---------------------------------------------------------------------------------

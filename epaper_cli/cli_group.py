@@ -14,12 +14,7 @@ import typer
 from typer._click import exceptions as click_errors  # Typer's own copy of Click (it no longer depends on click)
 from typer.core import TyperGroup
 
-
-def error_json(what: str, why: str, status: int) -> str:
-    """The `--json` shape of an error: `{"error": {"what", "why", "status"}}`."""
-    import json  # only on this path: every command starts without it
-
-    return json.dumps({"error": {"what": what, "why": why, "status": status}}, ensure_ascii=False, indent=2)
+from epaper_cli.errors import error_json
 
 
 class EpaperGroup(TyperGroup):

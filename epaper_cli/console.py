@@ -11,8 +11,6 @@ import sys
 from collections.abc import Iterable
 from typing import Any
 
-import typer
-
 from epaper_cli.archive import Outcome
 from epaper_cli.importing import ImportReport
 from epaper_cli.visible import visible
@@ -51,19 +49,18 @@ class ImportConsole:
                 self._item({"file": error.what, "status": "failed", "reason": error.why})
             self._write("\n]\n" if self.printed else "[]\n")
         if self.stdout_closed:
-            typer.echo(
+            _say(
                 "epaper: standard output: closed by its reader before the end; the import went on to the end, "
-                "the rest of its output was dropped",
-                err=True,
+                "the rest of its output was dropped"
             )
         for error in report.failures:
-            typer.echo(f"epaper: {error.what}: {error.why}", err=True)
+            _say(f"epaper: {error.what}: {error.why}")
         if not self.quiet:
             for note in report.notes:
-                typer.echo(f"epaper: {note}", err=True)
+                _say(f"epaper: {note}")
             summary = ", ".join(f"{n} {self._status(s)}" for s, n in report.counts.items())
             failed = f"; {len(report.failures)} failed" if report.failures else ""
-            typer.echo(f"epaper: {'dry run' if self.dry_run else 'imported'}: {summary}{failed}", err=True)
+            _say(f"epaper: {'dry run' if self.dry_run else 'imported'}: {summary}{failed}")
         return 1 if report.failures or self.stdout_closed else 0
 
     def abandon(self) -> None:
@@ -110,6 +107,12 @@ class ImportConsole:
             self.stdout_closed = True
             with contextlib.suppress(OSError, ValueError):  # what is still buffered goes nowhere, quietly
                 os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+
+
+def _say(message: str) -> None:
+    """A message for the person at the terminal, at once: standard error, never mixed with data."""
+    sys.stderr.write(message + "\n")
+    sys.stderr.flush()
 
 
 def outcome_json(name: str, outcome: Outcome) -> dict[str, Any]:

@@ -34,3 +34,10 @@ class UsageError(EpaperError):
     """Options that do not fit together."""
 
     exit_code = 2
+
+
+def error_json(what: str, why: str, status: int) -> str:
+    """The `--json` shape of an error: `{"error": {"what", "why", "status"}}`."""
+    import json  # only on this path: every command starts without it
+
+    return json.dumps({"error": {"what": what, "why": why, "status": status}}, ensure_ascii=False, indent=2)

@@ -1,15 +1,16 @@
 """The `epaper` process: its entry point, exit statuses, and no traceback for interrupts, closed pipes, full
 outputs or bugs.
 
-`epaper search` is the command scripts call in loops, so a plain search (the options it knows, given as
-`--opt value` or `--opt=value`) runs without loading the command-line library, which costs about as much as
-the search itself; anything else (help, a misspelt option, a bad value) goes through the full command line,
-which gives the same result or the usual error.
+`epaper import`, `export` and `search` are the commands scripts call in loops, so a plain command line for one of
+them (only the command's own options: `epaper_cli.plain`) runs without loading the command-line library, which
+costs about as much as a one-capture import, a day's text or a small search itself; anything else (help, a
+misspelt option, a bad value) goes through the full command line, which gives the same result or the usual error.
 """
 
 from __future__ import annotations
 
 import errno
+import importlib
 import os
 import sys
 from collections.abc import Callable
@@ -19,15 +20,18 @@ from typing import NoReturn
 
 def main() -> NoReturn:
     """The `epaper` command."""
-    if sys.argv[1:2] == ["search"]:
-        from epaper_cli.search_command import parse_plain
-
-        plain = parse_plain(sys.argv[2:], os.environ)
+    command = sys.argv[1] if len(sys.argv) > 1 else None
+    if command in _QUICK:
+        plain = importlib.import_module(_QUICK[command]).parse_plain(sys.argv[2:], os.environ)
         if plain is not None:
             run(plain)
     from epaper_cli.cli import app
 
     run(app)
+
+
+_QUICK = {name: f"epaper_cli.{name}_command" for name in ("import", "export", "search")}
+"""The commands that read a plain command line themselves (`parse_plain` in each module)."""
 
 
 def run(app: Callable[[], object]) -> NoReturn:

@@ -14,9 +14,11 @@ from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import NoReturn
 
+from epaper_cli import plain
+
 DEFAULT_LIMIT = 20
-_VALUED = ("--archive", "--paper", "--date", "--limit", "--sort")
-_FLAGS = ("--count", "--json")
+_VALUED = {f"--{name}": name for name in ("archive", "paper", "date", "limit", "sort")}
+_FLAGS = {"--count": "count", "--json": "json"}
 
 
 def execute(
@@ -70,31 +72,13 @@ def execute(
 def parse_plain(args: Sequence[str], environ: Mapping[str, str]) -> Callable[[], NoReturn] | None:
     """The search a plain command line asks for, ready to run; None when the line needs the full command-line
     library (help, an option search does not have, a value it would refuse, no term)."""
-    values: dict[str, str] = {}
-    flags: set[str] = set()
-    terms: list[str] = []
-    rest = list(args)
-    while rest:
-        arg = rest.pop(0)
-        if arg == "--":
-            terms += rest
-            break
-        name, has_value, value = arg.partition("=")
-        if name in _VALUED:
-            if not has_value:
-                if not rest:
-                    return None
-                value = rest.pop(0)
-            values[name] = value
-        elif arg in _FLAGS:
-            flags.add(arg)
-        elif arg.startswith("--") or arg in ("-h", "-"):
-            return None
-        else:
-            terms.append(arg)  # a term, or -term: an exclusion
-    limit = values.get("--limit", str(DEFAULT_LIMIT))
-    archive = values.get("--archive") or environ.get("EPAPER_ARCHIVE") or None
-    if not terms or not limit.isascii() or not limit.isdigit() or (archive is not None and os.path.isfile(archive)):
+    line = plain.read(args, _VALUED, _FLAGS, dash_words=True)  # -term is an exclusion
+    if line is None:
+        return None
+    values, terms = line.values, line.words
+    limit = plain.whole_number(values.get("limit", str(DEFAULT_LIMIT)))
+    archive = values.get("archive") or environ.get("EPAPER_ARCHIVE") or None
+    if not terms or limit is None or values.get("archive") == "" or (archive is not None and os.path.isfile(archive)):
         return None
 
     def run() -> NoReturn:
@@ -102,12 +86,12 @@ def parse_plain(args: Sequence[str], environ: Mapping[str, str]) -> Callable[[],
             execute(
                 terms,
                 archive=Path(archive) if archive is not None else None,
-                paper=values.get("--paper"),
-                date=values.get("--date"),
-                limit=int(limit),
-                sort=values.get("--sort", "relevance"),
-                count="--count" in flags,
-                json_output="--json" in flags,
+                paper=values.get("paper"),
+                date=values.get("date"),
+                limit=limit,
+                sort=values.get("sort", "relevance"),
+                count="count" in line.flags,
+                json_output="json" in line.flags,
             )
         )
 
