@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, BinaryIO
 
 from epaper_cli import fixity, schema
-from epaper_cli.atomic import can_defer_sync, clean_stale, sync_files, write_atomic
+from epaper_cli.atomic import can_defer_sync, clean_stale, sync_files, write_atomic, write_temp
 from epaper_cli.errors import ArchiveError
 from epaper_cli.layout import LOCK_FILE, RAW_DIR, Layout, paper_from_folder, safe_component
 from epaper_cli.locking import Lock
@@ -125,11 +125,13 @@ class Archive(Layout):
         with self._lock.held():
             yield
 
-    def store_raw(self, data: bytes, digest: str | None = None) -> str:
+    def store_raw(self, data: bytes, digest: str | None = None, *, prepared: str | None = None) -> str:
         """Keep a capture's bytes verbatim under their sha256 (pass it when known); storing twice is a no-op.
 
-        No lock is needed: the name is the content, so writers racing on it write the same bytes. The file is
-        synced, with every other one stored since, before the next issue file is written.
+        `prepared` is a temp file that `prepare_raw` wrote them to (in a worker process): it is renamed into
+        place, or removed when the capture is kept already. No lock is needed: the name is the content, so
+        writers racing on it write the same bytes. The file is synced, with every other one stored since,
+        before the next issue file is written.
         """
         if digest is None:
             import hashlib
@@ -138,24 +140,62 @@ class Archive(Layout):
         path = self.raw_file(digest)
         folder = os.path.dirname(path)
         self._refuse_links(folder)
-        try:
-            if stat.S_ISREG(os.lstat(path).st_mode):
-                return digest
-            raise ArchiveError(path, "is not a regular file: epaper follows no link inside the archive")
-        except FileNotFoundError:
-            pass
-        except OSError as exc:
-            raise ArchiveError(path, f"cannot read: {exc.strerror or exc}") from exc
+        if self._kept(path):
+            self.discard_prepared(prepared)
+            return digest
         self._mkdir(folder)
         deferred = can_defer_sync()
         try:
-            write_atomic(path, lambda handle: handle.write(data), durable=not deferred, clean=False)
+            if prepared is not None and os.path.dirname(prepared) == folder:
+                try:
+                    os.replace(prepared, path)
+                    if not deferred:
+                        sync_files([path])
+                except FileNotFoundError:  # cleaned away meanwhile: written here after all
+                    prepared = None
+            if prepared is None:
+                write_atomic(path, lambda handle: handle.write(data), durable=not deferred, clean=False)
         except OSError as exc:
+            self.discard_prepared(prepared)
             raise ArchiveError(path, f"cannot write: {exc.strerror or exc}") from exc
         self._raw_dirs.add(folder)
         if deferred:
             self._unsynced.append(path)
         return digest
+
+    def prepare_raw(self, data: bytes, digest: str) -> str | None:
+        """Write a capture's bytes to a temp file in the folder where `store_raw` keeps them, unless they are kept
+        already: the costly part of keeping a capture (a new file), done by the worker process that read it, so
+        that `store_raw` only renames. Nothing is kept until then; `discard_prepared` removes it."""
+        path = self.raw_file(digest)
+        folder = os.path.dirname(path)
+        self._refuse_links(folder)
+        if self._kept(path):
+            return None
+        self._mkdir(folder)
+        try:
+            return write_temp(folder, lambda handle: handle.write(data))
+        except OSError as exc:
+            raise ArchiveError(path, f"cannot write: {exc.strerror or exc}") from exc
+
+    @staticmethod
+    def discard_prepared(prepared: str | None) -> None:
+        """Remove a temp file `prepare_raw` wrote for a capture that is not kept after all."""
+        if prepared is not None:
+            with contextlib.suppress(OSError):
+                os.unlink(prepared)
+
+    @staticmethod
+    def _kept(path: str) -> bool:
+        """Whether a raw capture is kept at `path` (anything else there is refused)."""
+        try:
+            if stat.S_ISREG(os.lstat(path).st_mode):
+                return True
+            raise ArchiveError(path, "is not a regular file: epaper follows no link inside the archive")
+        except FileNotFoundError:
+            return False
+        except OSError as exc:
+            raise ArchiveError(path, f"cannot read: {exc.strerror or exc}") from exc
 
     def merge(self, incoming: Issue, *, base: Stored | None = None, write: bool = True) -> list[Outcome]:
         """Add or replace the incoming articles in their issue file, under the lock, writing only on change.

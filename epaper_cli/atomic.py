@@ -32,6 +32,20 @@ def write_atomic(
     folder = os.path.dirname(path) or "."
     if clean:
         clean_stale(folder)
+    temp = write_temp(folder, fill, durable=durable)
+    try:
+        os.replace(temp, path)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(temp)
+        raise
+    if durable:
+        fsync_dir(folder)
+
+
+def write_temp(folder: str, fill: Callable[[BinaryIO], object], *, durable: bool = False) -> str:
+    """The first half of `write_atomic`: a complete temp file in `folder`, with the permissions a plain open()
+    would give; renaming it over the target is the second. Removed again if `fill` fails."""
     fd, temp = _create_temp(folder)
     try:
         with os.fdopen(fd, "wb") as handle:
@@ -40,13 +54,11 @@ def write_atomic(
                 handle.flush()
                 os.fsync(handle.fileno())
         os.chmod(temp, 0o644 & ~_umask())
-        os.replace(temp, path)
     except BaseException:
         with contextlib.suppress(OSError):
             os.unlink(temp)
         raise
-    if durable:
-        fsync_dir(folder)
+    return temp
 
 
 def writes_through(path: str | Path) -> bool:

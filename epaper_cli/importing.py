@@ -115,10 +115,18 @@ class Parsed:
     error: EpaperError | None = None
     receipt: tuple[str, Receipt] | None = None
     """(digest, receipt) when the archive keeps this capture and its receipt: then it was not parsed."""
+    prepared: str | None = None
+    """The temp file the raw bytes were written to for the archive to keep (`Archive.prepare_raw`), if any."""
 
 
-def parse_input(name: str, options: ReadOptions, receipts: Receipts | None = None) -> Parsed:
-    """Read one input and parse it, unless `receipts` say what it gave; any failure is kept in the result."""
+def parse_input(
+    name: str, options: ReadOptions, receipts: Receipts | None = None, keep_in: Path | None = None
+) -> Parsed:
+    """Read one input and parse it, unless `receipts` say what it gave; any failure is kept in the result.
+
+    With `keep_in` (the archive's folder), the raw bytes of an input that gave articles are also written to a
+    temp file there (`Archive.prepare_raw`), which the importer renames into place once it accepts the input,
+    so that a worker process, not the importer, pays for making the file."""
     try:
         standard_input = name == STDIN
         name, raw = read_input(name)
@@ -147,7 +155,20 @@ def parse_input(name: str, options: ReadOptions, receipts: Receipts | None = Non
                     article.source = replace(article.source, options=recorded)
     if not issues and not notes:
         notes.append(f"{name}: no article in it: skipped")
-    return Parsed(name, raw, issues, notes)
+    prepared = None
+    source = next((a.source for i in issues for _p, a in i.articles() if a.source is not None), None)
+    if keep_in is not None and source is not None:
+        try:
+            prepared = _worker_archive(keep_in).prepare_raw(raw, source.sha256)
+        except EpaperError:
+            prepared = None  # the importer meets the error again where it keeps the capture
+    return Parsed(name, raw, issues, notes, prepared=prepared)
+
+
+@functools.cache
+def _worker_archive(root: Path) -> Archive:
+    """The archive as a process parsing inputs sees it (one per process, so its folder checks are made once)."""
+    return Archive(root)
 
 
 def read_input(name: str) -> tuple[str, bytes]:
@@ -213,7 +234,8 @@ def run_import(
 
         receipts = Receipts(archive.root, _receipt_key(archive, options))
     gathering = _Gathering(archive, report, dry_run, receipts)
-    parse = functools.partial(parse_input, options=options, receipts=receipts)
+    keep_in = None if dry_run else archive.root
+    parse = functools.partial(parse_input, options=options, receipts=receipts, keep_in=keep_in)
     jobs = jobs if jobs is not None else pool.default_jobs()
     inputs = itertools.chain(first, names)
     for parsed in pool.ordered_map(parse, inputs, jobs, here=lambda name: name == STDIN):
@@ -337,23 +359,25 @@ class _Gathering:
         """Take one input whole, or nothing of it: every issue file it touches is read and checked first, then
         its raw bytes are kept, then its articles gathered."""
         opened: dict[tuple[str, dt.date], _Open] = {}
-        # An alias in papers.yaml files the issue under the paper's name: 衢州日報 → 衢州日报.
-        parsed.issues = [under_registered_name(self.archive, issue) for issue in parsed.issues]
-        for issue in parsed.issues:
-            key = (issue.paper, issue.date)
-            if key not in self.open and key not in opened:
-                try:
+        try:  # an alias in papers.yaml files the issue under the paper's name: 衢州日報 → 衢州日报
+            parsed.issues = [under_registered_name(self.archive, issue) for issue in parsed.issues]
+        except EpaperError:  # a broken papers.yaml: named as itself, not as this input's fault
+            self.archive.discard_prepared(parsed.prepared)
+            raise
+        try:
+            for issue in parsed.issues:
+                key = (issue.paper, issue.date)
+                if key not in self.open and key not in opened:
                     stored = self.archive.read_issue(*key)
-                except EpaperError as error:
-                    raise InputError(parsed.name, f"{error.what}: {error.why}") from error
-                opened[key] = _Open(stored, Issue(issue.paper, issue.date, []), len(stored.issue.articles()))
-        if parsed.issues and not self.dry_run:
-            # The reader has hashed the bytes: every article's source names them.
-            sources = (article.source for issue in parsed.issues for _page, article in issue.articles())
-            try:
-                self.archive.store_raw(parsed.raw, next((source.sha256 for source in sources if source), None))
-            except EpaperError as error:
-                raise InputError(parsed.name, f"{error.what}: {error.why}") from error
+                    opened[key] = _Open(stored, Issue(issue.paper, issue.date, []), len(stored.issue.articles()))
+            if parsed.issues and not self.dry_run:
+                # The reader has hashed the bytes: every article's source names them.
+                sources = (article.source for issue in parsed.issues for _page, article in issue.articles())
+                digest = next((source.sha256 for source in sources if source), None)
+                self.archive.store_raw(parsed.raw, digest, prepared=parsed.prepared)
+        except EpaperError as error:
+            self.archive.discard_prepared(parsed.prepared)  # refused: nothing of it is kept
+            raise InputError(parsed.name, f"{error.what}: {error.why}") from error
         self.inputs += 1
         token = self.inputs
         given: dict[tuple[str, dt.date], list[tuple[str, str, str]]] = {}

@@ -379,11 +379,16 @@ def test_raw_captures_reach_the_disk_before_an_issue_file_refers_to_them(
     from tests.test_robustness import write_captures
 
     events: list[tuple[str, str]] = []
-    real_write, real_sync = archive_module.write_atomic, archive_module.sync_files
+    real_write, real_sync, real_store = archive_module.write_atomic, archive_module.sync_files, Archive.store_raw
 
     def write(path: Any, fill: Any, *, durable: bool = True, clean: bool = True) -> None:
         events.append(("write" if durable else "raw", os.fspath(path)))
         real_write(path, fill, durable=durable, clean=clean)
+
+    def store(archive: Archive, data: bytes, digest: str | None = None, **kept: Any) -> str:
+        digest = real_store(archive, data, digest, **kept)
+        events.append(("raw", archive.raw_file(digest)))  # written here, or renamed from a worker's temp file
+        return digest
 
     def sync(paths: list[str]) -> None:
         events.extend(("sync", path) for path in paths)
@@ -391,6 +396,7 @@ def test_raw_captures_reach_the_disk_before_an_issue_file_refers_to_them(
 
     monkeypatch.setattr(archive_module, "write_atomic", write)
     monkeypatch.setattr(archive_module, "sync_files", sync)
+    monkeypatch.setattr(Archive, "store_raw", store)
     paths = write_captures(tmp_path / "in", 30)  # three issues
     report = run_import(Archive(tmp_path / "a"), map(str, paths), ReadOptions(), jobs=1)
     assert report.counts["added"] == 30 and not report.failures
