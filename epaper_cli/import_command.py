@@ -42,7 +42,8 @@ def execute(
     from epaper_cli.archive import Archive
     from epaper_cli.console import ImportConsole
     from epaper_cli.formats import ReadOptions
-    from epaper_cli.importing import expand_paths, run_import
+    from epaper_cli.importing import run_import
+    from epaper_cli.inputs import expand_paths
     from epaper_cli.merging import merge_archive, split_archives
 
     console = ImportConsole(json_output=json_output, quiet=quiet, dry_run=dry_run)

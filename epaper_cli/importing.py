@@ -1,11 +1,11 @@
 """`epaper import`: parse each input into the model, check every issue it touches, keep its raw bytes, merge its
 articles into the archive.
 
-The inputs are read and parsed in worker processes when there are many (`pool`); everything else happens here,
-in input order: the check, the raw captures, the issue files. Articles are gathered by issue, so an issue file
-is read and written once for a run of captures of that issue, not once per article; only a few issues are held
-at a time, so memory does not grow with the run. A capture the archive already keeps is not parsed again while
-its receipt holds (`receipts`): its articles are reported unchanged.
+The inputs are read and parsed in worker processes when there are many (`inputs`, `pool`); everything else
+happens here, in input order: the check, keeping the raw captures, the issue files. Articles are gathered by
+issue, so an issue file is read and written once for a run of captures of that issue, not once per article; only
+a few issues are held at a time, so memory does not grow with the run. A capture the archive already keeps is not
+parsed again while its receipt holds (`receipts`): its articles are reported unchanged.
 """
 
 from __future__ import annotations
@@ -14,29 +14,21 @@ import datetime as dt
 import functools
 import itertools
 import os
-import stat
-import sys
-import warnings
-from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass, field, replace
-from pathlib import Path
-from typing import TYPE_CHECKING, BinaryIO
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from epaper_cli import pool
 from epaper_cli.archive import Archive, Outcome, Stored
 from epaper_cli.errors import EpaperError, InputError
-from epaper_cli.formats import READERS_VERSION, ReadOptions, read_bytes
-from epaper_cli.layout import Layout
+from epaper_cli.formats import READERS_VERSION, ReadOptions
+from epaper_cli.inputs import STDIN, Parsed, parse_input
 from epaper_cli.model import Article, Issue, Page
-from epaper_cli.options import as_text
 from epaper_cli.registry import registry_path, under_registered_name
 
 if TYPE_CHECKING:
     from epaper_cli.receipts import Receipt, Receipts
 
-STDIN = "-"
-MAX_INPUT_BYTES = 16 * 1024 * 1024
-"""No real capture comes near this; a larger input is refused before it is read whole."""
 HELD_ARTICLES = 400
 """Articles gathered before the oldest gathered issues are written out (down to half of this, so that one sync of
 the raw captures serves several issue files), beyond as many as the gathered issues' files already hold: memory
@@ -69,146 +61,6 @@ class ImportReport:
             self.emit(name, outcome)
         else:
             self.outcomes.append((name, outcome))
-
-
-def expand_paths(paths: Iterable[str]) -> Iterator[str]:
-    """Turn the command line's paths into input names: folders become every *.txt below them, sorted (hidden
-    ones left out); a file named on the command line is read whatever its name."""
-    for raw in paths:
-        if raw != STDIN and os.path.isdir(raw):
-            yield from _walk_sorted(raw)
-        else:
-            yield raw
-
-
-def _walk_sorted(folder: str) -> Iterator[str]:
-    """Every *.txt below a folder in path order, one folder at a time: years of captures are never listed at once.
-
-    The extension is matched regardless of case (`A.TXT`); hidden files and folders are skipped, among them the
-    `._A.txt` resource forks macOS leaves beside each file on a foreign disk."""
-    try:
-        with os.scandir(folder) as entries:
-            found = sorted((entry.name, entry.is_dir(follow_symlinks=False)) for entry in entries)
-    except OSError:
-        return
-    for name, is_dir in found:
-        if name.startswith("."):
-            continue
-        path = os.path.join(folder, name)
-        if is_dir:
-            yield from _walk_sorted(path)
-        elif name.lower().endswith(".txt"):
-            yield path
-
-
-@dataclass
-class Parsed:
-    """One input read and parsed: its raw bytes, issues and notes, or the error that stopped it.
-
-    All that a worker process sends back: it reads and parses, and touches nothing else.
-    """
-
-    name: str
-    raw: bytes = b""
-    issues: list[Issue] = field(default_factory=list)
-    notes: list[str] = field(default_factory=list)
-    error: EpaperError | None = None
-    receipt: tuple[str, Receipt] | None = None
-    """(digest, receipt) when the archive keeps this capture and its receipt: then it was not parsed."""
-    prepared: str | None = None
-    """The temp file the raw bytes were written to for the archive to keep (`Archive.prepare_raw`), if any."""
-
-
-def parse_input(
-    name: str, options: ReadOptions, receipts: Receipts | None = None, keep_in: Path | None = None
-) -> Parsed:
-    """Read one input and parse it, unless `receipts` say what it gave; any failure is kept in the result.
-
-    With `keep_in` (the archive's folder), the raw bytes of an input that gave articles are also written to a
-    temp file there (`Archive.prepare_raw`), which the importer renames into place once it accepts the input,
-    so that a worker process, not the importer, pays for making the file."""
-    try:
-        standard_input = name == STDIN
-        name, raw = read_input(name)
-        if receipts is not None and not standard_input:  # parsed again from its name if the receipt fails
-            import hashlib
-
-            digest = hashlib.sha256(raw).hexdigest()
-            # A capture the archive does not keep has no receipt worth looking for: a new one costs one stat.
-            if os.path.exists(Layout(Path(receipts.root)).raw_file(digest)):
-                receipt = receipts.find(digest)
-                if receipt is not None:
-                    return Parsed(name, notes=list(receipt.notes), receipt=(digest, receipt))
-        with warnings.catch_warnings(record=True) as caught:
-            warnings.simplefilter("always")
-            issues = read_bytes(raw, name, options)
-    except EpaperError as error:
-        return Parsed(name, error=error)
-    except Exception as exc:  # a reader's bug fails this input only, never the run (and the inputs after it)
-        return Parsed(name, error=InputError(name, f"cannot be read: internal error {type(exc).__name__}: {exc}"))
-    notes = [str(warning.message) for warning in caught]
-    recorded = as_text(options)
-    if recorded is not None:  # `epaper rebuild` reads the capture again with them
-        for issue in issues:
-            for _page, article in issue.articles():
-                if article.source is not None:
-                    article.source = replace(article.source, options=recorded)
-    if not issues and not notes:
-        notes.append(f"{name}: no article in it: skipped")
-    prepared = None
-    source = next((a.source for i in issues for _p, a in i.articles() if a.source is not None), None)
-    if keep_in is not None and source is not None:
-        try:
-            prepared = _worker_archive(keep_in).prepare_raw(raw, source.sha256)
-        except EpaperError:
-            prepared = None  # the importer meets the error again where it keeps the capture
-    return Parsed(name, raw, issues, notes, prepared=prepared)
-
-
-@functools.cache
-def _worker_archive(root: Path) -> Archive:
-    """The archive as a process parsing inputs sees it (one per process, so its folder checks are made once)."""
-    return Archive(root)
-
-
-def read_input(name: str) -> tuple[str, bytes]:
-    """One input's name for messages and its bytes, OS errors turned into one-line input errors."""
-    if name == STDIN:
-        return "<stdin>", _bounded("<stdin>", _read_stream(sys.stdin.buffer))
-    try:
-        with open(name, "rb") as handle:
-            info = os.fstat(handle.fileno())
-            if not stat.S_ISREG(info.st_mode):  # a pipe, a FIFO, /dev/stdin: its size says nothing, read to the end
-                return name, _bounded(name, _read_stream(handle))
-            # Ask for what the file holds, not for the limit: read(limit) would allocate the limit every time.
-            return name, _bounded(name, handle.read(min(info.st_size, MAX_INPUT_BYTES) + 1))
-    except FileNotFoundError as exc:
-        raise InputError(name, "no such file") from exc
-    except IsADirectoryError as exc:
-        raise InputError(name, "is a folder") from exc
-    except OSError as exc:
-        raise InputError(name, f"cannot read: {exc.strerror or exc}") from exc
-
-
-def _read_stream(handle: BinaryIO) -> bytes:
-    """A stream's bytes to its end, or one byte past the limit: a chunk at a time, never the limit at once."""
-    chunks: list[bytes] = []
-    total = 0
-    while total <= MAX_INPUT_BYTES:
-        chunk = handle.read(min(1 << 20, MAX_INPUT_BYTES + 1 - total))
-        if not chunk:
-            break
-        chunks.append(chunk)
-        total += len(chunk)
-    return b"".join(chunks)
-
-
-def _bounded(name: str, data: bytes) -> bytes:
-    """Refuse an input too large to be a capture."""
-    if len(data) > MAX_INPUT_BYTES:
-        limit = MAX_INPUT_BYTES // (1024 * 1024)
-        raise InputError(name, f"larger than {limit} MB: not a capture (split it, or import the files it came from)")
-    return data
 
 
 def run_import(

@@ -16,23 +16,23 @@ use it at once: SQLite's WAL journal, writes in short transactions, a bounded bu
 from __future__ import annotations
 
 import contextlib
+import itertools
 import os
 import re
 import sqlite3
-import unicodedata
-from array import array
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, TypeVar
 
 from epaper_cli.errors import ArchiveError
+from epaper_cli.searchtext import fold, searchable, tokens
 
 if TYPE_CHECKING:
-    from epaper_cli.model import Article, Issue
+    from epaper_cli.model import Issue
 
 INDEX_FILE = ".index.sqlite"
-VERSION = "3"
+VERSION = "4"
 BUSY_SECONDS = 30.0
 """Longest wait for another process's write to the index; writers hold it a batch of files at a time."""
 BATCH_FILES = 20
@@ -47,7 +47,7 @@ _SCHEMA = f"""CREATE TABLE IF NOT EXISTS meta(key TEXT PRIMARY KEY, value TEXT N
 CREATE TABLE IF NOT EXISTS files(path TEXT PRIMARY KEY, size INTEGER NOT NULL, mtime_ns INTEGER NOT NULL);
 CREATE TABLE IF NOT EXISTS articles(
     rowid INTEGER PRIMARY KEY, id TEXT NOT NULL, file TEXT NOT NULL, paper TEXT NOT NULL, date TEXT NOT NULL,
-    page TEXT NOT NULL, section TEXT, title TEXT NOT NULL);
+    page TEXT NOT NULL, section TEXT, title TEXT NOT NULL, place INTEGER NOT NULL);
 CREATE TABLE IF NOT EXISTS texts(rowid INTEGER PRIMARY KEY, text TEXT NOT NULL);
 CREATE INDEX IF NOT EXISTS articles_id ON articles(id);
 CREATE INDEX IF NOT EXISTS articles_file ON articles(file);
@@ -55,65 +55,6 @@ CREATE INDEX IF NOT EXISTS articles_paper ON articles(paper, date);
 CREATE VIRTUAL TABLE IF NOT EXISTS chars USING fts5(text, content='', tokenize="{_TOKENIZER}", detail=full);
 INSERT INTO chars(chars, rank) VALUES('pgsz', 16000);
 INSERT OR IGNORE INTO meta VALUES('version', '{VERSION}')"""
-
-
-# -- folding and tokens ----------------------------------------------------------------------------------
-
-
-def _fold_table() -> dict[str, str]:
-    """Full-width and half-width forms to their ordinary characters, Latin capitals to small: one character to
-    one character, so positions in the folded text are positions in the text."""
-    table: dict[str, str] = {}
-    for code in range(0xFF01, 0xFFEF):
-        normal = unicodedata.normalize("NFKC", chr(code))
-        if len(normal) == 1 and normal != chr(code):
-            table[chr(code)] = normal
-    table["\u3000"] = " "  # the ideographic space
-    for code in [*range(0x41, 0x5B), *range(0xC0, 0x250)]:
-        lower = chr(code).lower()
-        if len(lower) == 1 and lower != chr(code):
-            table[chr(code)] = lower
-    for char, target in list(table.items()):
-        lower = target.lower()
-        if len(lower) == 1:
-            table[char] = lower
-    return table
-
-
-_FOLD = _fold_table()
-_TO_FOLD = re.compile("[A-Z\u00c0-\u024f\u3000\uff01-\uffee]")
-_SEPARATORS = re.compile(r"[\x00-\x20\x7f]")
-_PRIVATE = 0xF0000
-
-
-def fold(text: str) -> str:
-    """The text as search compares it: Latin case and full-/half-width differences gone, length kept.
-    (A pattern finds the few distinct characters to change, each replaced throughout at once: 40 times faster
-    than `str.translate` on Chinese text, and twice as fast as replacing each occurrence through a function.)"""
-    for char in set(_TO_FOLD.findall(text)):
-        text = text.replace(char, _FOLD.get(char, char))
-    return text
-
-
-def tokens(folded: str) -> str:
-    """The FTS5 text of a folded text: each character one token of the `ascii` tokenizer, followed by a space.
-
-    Every character stands for itself but ASCII spaces and controls, which the tokenizer would drop: those are
-    moved into the supplementary private use area, so they are tokens too. The spaces go in through arrays of
-    code points, which is done in C.
-    """
-    text = _SEPARATORS.sub(lambda found: chr(_PRIVATE + ord(found.group())), folded)
-    points = array("I")
-    points.frombytes(text.encode("utf-32-le"))
-    spaced = array("I", [0x20]) * (2 * len(points))
-    spaced[0::2] = points
-    return spaced.tobytes().decode("utf-32-le")
-
-
-def searchable(article: Article) -> str:
-    """What search looks in: title, kicker, subtitle, byline, dateline and each body block, one a line."""
-    fields = [article.title, article.kicker, article.subtitle, article.byline, article.dateline]
-    return "\n".join([field for field in fields if field] + [block.text for block in article.body])
 
 
 # -- the database ----------------------------------------------------------------------------------------
@@ -253,21 +194,19 @@ class Index:
         relpath = path.relative_to(self.root).as_posix()
         stat = os.stat(path)
         with self._writing():
-            self._drop(relpath)
-            self._add(relpath, issue, (stat.st_size, stat.st_mtime_ns))
+            self._set_rows(relpath, issue, (stat.st_size, stat.st_mtime_ns))
 
     def _reindex(self, relpath: str) -> None:
         """Inside a write transaction: the file's rows as the file is now (read from one open file, so the
         stamp recorded is that of the bytes indexed, even while another process replaces the file)."""
-        self._drop(relpath)
         try:
             with open(self.root / relpath, "rb") as handle:
                 stat = os.fstat(handle.fileno())
                 data = handle.read()
-        except FileNotFoundError:
-            return
         except OSError as exc:
-            self._say(f"{self.root / relpath}: cannot read: {exc.strerror or exc}: not searched")
+            if not isinstance(exc, FileNotFoundError):
+                self._say(f"{self.root / relpath}: cannot read: {exc.strerror or exc}: not searched")
+            self._set_rows(relpath, None, None)
             return
         from epaper_cli import schema  # here: a search with nothing to re-read never loads YAML
 
@@ -277,32 +216,42 @@ class Index:
             why = exc.why
             self._say(f"{self.root / relpath}: {why}: not searched (epaper check)")
             issue = None
-        self._add(relpath, issue, (stat.st_size, stat.st_mtime_ns))
+        self._set_rows(relpath, issue, (stat.st_size, stat.st_mtime_ns))
 
-    def _drop(self, relpath: str) -> None:
-        """Remove one file's articles from the full-text index and the tables."""
+    def _set_rows(self, relpath: str, issue: Issue | None, stamp: Stamp | None) -> None:
+        """Inside a write transaction: one file's rows made those of `issue` (None: no article), stamped `stamp`
+        (None: the file forgotten). An article indexed as it is keeps its row and only the others go and come, so
+        writing one more article into a large issue costs the tokens of one article, not of the issue."""
         db = self._db
-        query = "SELECT rowid, text FROM texts WHERE rowid IN (SELECT rowid FROM articles WHERE file=?)"
-        for rowid, text in db.execute(query, (relpath,)).fetchall():
-            db.execute("INSERT INTO chars(chars, rowid, text) VALUES('delete', ?, ?)", (rowid, tokens(fold(text))))
-            db.execute("DELETE FROM texts WHERE rowid=?", (rowid,))
-        db.execute("DELETE FROM articles WHERE file=?", (relpath,))
+        rows: dict[tuple[str | None, ...], list[tuple[int, int, str]]] = {}
+        query = (
+            "SELECT a.rowid, a.place, t.text, a.id, a.paper, a.date, a.page, a.section, a.title "
+            "FROM articles a JOIN texts t ON t.rowid = a.rowid WHERE a.file=?"
+        )
+        for rowid, place, text, *key in db.execute(query, (relpath,)).fetchall():
+            rows.setdefault((*key, text), []).append((rowid, place, text))
         db.execute("DELETE FROM files WHERE path=?", (relpath,))
-
-    def _add(self, relpath: str, issue: Issue | None, stamp: Stamp) -> None:
-        db = self._db
-        db.execute("INSERT INTO files VALUES(?, ?, ?)", (relpath, *stamp))
-        if issue is None:
-            return
-        date = issue.date.isoformat()
-        for page, article in issue.articles():
+        if stamp is not None:
+            db.execute("INSERT INTO files VALUES(?, ?, ?)", (relpath, *stamp))
+        paper, date = (issue.paper, issue.date.isoformat()) if issue is not None else ("", "")
+        for place, (page, article) in enumerate(issue.articles() if issue is not None else []):
             text = searchable(article)
+            same = rows.get((article.id, paper, date, page.label, page.section, article.title, text))
+            if same:
+                rowid, was, _text = same.pop()
+                if was != place:
+                    db.execute("UPDATE articles SET place=? WHERE rowid=?", (place, rowid))
+                continue
             cursor = db.execute(
-                "INSERT INTO articles(id, file, paper, date, page, section, title) VALUES(?,?,?,?,?,?,?)",
-                (article.id, relpath, issue.paper, date, page.label, page.section, article.title),
+                "INSERT INTO articles(id, file, paper, date, page, section, title, place) VALUES(?,?,?,?,?,?,?,?)",
+                (article.id, relpath, paper, date, page.label, page.section, article.title, place),
             )
             db.execute("INSERT INTO texts VALUES(?, ?)", (cursor.lastrowid, text))
             db.execute("INSERT INTO chars(rowid, text) VALUES(?, ?)", (cursor.lastrowid, tokens(fold(text))))
+        for rowid, _place, text in itertools.chain.from_iterable(rows.values()):
+            db.execute("INSERT INTO chars(chars, rowid, text) VALUES('delete', ?, ?)", (rowid, tokens(fold(text))))
+            db.execute("DELETE FROM texts WHERE rowid=?", (rowid,))
+            db.execute("DELETE FROM articles WHERE rowid=?", (rowid,))
 
     def _stat_walk(self) -> Iterator[tuple[str, Stamp]]:
         """Every issue file's relative path and stamp: paper folders, year folders, dated YAML files."""
@@ -339,7 +288,7 @@ class Index:
             query = f"{found}{within} ORDER BY rank LIMIT ?"
         else:
             query = f"SELECT a.rowid FROM articles a WHERE a.rowid IN ({found}) {clauses}"
-            query += " ORDER BY a.date DESC, a.paper, a.rowid LIMIT ?"
+            query += " ORDER BY a.date DESC, a.paper, a.file, a.place LIMIT ?"
         args = [match, *params, -1 if limit is None else limit]
         return [rowid for (rowid,) in self._db.execute(query, args)]
 
@@ -358,7 +307,10 @@ class Index:
         for start in range(0, len(rowids), 500):
             chunk = rowids[start : start + 500]
             marks = ",".join("?" * len(chunk))
-            query = f"SELECT a.*, t.text FROM articles a JOIN texts t ON t.rowid = a.rowid WHERE a.rowid IN ({marks})"
+            query = (
+                "SELECT a.rowid, a.id, a.file, a.paper, a.date, a.page, a.section, a.title, t.text "
+                f"FROM articles a JOIN texts t ON t.rowid = a.rowid WHERE a.rowid IN ({marks})"
+            )
             for values in self._db.execute(query, chunk):
                 found[values[0]] = Row(*values)
         return [found[rowid] for rowid in rowids if rowid in found]

@@ -19,13 +19,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from epaper_cli import pool
-from epaper_cli.archive import Archive, merge_article
+from epaper_cli.archive import Archive
 from epaper_cli.atomic import clean_stale, stale_temps
 from epaper_cli.dates import DateSpan
 from epaper_cli.errors import ArchiveError, EpaperError, InputError
-from epaper_cli.importing import Parsed, parse_input
+from epaper_cli.inputs import Parsed, parse_input
 from epaper_cli.model import Article, Issue, Page, block_kind
 from epaper_cli.options import from_text
+from epaper_cli.placing import merge_article
 from epaper_cli.registry import under_registered_name
 from epaper_cli.removing import removed_ids
 

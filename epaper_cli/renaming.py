@@ -15,11 +15,12 @@ import unicodedata
 from dataclasses import dataclass, replace
 
 from epaper_cli import registry
-from epaper_cli.archive import Archive, merge_article
+from epaper_cli.archive import Archive
 from epaper_cli.errors import ArchiveError, UsageError
 from epaper_cli.layout import safe_component
 from epaper_cli.model import Issue, article_id
 from epaper_cli.options import with_paper
+from epaper_cli.placing import merge_article
 from epaper_cli.registry import Entry, Registry
 
 

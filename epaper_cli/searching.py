@@ -2,7 +2,8 @@
 
 A term is a substring whatever its length (one Chinese character too); every term must occur (AND), a
 `"quoted phrase"` is one term, `-term` must not occur. Latin case and full-/half-width forms are folded away on
-both sides (`index.fold`). Title, kicker, subtitle, byline, dateline and body are searched (`index.searchable`).
+both sides (`searchtext.fold`). Title, kicker, subtitle, byline, dateline and body are searched
+(`searchtext.searchable`).
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from typing import TYPE_CHECKING, Any
 
 from epaper_cli import index
 from epaper_cli.errors import UsageError
+from epaper_cli.searchtext import fold, tokens
 
 if TYPE_CHECKING:
     from epaper_cli.dates import DateSpan
@@ -35,10 +37,10 @@ class Query:
     exclude: tuple[str, ...]
 
     def match(self) -> str:
-        """The FTS5 query: each term the phrase of its characters' tokens (see `index.tokens`)."""
+        """The FTS5 query: each term the phrase of its characters' tokens (see `searchtext.tokens`)."""
 
         def phrase(term: str) -> str:
-            return '"' + index.tokens(term).replace('"', '""') + '"'  # a quote in a phrase is written twice
+            return '"' + tokens(term).replace('"', '""') + '"'  # a quote in a phrase is written twice
 
         wanted = " AND ".join(phrase(term) for term in self.include)
         if not self.exclude:
@@ -61,7 +63,7 @@ def parse_terms(args: list[str]) -> Query:
                 term, excluded = word[1:], True
             if not term.strip():
                 raise UsageError(arg, "an empty term: give some text to look for")
-            (exclude if excluded else include).append(index.fold(unicodedata.normalize("NFC", term)))
+            (exclude if excluded else include).append(fold(unicodedata.normalize("NFC", term)))
     if not include:
         raise UsageError("TERM", "give at least one term to look for, not only -exclusions")
     return Query(tuple(include), tuple(exclude))
@@ -151,7 +153,7 @@ def _paper(root: Path, found: index.Index, name: str) -> str:
 
 def _hit(row: index.Row, query: Query) -> Hit:
     """The article with a snippet around the first place an included term occurs."""
-    folded = index.fold(row.text)
+    folded = fold(row.text)
     places = [(folded.find(term), term) for term in query.include]
     first = min((place for place in places if place[0] >= 0), default=(0, ""))[0]
     start = max(0, first - _BEFORE)

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from epaper_cli import importing
+from epaper_cli import importing, inputs
 from epaper_cli.archive import Archive
 from epaper_cli.formats import ReadOptions
 from epaper_cli.importing import RECEIPTS_FROM, ImportReport, run_import
@@ -22,18 +22,18 @@ COUNT = RECEIPTS_FROM + 8
 def parses(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     """The names of the inputs the reader is asked to parse, in this process."""
     calls: list[str] = []
-    real = importing.read_bytes
+    real = inputs.read_bytes
 
     def counting(data: bytes, name: str, options: ReadOptions) -> object:
         calls.append(name)
         return real(data, name, options)
 
-    monkeypatch.setattr(importing, "read_bytes", counting)
+    monkeypatch.setattr(inputs, "read_bytes", counting)
     return calls
 
 
 def _import(root: Path, folder: Path, options: ReadOptions | None = None) -> ImportReport:
-    names = importing.expand_paths([str(folder)])
+    names = inputs.expand_paths([str(folder)])
     report = run_import(Archive(root), names, options or ReadOptions(), jobs=1)
     assert not report.failures, report.failures
     return report
@@ -118,7 +118,7 @@ def test_a_short_run_keeps_no_receipts(tmp_path: Path) -> None:
 def test_a_dry_run_keeps_no_receipts(tmp_path: Path) -> None:
     write_captures(tmp_path / "in", COUNT)
     report = run_import(
-        Archive(tmp_path / "a"), importing.expand_paths([str(tmp_path / "in")]), ReadOptions(), jobs=1, dry_run=True
+        Archive(tmp_path / "a"), inputs.expand_paths([str(tmp_path / "in")]), ReadOptions(), jobs=1, dry_run=True
     )
     assert report.counts["added"] == COUNT
     assert not (tmp_path / "a" / RECEIPTS_FILE).exists()

@@ -13,7 +13,7 @@ import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from epaper_cli import importing, yamltext
+from epaper_cli import importing, inputs, yamltext
 from epaper_cli.archive import Archive
 from epaper_cli.formats import ReadOptions
 from epaper_cli.formats.controls import strip_controls
@@ -161,12 +161,12 @@ def test_pipes_and_fifos_are_read_to_the_end(tmp_path: Path, how: str) -> None:
 
 
 def test_a_stream_larger_than_the_cap_is_refused(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(importing, "MAX_INPUT_BYTES", 1000)
+    monkeypatch.setattr(inputs, "MAX_INPUT_BYTES", 1000)
     fifo = tmp_path / "big.fifo"
     os.mkfifo(fifo)
     writer = subprocess.Popen(["sh", "-c", f"yes 很长的一行 | head -c 100000 > '{fifo}'"])
-    with pytest.raises(importing.InputError, match="larger than"):
-        importing.read_input(str(fifo))
+    with pytest.raises(inputs.InputError, match="larger than"):
+        inputs.read_input(str(fifo))
     writer.kill()
     writer.wait(10)
 

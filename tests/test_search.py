@@ -8,6 +8,7 @@ import json
 import os
 import subprocess
 import sys
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -15,7 +16,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from epaper_cli.archive import Archive
-from epaper_cli.index import INDEX_FILE, fold, searchable
+from epaper_cli.index import INDEX_FILE
+from epaper_cli.searchtext import fold, searchable
 from epaper_cli.model import Article, Issue, Page, Text, article_id
 from epaper_cli.searching import Query, parse_terms, search
 from tests.helpers import make_article
@@ -59,7 +61,12 @@ def random_archive(tmp_path_factory: pytest.TempPathFactory) -> tuple[Archive, l
             article = Article(title=title, id=article_id(PAPER, date, "01", title), byline="记者 林小溪", body=body)
             articles.append(article)
             texts.append(searchable(article))
-        archive.merge(Issue(PAPER, date, [Page("01", None, articles)]))
+        # Each issue written three times, as imports do: the index updates a file's rows in place.
+        archive.merge(Issue(PAPER, date, [Page("01", None, articles[:6])]))
+        archive.merge(Issue(PAPER, date, [Page("01", None, articles[6:])]))
+        changed = replace(articles[3], body=[Text("".join(rng.choice(ALPHABET) for _ in range(40)))])
+        texts.append(searchable(changed))
+        archive.merge(Issue(PAPER, date, [Page("01", None, [changed])]))
     return archive, texts
 
 
@@ -90,6 +97,33 @@ def test_case_width_and_single_characters(tmp_path: Path) -> None:
     for term in ("abc", "ＡＢＣ", "web", "ＷＥＢ", "闻", "林", "通讯员 周", "图为江边"):
         assert ids(archive, parse_terms([f'"{term}"'])) == {article.id}, term
     assert ids(archive, parse_terms(["责任编辑"])) == set()  # the editors' line is not searched
+
+
+def test_one_more_article_in_an_issue_costs_the_index_that_article_alone(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from epaper_cli import index
+
+    archive = Archive(tmp_path / "a")
+    articles = [make_article(PAPER, DATE, "02", f"第{n}篇春耕") for n in range(5)]
+    archive.merge(Issue(PAPER, DATE, [Page("02", None, articles)]))
+    tokenized: list[str] = []
+    real = index.tokens
+    monkeypatch.setattr(index, "tokens", lambda text: tokenized.append(text) or real(text))
+    first = make_article(PAPER, DATE, "01", "头版春耕")
+    archive.merge(Issue(PAPER, DATE, [Page("01", None, [first])]))  # the file is rewritten whole
+    assert len(tokenized) == 1, "only the new article's text is tokenized"
+    found = search(archive.root, parse_terms(["春耕"]), sort="date", limit=None).hits
+    assert [hit.id for hit in found] == [first.id] + [a.id for a in articles], "in the issue's page order"
+    edited = replace(articles[2], title="第2篇春耕改")
+    edited = replace(edited, id=article_id(PAPER, DATE, "02", edited.title))
+    archive.replace_issue(
+        archive.issue_path(PAPER, DATE),
+        Issue(PAPER, DATE, [Page("01", None, [first]), Page("02", None, [*articles[:2], edited, *articles[3:]])]),
+    )
+    assert len(tokenized) == 3, "one article out (its tokens deleted), one in"
+    assert ids(archive, parse_terms(["第2篇春耕改"])) == {edited.id}
+    assert ids(archive, parse_terms(["第2篇春耕"])) == {edited.id}
 
 
 def test_terms_phrases_and_exclusions_are_read_as_documented() -> None:
