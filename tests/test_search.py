@@ -17,9 +17,9 @@ from hypothesis import strategies as st
 
 from epaper_cli.archive import Archive
 from epaper_cli.index import INDEX_FILE
-from epaper_cli.searchtext import fold, searchable
 from epaper_cli.model import Article, Issue, Page, Text, article_id
 from epaper_cli.searching import Query, parse_terms, search
+from epaper_cli.searchtext import fold, searchable
 from tests.helpers import make_article
 from tests.test_cli import CAPTURE, SECOND, run
 
