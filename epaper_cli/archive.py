@@ -143,10 +143,13 @@ class Archive(Layout):
         if self._kept(path):
             self.discard_prepared(prepared)
             return digest
+        if prepared is not None and os.path.dirname(prepared) != folder:  # not written for this place
+            self.discard_prepared(prepared)
+            prepared = None
         self._mkdir(folder)
         deferred = can_defer_sync()
         try:
-            if prepared is not None and os.path.dirname(prepared) == folder:
+            if prepared is not None:
                 try:
                     os.replace(prepared, path)
                     if not deferred:

@@ -66,7 +66,7 @@ def _walk_sorted(folder: str) -> Iterator[str]:
 class Parsed:
     """One input read and parsed: its raw bytes, issues and notes, or the error that stopped it.
 
-    All that a worker process sends back: it reads and parses, and touches nothing else.
+    All that a worker process sends back (`parse_input` says what else it does: one temp file at most).
     """
 
     name: str
