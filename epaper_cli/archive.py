@@ -1,7 +1,8 @@
 """The YAML archive's files: issue files loaded, checked against the schema and saved whole; raw captures kept;
 incoming articles merged into their issue under the lock. The only code that writes into the archive.
 
-Where things live is `layout`, the lock is `locking`, every write goes through `atomic.write_atomic`. Raw captures
+Where things live is `layout`, the lock is `locking`, every write goes through `atomic.write_atomic` (raw captures
+through its two halves, `write_temp` and a rename, as a worker process may write the first). Raw captures
 reach the disk before any issue file that refers to them is written.
 """
 
@@ -18,7 +19,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, BinaryIO
 
 from epaper_cli import fixity, schema
-from epaper_cli.atomic import can_defer_sync, clean_stale, sync_files, write_atomic, write_temp
+from epaper_cli.atomic import can_defer_sync, clean_stale, fsync_dir, sync_files, write_atomic, write_temp
 from epaper_cli.errors import ArchiveError
 from epaper_cli.layout import LOCK_FILE, RAW_DIR, Layout, paper_from_folder, safe_component
 from epaper_cli.locking import Lock
@@ -128,41 +129,30 @@ class Archive(Layout):
     def store_raw(self, data: bytes, digest: str | None = None, *, prepared: str | None = None) -> str:
         """Keep a capture's bytes verbatim under their sha256 (pass it when known); storing twice is a no-op.
 
-        `prepared` is a temp file that `prepare_raw` wrote them to (in a worker process): it is renamed into
-        place, or removed when the capture is kept already. No lock is needed: the name is the content, so
-        writers racing on it write the same bytes. The file is synced, with every other one stored since,
-        before the next issue file is written.
+        The bytes go to a temp file beside their place, renamed into it: `prepared` is one that `prepare_raw`
+        wrote already (in a worker process), removed instead when the capture is kept already. No lock is
+        needed: the name is the content, so writers racing on it write the same bytes. The file is synced, with
+        every other one stored since, before the next issue file is written.
         """
         if digest is None:
             import hashlib
 
             digest = hashlib.sha256(data).hexdigest()
         path = self.raw_file(digest)
-        folder = os.path.dirname(path)
-        self._refuse_links(folder)
+        self._refuse_links(os.path.dirname(path))
         if self._kept(path):
             self.discard_prepared(prepared)
             return digest
-        if prepared is not None and os.path.dirname(prepared) != folder:  # not written for this place
-            self.discard_prepared(prepared)
-            prepared = None
-        self._mkdir(folder)
-        deferred = can_defer_sync()
         try:
-            if prepared is not None:
-                try:
-                    os.replace(prepared, path)
-                    if not deferred:
-                        sync_files([path])
-                except FileNotFoundError:  # cleaned away meanwhile: written here after all
-                    prepared = None
-            if prepared is None:
-                write_atomic(path, lambda handle: handle.write(data), durable=not deferred, clean=False)
+            prepared = prepared or self._raw_temp(path, data)
+            os.replace(prepared, path)
+            if not can_defer_sync():  # the bytes were synced before their name (`_raw_temp`)
+                fsync_dir(os.path.dirname(path))
         except OSError as exc:
             self.discard_prepared(prepared)
             raise ArchiveError(path, f"cannot write: {exc.strerror or exc}") from exc
-        self._raw_dirs.add(folder)
-        if deferred:
+        self._raw_dirs.add(os.path.dirname(path))
+        if can_defer_sync():
             self._unsynced.append(path)
         return digest
 
@@ -171,13 +161,15 @@ class Archive(Layout):
         already: the costly part of keeping a capture (a new file), done by the worker process that read it, so
         that `store_raw` only renames. Nothing is kept until then; `discard_prepared` removes it."""
         path = self.raw_file(digest)
+        self._refuse_links(os.path.dirname(path))
+        return None if self._kept(path) else self._raw_temp(path, data)
+
+    def _raw_temp(self, path: str, data: bytes) -> str:
+        """A temp file holding `data` in the folder of the raw capture `path`."""
         folder = os.path.dirname(path)
-        self._refuse_links(folder)
-        if self._kept(path):
-            return None
         self._mkdir(folder)
         try:
-            return write_temp(folder, lambda handle: handle.write(data))
+            return write_temp(folder, lambda handle: handle.write(data), durable=not can_defer_sync())
         except OSError as exc:
             raise ArchiveError(path, f"cannot write: {exc.strerror or exc}") from exc
 

@@ -10,7 +10,7 @@ import typer
 
 from epaper_cli import __version__
 from epaper_cli.cli_group import EpaperGroup
-from epaper_cli.errors import EpaperError, UsageError, error_json
+from epaper_cli.errors import EpaperError, UsageError, tell
 from epaper_cli.process import run
 
 if TYPE_CHECKING:
@@ -50,10 +50,7 @@ DateSpecOption = Annotated[
 def fail(error: EpaperError, json_output: bool = False) -> NoReturn:
     """Report an error as one line on standard error (with `--json`, as an error object on standard output too)
     and leave with its exit code."""
-    if json_output:
-        typer.echo(error_json(error.what, error.why, error.exit_code))
-    say(f"epaper: {error.what}: {error.why}")
-    raise typer.Exit(error.exit_code)
+    raise typer.Exit(tell(error, json_output))
 
 
 def say(message: str) -> None:

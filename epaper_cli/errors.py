@@ -1,4 +1,5 @@
-"""The one exception hierarchy: only the CLI turns these into `epaper: <what>: <why>` and an exit code."""
+"""The one exception hierarchy, and the one way a command tells of one (`tell`): `epaper: <what>: <why>` on
+standard error and an exit code (with `--json`, an error object on standard output as well)."""
 
 from __future__ import annotations
 
@@ -41,3 +42,16 @@ def error_json(what: str, why: str, status: int) -> str:
     import json  # only on this path: every command starts without it
 
     return json.dumps({"error": {"what": what, "why": why, "status": status}}, ensure_ascii=False, indent=2)
+
+
+def tell(error: EpaperError, json_output: bool = False, status: int | None = None) -> int:
+    """Tell of an error as every command does; the exit status (`status`, else the error's own)."""
+    import sys
+
+    status = error.exit_code if status is None else status
+    if json_output:
+        sys.stdout.write(error_json(error.what, error.why, status) + "\n")
+        sys.stdout.flush()
+    sys.stderr.write(f"epaper: {error.what}: {error.why}\n")
+    sys.stderr.flush()
+    return status

@@ -8,18 +8,19 @@ quick export (a day's text, a shell loop over issues) does not pay for loading t
 
 from __future__ import annotations
 
-import os
 import sys
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from pathlib import Path
-from typing import NoReturn
+from typing import Any
 
 from epaper_cli import plain
-from epaper_cli.errors import EpaperError
+from epaper_cli.errors import EpaperError, tell
 
 _VALUED = {f"--{name}": name for name in ("archive", "paper", "date", "output", "font", "page-size")}
 _VALUED["-o"] = "output"
 _FLAGS = {f"--{name}": name for name in ("epub", "pdf", "txt", "jsonl", "vertical")}
+_FORMATS = {"epub": "epub", "pdf": "pdf", "txt": "text", "jsonl": "jsonl"}
+"""Each format flag's format, in the order the full command line gives them."""
 
 
 def execute(
@@ -54,37 +55,26 @@ def execute(
             sys.stdout.write(f"{path}\n")
             sys.stdout.flush()
     except EpaperError as error:
-        sys.stderr.write(f"epaper: {error.what}: {error.why}\n")
-        return error.exit_code
+        return tell(error)
     return 0
 
 
-def parse_plain(args: Sequence[str], environ: Mapping[str, str]) -> Callable[[], NoReturn] | None:
-    """The export a plain command line asks for, ready to run; None when the line needs the full command-line
-    library (help, an option export does not have, a word that is no option's value, an archive path that is a
-    file)."""
-    line = plain.read(args, _VALUED, _FLAGS)
+def parse_plain(args: Sequence[str], environ: Mapping[str, str]) -> dict[str, Any] | None:
+    """The arguments of `execute` for a plain command line; None when the line needs the full command-line
+    library (help, an option export does not have, a word that is no option's value; see `plain.read`)."""
+    line = plain.read(args, _VALUED, _FLAGS, environ)
     if line is None or line.words:
         return None
     values = line.values
-    archive = values.get("archive") or environ.get("EPAPER_ARCHIVE") or None
-    if "" in (values.get("archive"), values.get("font")) or (archive is not None and os.path.isfile(archive)):
-        return None
-    flags = {"epub": "epub", "pdf": "pdf", "txt": "text", "jsonl": "jsonl"}
-
-    def run() -> NoReturn:
-        sys.exit(
-            execute(
-                formats=[name for flag, name in flags.items() if flag in line.flags],
-                archive=Path(archive) if archive is not None else None,
-                paper=values.get("paper"),
-                date=values.get("date"),
-                output=values.get("output"),
-                font=values.get("font") or environ.get("EPAPER_FONT") or None,
-                font_given="font" in values,
-                page_size=values.get("page-size"),
-                vertical="vertical" in line.flags,
-            )
-        )
-
-    return run
+    archive = values.get("archive")
+    return {
+        "formats": [name for flag, name in _FORMATS.items() if flag in line.flags],
+        "archive": Path(archive) if archive is not None else None,
+        "paper": values.get("paper"),
+        "date": values.get("date"),
+        "output": values.get("output"),
+        "font": values.get("font") or environ.get("EPAPER_FONT") or None,
+        "font_given": "font" in values,
+        "page_size": values.get("page-size"),
+        "vertical": "vertical" in line.flags,
+    }

@@ -9,14 +9,13 @@ import of one capture in a shell loop does not pay for loading that library (see
 from __future__ import annotations
 
 import itertools
-import os
 import sys
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from pathlib import Path
-from typing import NoReturn
+from typing import Any
 
 from epaper_cli import plain
-from epaper_cli.errors import EpaperError, UsageError, error_json
+from epaper_cli.errors import EpaperError, UsageError, tell
 
 _VALUED = {f"--{name}": name for name in ("archive", "paper", "date", "year", "encoding", "jobs")} | {"-j": "jobs"}
 _FLAGS = {f"--{name}": name for name in ("dry-run", "json", "keep-punctuation", "plain-body", "quiet")}
@@ -73,7 +72,7 @@ def execute(
             raise UsageError("import", "no *.txt file in the folders given")
         store, report = Archive(archive if archive is not None else Path("archive")), console.report()
     except EpaperError as error:
-        return _failed(error, json_output)
+        return tell(error, json_output)
     try:
         for source in sources:
             try:
@@ -91,46 +90,35 @@ def execute(
         )
     except EpaperError as error:  # the JSON array begun is closed; an error object only when none was begun
         console.abandon()
-        return _failed(error, json_output and not console.printed)
+        return tell(error, json_output and not console.printed)
     return console.finish(report)
 
 
-def parse_plain(args: Sequence[str], environ: Mapping[str, str]) -> Callable[[], NoReturn] | None:
-    """The import a plain command line asks for, ready to run; None when the line needs the full command-line
-    library (help, an option import does not have, a number it would refuse, an archive path that is a file)."""
-    line = plain.read(args, _VALUED, _FLAGS)
+def parse_plain(args: Sequence[str], environ: Mapping[str, str]) -> dict[str, Any] | None:
+    """The arguments of `execute` for a plain command line; None when the line needs the full command-line
+    library (help, an option import does not have, a number it would refuse; see `plain.read`)."""
+    line = plain.read(args, _VALUED, _FLAGS, environ)
     if line is None:
         return None
     values, flags = line.values, line.flags
     year, jobs = plain.whole_number(values.get("year")), plain.whole_number(values.get("jobs"))
-    archive = values.get("archive") or environ.get("EPAPER_ARCHIVE") or None
-    if (
-        values.get("archive") == ""
-        or ("year" in values and year is None)
-        or ("jobs" in values and (jobs is None or jobs < 1))
-        or (archive is not None and os.path.isfile(archive))
-    ):
+    if ("year" in values and year is None) or ("jobs" in values and (jobs is None or jobs < 1)):
         return None
-
-    def run() -> NoReturn:
-        sys.exit(
-            execute(
-                line.words,
-                archive=Path(archive) if archive is not None else None,
-                paper=values.get("paper"),
-                date=values.get("date"),
-                year=year,
-                encoding=values.get("encoding"),
-                dry_run="dry-run" in flags,
-                json_output="json" in flags,
-                keep_punctuation="keep-punctuation" in flags,
-                plain_body="plain-body" in flags,
-                quiet="quiet" in flags,
-                jobs=jobs,
-            )
-        )
-
-    return run
+    archive = values.get("archive")
+    return {
+        "paths": line.words,
+        "archive": Path(archive) if archive is not None else None,
+        "paper": values.get("paper"),
+        "date": values.get("date"),
+        "year": year,
+        "encoding": values.get("encoding"),
+        "dry_run": "dry-run" in flags,
+        "json_output": "json" in flags,
+        "keep_punctuation": "keep-punctuation" in flags,
+        "plain_body": "plain-body" in flags,
+        "quiet": "quiet" in flags,
+        "jobs": jobs,
+    }
 
 
 def _check_encoding(name: str) -> None:
@@ -141,13 +129,3 @@ def _check_encoding(name: str) -> None:
         codecs.lookup(name)
     except LookupError:
         raise UsageError("--encoding", f"unknown encoding {name!r}") from None
-
-
-def _failed(error: EpaperError, json_output: bool) -> int:
-    """Report an error as every command does (with `--json`, the error object on standard output too)."""
-    if json_output:
-        sys.stdout.write(error_json(error.what, error.why, error.exit_code) + "\n")
-        sys.stdout.flush()
-    sys.stderr.write(f"epaper: {error.what}: {error.why}\n")
-    sys.stderr.flush()
-    return error.exit_code

@@ -223,17 +223,13 @@ class _Gathering:
                     stored = self.archive.read_issue(*key)
                     opened[key] = _Open(stored, Issue(issue.paper, issue.date, []), len(stored.issue.articles()))
             if parsed.issues and not self.dry_run:
-                # The reader has hashed the bytes: every article's source names them.
-                sources = (article.source for issue in parsed.issues for _page, article in issue.articles())
-                digest = next((source.sha256 for source in sources if source), None)
-                self.archive.store_raw(parsed.raw, digest, prepared=parsed.prepared)
+                self.archive.store_raw(parsed.raw, parsed.digest, prepared=parsed.prepared)
         except EpaperError as error:
             self.archive.discard_prepared(parsed.prepared)  # refused: nothing of it is kept
             raise InputError(parsed.name, f"{error.what}: {error.why}") from error
         self.inputs += 1
         token = self.inputs
         given: dict[tuple[str, dt.date], list[tuple[str, str, str]]] = {}
-        digest = ""
         for issue in parsed.issues:
             key = (issue.paper, issue.date)
             if key in opened:
@@ -248,9 +244,8 @@ class _Gathering:
                 gathered.inputs[id(article)] = parsed.name
                 self.held += 1
                 given.setdefault(key, []).append((page.label, article.id, article.title))
-                digest = article.source.sha256 if article.source is not None else digest
-        if self.receipts is not None and given and digest:
-            self.pending[token] = _Pending(digest, tuple(parsed.notes), given, set(given))
+        if self.receipts is not None and given and parsed.digest:
+            self.pending[token] = _Pending(parsed.digest, tuple(parsed.notes), given, set(given))
         self._write_surplus()
 
     def _write_surplus(self) -> None:

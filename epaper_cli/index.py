@@ -16,7 +16,6 @@ use it at once: SQLite's WAL journal, writes in short transactions, a bounded bu
 from __future__ import annotations
 
 import contextlib
-import itertools
 import os
 import re
 import sqlite3
@@ -223,35 +222,40 @@ class Index:
         (None: the file forgotten). An article indexed as it is keeps its row and only the others go and come, so
         writing one more article into a large issue costs the tokens of one article, not of the issue."""
         db = self._db
-        rows: dict[tuple[str | None, ...], list[tuple[int, int, str]]] = {}
+        indexed: dict[tuple[str | None, ...], list[tuple[int, int]]] = {}  # (id, where, title, text): (rowid, place)
         query = (
-            "SELECT a.rowid, a.place, t.text, a.id, a.paper, a.date, a.page, a.section, a.title "
+            "SELECT a.rowid, a.place, a.id, a.paper, a.date, a.page, a.section, a.title, t.text "
             "FROM articles a JOIN texts t ON t.rowid = a.rowid WHERE a.file=?"
         )
-        for rowid, place, text, *key in db.execute(query, (relpath,)).fetchall():
-            rows.setdefault((*key, text), []).append((rowid, place, text))
+        for rowid, place, *row in db.execute(query, (relpath,)).fetchall():
+            indexed.setdefault(tuple(row), []).append((rowid, place))
         db.execute("DELETE FROM files WHERE path=?", (relpath,))
         if stamp is not None:
             db.execute("INSERT INTO files VALUES(?, ?, ?)", (relpath, *stamp))
-        paper, date = (issue.paper, issue.date.isoformat()) if issue is not None else ("", "")
-        for place, (page, article) in enumerate(issue.articles() if issue is not None else []):
-            text = searchable(article)
-            same = rows.get((article.id, paper, date, page.label, page.section, article.title, text))
-            if same:
-                rowid, was, _text = same.pop()
-                if was != place:
-                    db.execute("UPDATE articles SET place=? WHERE rowid=?", (place, rowid))
-                continue
-            cursor = db.execute(
-                "INSERT INTO articles(id, file, paper, date, page, section, title, place) VALUES(?,?,?,?,?,?,?,?)",
-                (article.id, relpath, paper, date, page.label, page.section, article.title, place),
-            )
-            db.execute("INSERT INTO texts VALUES(?, ?)", (cursor.lastrowid, text))
-            db.execute("INSERT INTO chars(rowid, text) VALUES(?, ?)", (cursor.lastrowid, tokens(fold(text))))
-        for rowid, _place, text in itertools.chain.from_iterable(rows.values()):
-            db.execute("INSERT INTO chars(chars, rowid, text) VALUES('delete', ?, ?)", (rowid, tokens(fold(text))))
-            db.execute("DELETE FROM texts WHERE rowid=?", (rowid,))
-            db.execute("DELETE FROM articles WHERE rowid=?", (rowid,))
+        if issue is not None:
+            date = issue.date.isoformat()
+            for place, (page, article) in enumerate(issue.articles()):
+                text = searchable(article)
+                row = (article.id, issue.paper, date, page.label, page.section, article.title, text)
+                same = indexed.get(row)
+                if same:
+                    rowid, was = same.pop()
+                    if was != place:
+                        db.execute("UPDATE articles SET place=? WHERE rowid=?", (place, rowid))
+                    continue
+                cursor = db.execute(
+                    "INSERT INTO articles(id, file, paper, date, page, section, title, place) VALUES(?,?,?,?,?,?,?,?)",
+                    (article.id, relpath, issue.paper, date, page.label, page.section, article.title, place),
+                )
+                db.execute("INSERT INTO texts VALUES(?, ?)", (cursor.lastrowid, text))
+                db.execute("INSERT INTO chars(rowid, text) VALUES(?, ?)", (cursor.lastrowid, tokens(fold(text))))
+        for row, gone in indexed.items():
+            for rowid, _place in gone:
+                db.execute(
+                    "INSERT INTO chars(chars, rowid, text) VALUES('delete', ?, ?)", (rowid, tokens(fold(str(row[-1]))))
+                )
+                db.execute("DELETE FROM texts WHERE rowid=?", (rowid,))
+                db.execute("DELETE FROM articles WHERE rowid=?", (rowid,))
 
     def _stat_walk(self) -> Iterator[tuple[str, Stamp]]:
         """Every issue file's relative path and stamp: paper folders, year folders, dated YAML files."""

@@ -7,6 +7,7 @@ the importer to rename into place (`Archive.prepare_raw`); it touches nothing el
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import os
 import stat
@@ -79,6 +80,12 @@ class Parsed:
     prepared: str | None = None
     """The temp file the raw bytes were written to for the archive to keep (`Archive.prepare_raw`), if any."""
 
+    @property
+    def digest(self) -> str | None:
+        """The sha256 of the raw bytes, as the reader wrote it into the articles' sources (None: no article)."""
+        sources = (article.source for issue in self.issues for _page, article in issue.articles())
+        return next((source.sha256 for source in sources if source is not None), None)
+
 
 def parse_input(
     name: str, options: ReadOptions, receipts: Receipts | None = None, keep_in: Path | None = None
@@ -116,14 +123,11 @@ def parse_input(
                     article.source = replace(article.source, options=recorded)
     if not issues and not notes:
         notes.append(f"{name}: no article in it: skipped")
-    prepared = None
-    source = next((a.source for i in issues for _p, a in i.articles() if a.source is not None), None)
-    if keep_in is not None and source is not None:
-        try:
-            prepared = _worker_archive(keep_in).prepare_raw(raw, source.sha256)
-        except EpaperError:
-            prepared = None  # the importer meets the error again where it keeps the capture
-    return Parsed(name, raw, issues, notes, prepared=prepared)
+    parsed = Parsed(name, raw, issues, notes)
+    if keep_in is not None and parsed.digest:
+        with contextlib.suppress(EpaperError):  # the importer meets the error again where it keeps the capture
+            parsed.prepared = _worker_archive(keep_in).prepare_raw(raw, parsed.digest)
+    return parsed
 
 
 @functools.cache

@@ -10,6 +10,7 @@ usual error. Each command checks its values itself, as it does when called throu
 
 from __future__ import annotations
 
+import os
 from collections.abc import Mapping, Sequence
 
 
@@ -25,11 +26,20 @@ class Plain:
 
 
 def read(
-    args: Sequence[str], valued: Mapping[str, str], flags: Mapping[str, str], *, dash_words: bool = False
+    args: Sequence[str],
+    valued: Mapping[str, str],
+    flags: Mapping[str, str],
+    environ: Mapping[str, str],
+    *,
+    dash_words: bool = False,
 ) -> Plain | None:
     """Read `args` against the options a command has: `valued` and `flags` map each spelling (`-j`, `--jobs`) to
     the option's long name. With `dash_words`, a word such as `-term` is a word, not an option (search's
-    exclusions); else only `-` (standard input) is. None when the line is not plain."""
+    exclusions); else only `-` (standard input) is. None when the line is not plain.
+
+    `--archive`, which every command with a quick way has, is taken from `$EPAPER_ARCHIVE` when not given, as the
+    command line declares it; an archive path that names a file, or any empty value, is left to the full
+    command line and its message."""
     found = Plain()
     rest = list(args)
     while rest:
@@ -54,6 +64,13 @@ def read(
             return None
         else:
             found.words.append(arg)
+    if "" in found.values.values():
+        return None
+    archive = found.values.setdefault("archive", environ.get("EPAPER_ARCHIVE", ""))
+    if not archive:
+        del found.values["archive"]
+    elif os.path.isfile(archive):
+        return None
     return found
 
 

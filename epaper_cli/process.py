@@ -22,16 +22,18 @@ def main() -> NoReturn:
     """The `epaper` command."""
     command = sys.argv[1] if len(sys.argv) > 1 else None
     if command in _QUICK:
-        plain = importlib.import_module(_QUICK[command]).parse_plain(sys.argv[2:], os.environ)
-        if plain is not None:
-            run(plain)
+        quick = importlib.import_module(_QUICK[command])
+        arguments = quick.parse_plain(sys.argv[2:], os.environ)
+        if arguments is not None:
+            run(lambda: sys.exit(quick.execute(**arguments)))
     from epaper_cli.cli import app
 
     run(app)
 
 
 _QUICK = {name: f"epaper_cli.{name}_command" for name in ("import", "export", "search")}
-"""The commands that read a plain command line themselves (`parse_plain` in each module)."""
+"""The commands that read a plain command line themselves: each module's `parse_plain` gives the arguments of its
+`execute`, which the Typer command calls too."""
 
 
 def run(app: Callable[[], object]) -> NoReturn:

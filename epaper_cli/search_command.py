@@ -10,9 +10,9 @@ from __future__ import annotations
 
 import os
 import sys
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from pathlib import Path
-from typing import NoReturn
+from typing import Any
 
 from epaper_cli import plain
 
@@ -34,7 +34,7 @@ def execute(
 ) -> int:
     """Search and print; the exit status."""
     from epaper_cli.dates import parse_span
-    from epaper_cli.errors import EpaperError
+    from epaper_cli.errors import EpaperError, tell
     from epaper_cli.layout import archive_root
     from epaper_cli.searching import parse_terms, search
 
@@ -52,10 +52,7 @@ def execute(
             note=lambda message: _say(f"epaper: {message}"),
         )
     except EpaperError as error:  # 1 means "nothing found", so every error is 2, as grep's
-        if json_output:
-            _out(_json({"error": {"what": error.what, "why": error.why, "status": 2}}))
-        _say(f"epaper: {error.what}: {error.why}")
-        return 2
+        return tell(error, json_output, status=2)
     if count:
         _out(str(found.total))
     elif json_output:
@@ -69,33 +66,27 @@ def execute(
     return 0 if found.total else 1
 
 
-def parse_plain(args: Sequence[str], environ: Mapping[str, str]) -> Callable[[], NoReturn] | None:
-    """The search a plain command line asks for, ready to run; None when the line needs the full command-line
-    library (help, an option search does not have, a value it would refuse, no term)."""
-    line = plain.read(args, _VALUED, _FLAGS, dash_words=True)  # -term is an exclusion
+def parse_plain(args: Sequence[str], environ: Mapping[str, str]) -> dict[str, Any] | None:
+    """The arguments of `execute` for a plain command line; None when the line needs the full command-line
+    library (help, an option search does not have, a value it would refuse, no term; see `plain.read`)."""
+    line = plain.read(args, _VALUED, _FLAGS, environ, dash_words=True)  # -term is an exclusion
     if line is None:
         return None
-    values, terms = line.values, line.words
+    values = line.values
     limit = plain.whole_number(values.get("limit", str(DEFAULT_LIMIT)))
-    archive = values.get("archive") or environ.get("EPAPER_ARCHIVE") or None
-    if not terms or limit is None or values.get("archive") == "" or (archive is not None and os.path.isfile(archive)):
+    if not line.words or limit is None:
         return None
-
-    def run() -> NoReturn:
-        sys.exit(
-            execute(
-                terms,
-                archive=Path(archive) if archive is not None else None,
-                paper=values.get("paper"),
-                date=values.get("date"),
-                limit=limit,
-                sort=values.get("sort", "relevance"),
-                count="count" in line.flags,
-                json_output="json" in line.flags,
-            )
-        )
-
-    return run
+    archive = values.get("archive")
+    return {
+        "terms": line.words,
+        "archive": Path(archive) if archive is not None else None,
+        "paper": values.get("paper"),
+        "date": values.get("date"),
+        "limit": limit,
+        "sort": values.get("sort", "relevance"),
+        "count": "count" in line.flags,
+        "json_output": "json" in line.flags,
+    }
 
 
 def _json(data: object) -> str:

@@ -143,15 +143,25 @@ def test_the_quick_way_knows_every_option_the_command_declares(name: str, module
     assert set(module._FLAGS) == flags  # type: ignore[attr-defined]
 
 
-def test_plain_lines_and_the_rest() -> None:
-    valued, flags = {"--archive": "archive", "-j": "jobs"}, {"--json": "json", "-q": "quiet"}
-    line = plain.read(["--archive", "a", "-j", "3", "-q", "x", "--archive=b", "--", "--json"], valued, flags)
+def test_plain_lines_and_the_rest(tmp_path: Path) -> None:
+    valued, flags, env = {"--archive": "archive", "-j": "jobs"}, {"--json": "json", "-q": "quiet"}, {}
+    line = plain.read(["--archive", "a", "-j", "3", "-q", "x", "--archive=b", "--", "--json"], valued, flags, env)
     assert line is not None
     assert (line.values, line.flags, line.words) == ({"archive": "b", "jobs": "3"}, {"quiet"}, ["x", "--json"])
-    assert plain.read(["-"], valued, flags) is not None
+    assert plain.read(["-"], valued, flags, env) is not None
     for rest in (["-h"], ["--help"], ["--archive"], ["--archive", "-q"], ["-j"], ["-x"], ["-qj", "2"], ["--js"]):
-        assert plain.read(rest, valued, flags) is None, rest
-    exclusion = plain.read(["-春耕", "田"], valued, flags, dash_words=True)
+        assert plain.read(rest, valued, flags, env) is None, rest
+    exclusion = plain.read(["-春耕", "田"], valued, flags, env, dash_words=True)
     assert exclusion is not None and exclusion.words == ["-春耕", "田"]
-    assert plain.read(["-"], valued, flags, dash_words=True) is None
+    assert plain.read(["-"], valued, flags, env, dash_words=True) is None
     assert [plain.whole_number(t) for t in ("12", "+1", "١٢", "", None)] == [12, None, None, None, None]
+    # The archive as the full command line takes it: from $EPAPER_ARCHIVE when not given (not when empty);
+    # a file, or an empty value of any option, is left to the full command line's message.
+    from_env = plain.read(["x"], valued, flags, {"EPAPER_ARCHIVE": "elsewhere"})
+    assert from_env is not None and from_env.values == {"archive": "elsewhere"}
+    unset = plain.read(["x"], valued, flags, {"EPAPER_ARCHIVE": ""})
+    assert unset is not None and unset.values == {}
+    (tmp_path / "file").write_text("", encoding="utf-8")
+    assert plain.read(["--archive", str(tmp_path / "file")], valued, flags, env) is None
+    assert plain.read(["x"], valued, flags, {"EPAPER_ARCHIVE": str(tmp_path / "file")}) is None
+    assert plain.read(["-j", ""], valued, flags, env) is None
