@@ -2,13 +2,10 @@
 
 It holds, per issue file, the size and modification time it was indexed at, and per article its id, the file
 that holds it, where it was printed and its searchable text (title, kicker, subtitle, byline, dateline, body,
-one line each). Full-text search is SQLite FTS5 over **overlapping character pairs**: at each position of the
-folded text (`fold`) the token is the two characters starting there (the last character alone), so a
-two-character term is one token, a longer one the phrase of its pairs at consecutive positions and one character
-a prefix query: each exactly a substring match, no candidate needs verifying (`searchtext.tokens`). (FTS5's
-trigram tokenizer finds nothing for one- and two-character terms in SQLite before 3.43; a word segmenter misses
-words it cuts differently; single characters as tokens made a two-character search intersect the positions of
-two long posting lists: 4 to 7 times slower, see README.)
+one line each). Full-text search is SQLite FTS5 over **one token per character**: every character of the folded
+text (`fold`) is its own token, so a term of any length is the phrase of its characters at consecutive positions,
+which is exactly a substring match; no candidate needs verifying. (FTS5's trigram tokenizer finds nothing for
+one- and two-character terms in SQLite before 3.43, and a word segmenter misses words it cuts differently.)
 
 Never stale: `refresh` compares each issue file's (size, mtime_ns) with what was indexed (a stat walk, no reads)
 and re-reads only the files that changed, appeared or went; the commands that write issue files update it as
@@ -34,7 +31,7 @@ if TYPE_CHECKING:
     from epaper_cli.model import Issue
 
 INDEX_FILE = ".index.sqlite"
-VERSION = "5"
+VERSION = "4"
 BUSY_SECONDS = 30.0
 """Longest wait for another process's write to the index; writers hold it a batch of files at a time."""
 BATCH_FILES = 20

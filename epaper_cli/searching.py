@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any
 
 from epaper_cli import index
 from epaper_cli.errors import UsageError
-from epaper_cli.searchtext import fold, query_tokens
+from epaper_cli.searchtext import fold, tokens
 
 if TYPE_CHECKING:
     from epaper_cli.dates import DateSpan
@@ -37,13 +37,10 @@ class Query:
     exclude: tuple[str, ...]
 
     def match(self) -> str:
-        """The FTS5 query: each term the phrase of its character pairs, or one character as a prefix (see
-        `searchtext.tokens`)."""
+        """The FTS5 query: each term the phrase of its characters' tokens (see `searchtext.tokens`)."""
 
         def phrase(term: str) -> str:
-            text, prefix = query_tokens(term)
-            quoted = '"' + text.replace('"', '""') + '"'  # a quote in a phrase is written twice
-            return f"{quoted} *" if prefix else quoted
+            return '"' + tokens(term).replace('"', '""') + '"'  # a quote in a phrase is written twice
 
         wanted = " AND ".join(phrase(term) for term in self.include)
         if not self.exclude:

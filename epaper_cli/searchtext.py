@@ -1,5 +1,5 @@
-"""What search compares: an article's searchable text, folded (`fold`), and its FTS5 tokens (`tokens`): the
-overlapping pairs of its characters, so that a term of any length is found exactly (`query_tokens`, see `index`).
+"""What search compares: an article's searchable text, folded (`fold`), and its FTS5 tokens (`tokens`), one
+per character, so that a term of any length is the phrase of its characters (see `index`).
 """
 
 from __future__ import annotations
@@ -49,45 +49,18 @@ def fold(text: str) -> str:
 
 
 def tokens(folded: str) -> str:
-    """The FTS5 text of a folded text: at each position the pair of characters starting there (the last
-    character alone), one token of the `ascii` tokenizer each, separated by spaces.
-
-    So every occurrence of a character starts a token: one character is a prefix query (`c*`), two are one token,
-    more are the phrase of their pairs at consecutive positions (`ab bc cd`), each exactly a substring match
-    (`query_tokens`). A pair is rarer than either of its characters: a two-character word, the common Chinese
-    search, reads one short posting list instead of intersecting the positions of two long ones.
+    """The FTS5 text of a folded text: each character one token of the `ascii` tokenizer, followed by a space.
 
     Every character stands for itself but ASCII spaces and controls, which the tokenizer would drop: those are
-    moved into the supplementary private use area, so they are characters of tokens too. The pairs are built
-    through arrays of code points, which is done in C.
+    moved into the supplementary private use area, so they are tokens too. The spaces go in through arrays of
+    code points, which is done in C.
     """
-    points = _points(folded)
-    if not points:
-        return ""
-    spaced = array("I", [0x20]) * (3 * len(points))
-    spaced[0::3] = points
-    spaced[1 : 3 * len(points) - 3 : 3] = points[1:]
-    return spaced.tobytes().decode("utf-32-le")
-
-
-def query_tokens(folded: str) -> tuple[str, bool]:
-    """What a folded term looks for in `tokens`' text: (the space-separated pairs of a phrase, False), or for a
-    one-character term (that character, True: a prefix query)."""
-    points = _points(folded)
-    if len(points) < 2:
-        return points.tobytes().decode("utf-32-le"), True
-    pairs = array("I", [0x20]) * (3 * (len(points) - 1))
-    pairs[0::3] = points[:-1]
-    pairs[1::3] = points[1:]
-    return pairs.tobytes().decode("utf-32-le"), False
-
-
-def _points(folded: str) -> array[int]:
-    """The code points of a folded text, ASCII spaces and controls moved into the private use area."""
     text = _SEPARATORS.sub(lambda found: chr(_PRIVATE + ord(found.group())), folded)
     points = array("I")
     points.frombytes(text.encode("utf-32-le"))
-    return points
+    spaced = array("I", [0x20]) * (2 * len(points))
+    spaced[0::2] = points
+    return spaced.tobytes().decode("utf-32-le")
 
 
 def searchable(article: Article) -> str:
