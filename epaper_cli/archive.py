@@ -28,6 +28,7 @@ from epaper_cli.placing import Places
 
 if TYPE_CHECKING:
     from epaper_cli.index import Index
+    from epaper_cli.indexer import Indexer
 
 __all__ = ["LOCK_FILE", "RAW_DIR", "Archive", "Outcome", "Stored", "safe_component"]
 
@@ -66,6 +67,7 @@ class Archive(Layout):
         self._unsynced: list[str] = []
         self._made: set[str] = set()
         self._index: Index | None = None
+        self._indexer: Indexer | None = None
         self._raw_dirs: set[str] = set()
         self._linkfree: set[str] = set()
         self.stamps: dict[Path, str | None] = {}
@@ -278,6 +280,12 @@ class Archive(Layout):
         from epaper_cli import index
 
         try:
+            if self._indexer is not None:  # the file's rows and stamp as written now, stored by the thread
+                if issue is None:
+                    self._indexer.put(path.relative_to(self.root).as_posix(), None, None)
+                else:
+                    self._indexer.put(*index.written(self.root, path, issue))
+                return
             if self._index is None:
                 self._index = index.open_index(self.root)
             if issue is None:
@@ -286,6 +294,19 @@ class Archive(Layout):
                 self._index.update_file(path, issue)
         except (sqlite3.Error, ArchiveError, OSError):
             pass
+
+    @contextlib.contextmanager
+    def indexing_aside(self) -> Iterator[None]:
+        """While inside, the index updates of the issue files written are stored by a thread beside this one
+        (`indexer`), overlapping with the caller's work; all of them are stored on leaving."""
+        from epaper_cli.indexer import Indexer
+
+        self._indexer = Indexer(self.root)
+        try:
+            yield
+        finally:
+            indexer, self._indexer = self._indexer, None
+            indexer.close()
 
     def replace_issue(self, path: Path, issue: Issue) -> None:
         """Write an issue file whole, under the lock; an issue with no article left has its file removed.

@@ -10,6 +10,7 @@ parsed again while its receipt holds (`receipts`): its articles are reported unc
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import functools
 import itertools
@@ -37,8 +38,9 @@ time it has doubled at most, so writing it costs time linear in its size, not qu
 MAX_OPEN_ISSUES = 8
 """Issues gathered at once, so captures of a few papers or days interleaved in one folder still batch well."""
 RECEIPTS_FROM = 16
-"""Inputs from which a run looks for and keeps receipts (`receipts`): below that, parsing again is cheaper than
-loading sqlite3."""
+"""Inputs from which a run looks for and keeps receipts (`receipts`) and has the index updated by a thread beside
+it (`Archive.indexing_aside`): below that, parsing again is cheaper than loading sqlite3, and starting a thread
+gains nothing."""
 
 
 @dataclass
@@ -90,23 +92,25 @@ def run_import(
     parse = functools.partial(parse_input, options=options, receipts=receipts, keep_in=keep_in)
     jobs = jobs if jobs is not None else pool.default_jobs()
     inputs = itertools.chain(first, names)
-    for parsed in pool.ordered_map(parse, inputs, jobs, here=lambda name: name == STDIN):
-        if progress is not None:
-            progress()
-        if parsed.receipt is not None:
-            if gathering.unchanged(parsed.name, *parsed.receipt):
-                report.notes.extend(parsed.notes)
+    large = len(first) == RECEIPTS_FROM and not dry_run
+    with archive.indexing_aside() if large else contextlib.nullcontext():
+        for parsed in pool.ordered_map(parse, inputs, jobs, here=lambda name: name == STDIN):
+            if progress is not None:
+                progress()
+            if parsed.receipt is not None:
+                if gathering.unchanged(parsed.name, *parsed.receipt):
+                    report.notes.extend(parsed.notes)
+                    continue
+                parsed = parse_input(parsed.name, options)  # the archive no longer holds what the receipt says
+            report.notes.extend(parsed.notes)
+            if parsed.error is not None:
+                report.failures.append(parsed.error)
                 continue
-            parsed = parse_input(parsed.name, options)  # the archive no longer holds what the receipt says
-        report.notes.extend(parsed.notes)
-        if parsed.error is not None:
-            report.failures.append(parsed.error)
-            continue
-        try:
-            gathering.add(parsed)
-        except EpaperError as error:
-            report.failures.append(error)
-    gathering.write_all()
+            try:
+                gathering.add(parsed)
+            except EpaperError as error:
+                report.failures.append(error)
+        gathering.write_all()
     if not dry_run and archive.root.is_dir():
         archive.clean_stale_temps()
     return report

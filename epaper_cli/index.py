@@ -77,6 +77,24 @@ class Row:
 T = TypeVar("T")
 Stamp = tuple[int, int]
 """An issue file's (size, mtime_ns): what changes when it is written, by epaper or by hand."""
+ArticleRow = tuple[str, str, str, str, "str | None", str, str]
+"""What the index holds of one article: id, paper, date, page, section, title, searchable text."""
+
+
+def written(root: Path, path: Path, issue: Issue) -> tuple[str, list[ArticleRow], Stamp]:
+    """What `Index.write_rows` takes for an issue file just written from `issue`: its path in the archive, its
+    articles' rows and its stamp, taken now (a later write of the file must not lend its stamp to these rows)."""
+    stat = os.stat(path)
+    return path.relative_to(root).as_posix(), rows_of(issue), (stat.st_size, stat.st_mtime_ns)
+
+
+def rows_of(issue: Issue) -> list[ArticleRow]:
+    """The index's rows of an issue's articles, in the issue's order."""
+    date = issue.date.isoformat()
+    return [
+        (article.id, issue.paper, date, page.label, page.section, article.title, searchable(article))
+        for page, article in issue.articles()
+    ]
 
 
 class Index:
@@ -190,10 +208,12 @@ class Index:
 
     def update_file(self, path: Path, issue: Issue) -> None:
         """Index an issue file that was just written from `issue` (the writer knows its content: no re-read)."""
-        relpath = path.relative_to(self.root).as_posix()
-        stat = os.stat(path)
+        self.write_rows(*written(self.root, path, issue))
+
+    def write_rows(self, relpath: str, rows: list[ArticleRow], stamp: Stamp) -> None:
+        """Make one file's articles `rows` (`rows_of` the issue written), stamped as it was written."""
         with self._writing():
-            self._set_rows(relpath, issue, (stat.st_size, stat.st_mtime_ns))
+            self._set_rows(relpath, rows, stamp)
 
     def _reindex(self, relpath: str) -> None:
         """Inside a write transaction: the file's rows as the file is now (read from one open file, so the
@@ -210,17 +230,17 @@ class Index:
         from epaper_cli import schema  # here: a search with nothing to re-read never loads YAML
 
         try:
-            issue = schema.load_file(data, str(self.root / relpath))
+            rows = rows_of(schema.load_file(data, str(self.root / relpath)))
         except ArchiveError as exc:
             why = exc.why
             self._say(f"{self.root / relpath}: {why}: not searched (epaper check)")
-            issue = None
-        self._set_rows(relpath, issue, (stat.st_size, stat.st_mtime_ns))
+            rows = None
+        self._set_rows(relpath, rows, (stat.st_size, stat.st_mtime_ns))
 
-    def _set_rows(self, relpath: str, issue: Issue | None, stamp: Stamp | None) -> None:
-        """Inside a write transaction: one file's rows made those of `issue` (None: no article), stamped `stamp`
-        (None: the file forgotten). An article indexed as it is keeps its row and only the others go and come, so
-        writing one more article into a large issue costs the tokens of one article, not of the issue."""
+    def _set_rows(self, relpath: str, rows: list[ArticleRow] | None, stamp: Stamp | None) -> None:
+        """Inside a write transaction: one file's rows made `rows` (None: no article), stamped `stamp` (None: the
+        file forgotten). An article indexed as it is keeps its row and only the others go and come, so writing
+        one more article into a large issue costs the tokens of one article, not of the issue."""
         db = self._db
         indexed: dict[tuple[str | None, ...], list[tuple[int, int]]] = {}  # (id, where, title, text): (rowid, place)
         query = (
@@ -232,23 +252,19 @@ class Index:
         db.execute("DELETE FROM files WHERE path=?", (relpath,))
         if stamp is not None:
             db.execute("INSERT INTO files VALUES(?, ?, ?)", (relpath, *stamp))
-        if issue is not None:
-            date = issue.date.isoformat()
-            for place, (page, article) in enumerate(issue.articles()):
-                text = searchable(article)
-                row = (article.id, issue.paper, date, page.label, page.section, article.title, text)
-                same = indexed.get(row)
-                if same:
-                    rowid, was = same.pop()
-                    if was != place:
-                        db.execute("UPDATE articles SET place=? WHERE rowid=?", (place, rowid))
-                    continue
-                cursor = db.execute(
-                    "INSERT INTO articles(id, file, paper, date, page, section, title, place) VALUES(?,?,?,?,?,?,?,?)",
-                    (article.id, relpath, issue.paper, date, page.label, page.section, article.title, place),
-                )
-                db.execute("INSERT INTO texts VALUES(?, ?)", (cursor.lastrowid, text))
-                db.execute("INSERT INTO chars(rowid, text) VALUES(?, ?)", (cursor.lastrowid, tokens(fold(text))))
+        for place, row in enumerate(rows or ()):
+            same = indexed.get(row)
+            if same:
+                rowid, was = same.pop()
+                if was != place:
+                    db.execute("UPDATE articles SET place=? WHERE rowid=?", (place, rowid))
+                continue
+            cursor = db.execute(
+                "INSERT INTO articles(id, file, paper, date, page, section, title, place) VALUES(?,?,?,?,?,?,?,?)",
+                (row[0], relpath, *row[1:-1], place),
+            )
+            db.execute("INSERT INTO texts VALUES(?, ?)", (cursor.lastrowid, row[-1]))
+            db.execute("INSERT INTO chars(rowid, text) VALUES(?, ?)", (cursor.lastrowid, tokens(fold(row[-1]))))
         for row, gone in indexed.items():
             for rowid, _place in gone:
                 db.execute(
