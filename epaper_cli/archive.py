@@ -194,14 +194,11 @@ class Archive(Layout):
         except OSError as exc:
             raise ArchiveError(path, f"cannot read: {exc.strerror or exc}") from exc
 
-    def merge(
-        self, incoming: Issue, *, base: Stored | None = None, write: bool = True, made: schema.Made | None = None
-    ) -> list[Outcome]:
+    def merge(self, incoming: Issue, *, base: Stored | None = None, write: bool = True) -> list[Outcome]:
         """Add or replace the incoming articles in their issue file, under the lock, writing only on change.
 
         `base` is the issue as read earlier (`read_issue`): used as it is if the file has not changed since.
-        With `write=False` nothing is written: the outcomes say what an import would do (`--dry-run`). `made`:
-        articles' text made ahead (`schema.make_articles`).
+        With `write=False` nothing is written: the outcomes say what an import would do (`--dry-run`).
         """
         path = self.issue_path(incoming.paper, incoming.date)
         with self.lock() if write else contextlib.nullcontext():
@@ -237,7 +234,7 @@ class Archive(Layout):
             ]
             changed = any(outcome.status != "unchanged" for outcome in outcomes)
             if write and (changed or sections != [(page.label, page.section) for page in current.pages]):
-                self._save(path, current, made)
+                self._save(path, current)
             if write:
                 self.stamps[path] = self.stamp(path)
         return outcomes
@@ -252,7 +249,7 @@ class Archive(Layout):
             return None
         return f"{stat.st_ino}:{stat.st_mtime_ns}:{stat.st_size}"
 
-    def _save(self, path: Path, issue: Issue, made: schema.Made | None = None) -> None:
+    def _save(self, path: Path, issue: Issue) -> None:
         """Write an issue file whole or not at all; called under the lock, so older temp files beside it are stale."""
         if self._unsynced:  # raw captures reach the disk before any issue refers to them
             try:
@@ -264,7 +261,7 @@ class Archive(Layout):
 
         def fill(handle: BinaryIO) -> None:
             sealing = fixity.Sealing(handle)
-            schema.dump_to(issue, sealing, made)  # type: ignore[arg-type]  # it has the one method dump_to uses
+            schema.dump_to(issue, sealing)  # type: ignore[arg-type]  # it has the one method dump_to uses
             sealing.seal()
 
         try:

@@ -19,7 +19,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from epaper_cli import pool, schema
+from epaper_cli import pool
 from epaper_cli.archive import Archive, Outcome, Stored
 from epaper_cli.errors import EpaperError, InputError
 from epaper_cli.formats import READERS_VERSION, ReadOptions
@@ -155,8 +155,6 @@ class _Open:
     pending: set[int] = field(default_factory=set)
     sources: dict[str, list[tuple[Page, Article]]] | None = None
     """The stored articles by their capture's digest, made when a receipt is first checked against the issue."""
-    made: schema.Made = field(default_factory=dict)
-    """The incoming articles' text, made ahead by the processes that parsed them."""
 
     def from_capture(self, digest: str) -> list[tuple[Page, Article]]:
         """The stored articles that came from the capture with this digest."""
@@ -247,8 +245,6 @@ class _Gathering:
             gathered.pending.add(token)
             for page, article in issue.articles():
                 _add(gathered.incoming, page, article)
-                if parsed.made and article.id in parsed.made:
-                    gathered.made[article.id] = parsed.made[article.id]
                 gathered.inputs[id(article)] = parsed.name
                 self.held += 1
                 given.setdefault(key, []).append((page.label, article.id, article.title))
@@ -278,9 +274,7 @@ class _Gathering:
             return  # opened to check receipts against: nothing to write
         self.held -= len(gathered.inputs)
         try:
-            outcomes = self.archive.merge(
-                gathered.incoming, base=gathered.stored, write=not self.dry_run, made=gathered.made
-            )
+            outcomes = self.archive.merge(gathered.incoming, base=gathered.stored, write=not self.dry_run)
         except EpaperError as error:
             self.report.failures.append(error)
             for token in gathered.pending:

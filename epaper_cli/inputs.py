@@ -2,8 +2,7 @@
 
 `parse_input` is what an import's worker processes run (`pool`): it reads one input and parses it into the
 model, and, for an input that gave articles, writes its raw bytes to a temp file in the archive's raw store for
-the importer to rename into place (`Archive.prepare_raw`) and makes its articles' YAML text for the importer to
-copy into their issue files (`schema.make_articles`); it touches nothing else.
+the importer to rename into place (`Archive.prepare_raw`); it touches nothing else.
 """
 
 from __future__ import annotations
@@ -19,7 +18,6 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, BinaryIO
 
-from epaper_cli import schema
 from epaper_cli.archive import Archive
 from epaper_cli.errors import EpaperError, InputError
 from epaper_cli.formats import ReadOptions, read_bytes
@@ -81,8 +79,6 @@ class Parsed:
     """(digest, receipt) when the archive keeps this capture and its receipt: then it was not parsed."""
     prepared: str | None = None
     """The temp file the raw bytes were written to for the archive to keep (`Archive.prepare_raw`), if any."""
-    made: schema.Made | None = None
-    """The articles' text in their issue files, made ahead (`schema.make_articles`) when it is to be kept."""
 
     @property
     def digest(self) -> str | None:
@@ -98,8 +94,7 @@ def parse_input(
 
     With `keep_in` (the archive's folder), the raw bytes of an input that gave articles are also written to a
     temp file there (`Archive.prepare_raw`), which the importer renames into place once it accepts the input,
-    and its articles' text in an issue file is made (`schema.make_articles`): a worker process, not the
-    importer, pays for making the file and the text."""
+    so that a worker process, not the importer, pays for making the file."""
     try:
         standard_input = name == STDIN
         name, raw = read_input(name)
@@ -132,7 +127,6 @@ def parse_input(
     if keep_in is not None and parsed.digest:
         with contextlib.suppress(EpaperError):  # the importer meets the error again where it keeps the capture
             parsed.prepared = _worker_archive(keep_in).prepare_raw(raw, parsed.digest)
-        parsed.made = schema.make_articles(issues)
     return parsed
 
 

@@ -22,30 +22,11 @@ def dump(issue: Issue) -> str:
     return yamltext.dump(issue_to_data(issue))
 
 
-Made = dict[str, tuple[dict[str, Any], yamltext.Made]]
-"""Articles' text in an issue file made ahead (`make_articles`), by id, with the plain data it was made from."""
-
-
-def dump_to(issue: Issue, out: BinaryIO, made: Made | None = None) -> None:
+def dump_to(issue: Issue, out: BinaryIO) -> None:
     """Write an issue's archive file text to a binary file a few hundred lines at a time, turning one page at a
-    time into plain data: an issue of hundreds of articles is never held twice over in memory.
-
-    An article whose text was `made` ahead from the same data is written as that text: the same bytes."""
-    pages = (_page_to_data(page, made) for page in issue.pages)
+    time into plain data: an issue of hundreds of articles is never held twice over in memory."""
+    pages = (_page_to_data(page) for page in issue.pages)
     yamltext.dump_to(_issue_data(issue, pages), lambda text: out.write(text.encode("utf-8")))
-
-
-def make_articles(issues: Iterable[Issue]) -> Made:
-    """Each article's text in an issue file, made ahead: by the worker process that parsed it, so that the
-    process writing the archive only copies it (libyaml's Python-side representer is most of a write's time)."""
-    made: Made = {}
-    for issue in issues:
-        for _page, article in issue.articles():
-            data = article_to_data(article)
-            text = yamltext.dump_item(data)
-            if text is not None:
-                made[article.id] = (data, text)
-    return made
 
 
 def dump_with_pyyaml(issue: Issue) -> str:
@@ -62,16 +43,11 @@ def _issue_data(issue: Issue, pages: Iterable[dict[str, Any]]) -> dict[str, Any]
     return {"format": FORMAT, "paper": issue.paper, "date": issue.date, "pages": pages}
 
 
-def _page_to_data(page: Page, made: Made | None = None) -> dict[str, Any]:
+def _page_to_data(page: Page) -> dict[str, Any]:
     data: dict[str, Any] = {"page": yamltext.plain(page.label)}
     if page.section:
         data["section"] = page.section
     data["articles"] = [article_to_data(article) for article in page.articles]
-    if made:
-        for place, article in enumerate(data["articles"]):
-            ahead = made.get(article["id"])
-            if ahead is not None and ahead[0] == article:
-                data["articles"][place] = ahead[1]
     return data
 
 

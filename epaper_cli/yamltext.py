@@ -42,12 +42,6 @@ class Long(str):
     __slots__ = ()
 
 
-class Made(str):
-    """An item of a list already written as YAML text (`dump_item`), written out as it is."""
-
-    __slots__ = ()
-
-
 class _PyYAML(NamedTuple):
     """The PyYAML module with the loaders and the dumpers epaper uses."""
 
@@ -129,17 +123,10 @@ def dump(data: dict[str, Any]) -> str:
     return "".join(chunks)
 
 
-def dump_item(data: Any) -> Made | None:
-    """One item of a list as `dump_to` writes it (at the left margin, `- key: …`), so that another process can
-    make the text ahead of the write; None for an item that holds a long list (`dump_to` streams those)."""
-    return None if _heavy(data) else Made(_dump_piece([data]))
-
-
 def dump_to(data: dict[str, Any], write: Callable[[str], object]) -> None:
     """`dump`, handed to `write` a page at a time: a large issue's text is never whole in memory.
 
-    A value may be an iterator, written as a sequence item by item as the iterator makes them; an item may be
-    `Made` text (`dump_item`)."""
+    A value may be an iterator, written as a sequence item by item as the iterator makes them."""
     scalars: dict[str, Any] = {}
     for key, value in data.items():
         if isinstance(value, (list, Iterator)):
@@ -167,11 +154,7 @@ takes memory for a slice, not for the issue."""
 
 
 def _write_item(item: Any, indent: str, write: Callable[[str], object]) -> None:
-    """One sequence item whose `- ` stands at `indent`: in one piece, or key by key when it holds a long list or
-    an item made ahead."""
-    if isinstance(item, Made):
-        write(_indented(item, indent))
-        return
+    """One sequence item whose `- ` stands at `indent`: in one piece, or key by key when it holds a long list."""
     if not isinstance(item, dict) or not _heavy(item):
         write(_indented(_dump_piece([item]), indent))
         return
@@ -198,16 +181,13 @@ def _write_item(item: Any, indent: str, write: Callable[[str], object]) -> None:
                 write(_indented(_dump_piece(chunk), inner))
 
 
-_NESTED = (dict, list, Made)
-
-
 def _heavy(value: Any) -> bool:
-    """Whether a value holds a list of `STREAM_FROM` items or more, or an item made ahead, at any depth."""
+    """Whether a value holds a list of `STREAM_FROM` items or more, at any depth."""
     if isinstance(value, dict):
         return any(isinstance(inner, (dict, list)) and _heavy(inner) for inner in value.values())
     if isinstance(value, list):
-        return len(value) >= STREAM_FROM or any(isinstance(inner, _NESTED) and _heavy(inner) for inner in value)
-    return isinstance(value, Made)
+        return len(value) >= STREAM_FROM or any(isinstance(inner, (dict, list)) and _heavy(inner) for inner in value)
+    return False
 
 
 def _indented(text: str, indent: str) -> str:

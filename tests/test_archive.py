@@ -6,7 +6,6 @@ import datetime as dt
 import io
 import multiprocessing
 import os
-import pickle
 from pathlib import Path
 from typing import Any
 
@@ -281,34 +280,6 @@ def hostile_issues(draw: st.DrawFn) -> Issue:
 def test_libyaml_writes_exactly_what_pure_python_pyyaml_writes(generated: Issue) -> None:
     assert schema.dump(generated) == schema.dump_with_pyyaml(generated)
     assert schema.load(schema.dump(generated), "x.yaml") == generated
-
-
-@settings(max_examples=int(os.environ.get("EPAPER_FUZZ_EXAMPLES", "400")), deadline=None)
-@given(hostile_issues(), st.data())
-def test_articles_made_ahead_are_written_as_the_same_bytes(generated: Issue, data: st.DataObject) -> None:
-    # As an import's worker makes them and sends them over: pickled, of the article as it was parsed.
-    made = pickle.loads(pickle.dumps(schema.make_articles([generated])))
-    articles = [article for _page, article in generated.articles()]
-    assert set(made) == {article.id for article in articles}
-    if articles and data.draw(st.booleans()):  # one changed after its text was made: written from the article
-        changed = data.draw(st.sampled_from(articles))
-        changed.title += "改"
-    out = io.BytesIO()
-    schema.dump_to(generated, out, made)
-    assert out.getvalue().decode("utf-8") == schema.dump(generated) == schema.dump_with_pyyaml(generated)
-
-
-def test_articles_made_ahead_are_copied_not_written_again(monkeypatch: pytest.MonkeyPatch) -> None:
-    issue = Issue("清江日报", dt.date(2025, 3, 14), [Page("01", "要闻", [])])
-    issue.pages[0].articles = [make_article("清江日报", issue.date, "01", f"第{i}篇") for i in range(3)]
-    made = schema.make_articles([issue])
-    dumped: list[object] = []
-    real = yamltext._dump_piece
-    monkeypatch.setattr(yamltext, "_dump_piece", lambda data: dumped.append(data) or real(data))
-    out = io.BytesIO()
-    schema.dump_to(issue, out, made)
-    assert out.getvalue().decode("utf-8") == schema.dump_with_pyyaml(issue)
-    assert all("title" not in str(data) for data in dumped), "no article dumped again"
 
 
 def _pyyaml_load(text: str) -> object:
