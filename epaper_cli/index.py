@@ -20,9 +20,8 @@ import os
 import re
 import sqlite3
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, TypeVar
+from typing import TYPE_CHECKING, NamedTuple, TypeVar
 
 from epaper_cli.errors import ArchiveError
 from epaper_cli.searchtext import fold, searchable, tokens
@@ -59,8 +58,7 @@ INSERT OR IGNORE INTO meta VALUES('version', '{VERSION}')"""
 # -- the database ----------------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class Row:
+class Row(NamedTuple):
     """One indexed article: where it was printed, and its searchable text."""
 
     rowid: int
@@ -336,8 +334,7 @@ class Index:
         return [found[rowid] for rowid in rowids if rowid in found]
 
 
-@dataclass(frozen=True)
-class Where:
+class Where(NamedTuple):
     """Which articles a search looks at: one paper, and days from `first` to `last` (ISO dates), when given."""
 
     paper: str | None = None

@@ -11,9 +11,8 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Callable
-from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from epaper_cli import index
 from epaper_cli.errors import UsageError
@@ -29,8 +28,7 @@ _BEFORE, _AFTER = 16, 40
 HIGHLIGHT = ("\033[1;31m", "\033[0m")
 
 
-@dataclass(frozen=True)
-class Query:
+class Query(NamedTuple):
     """The folded terms that must occur and those that must not."""
 
     include: tuple[str, ...]
@@ -69,8 +67,7 @@ def parse_terms(args: list[str]) -> Query:
     return Query(tuple(include), tuple(exclude))
 
 
-@dataclass(frozen=True)
-class Hit:
+class Hit(NamedTuple):
     """One article found, as the output shows it."""
 
     id: str
@@ -96,8 +93,7 @@ class Hit:
         return "\t".join((self.id, self.paper, self.date, self.page, _flat(self.title), snippet))
 
 
-@dataclass
-class Found:
+class Found(NamedTuple):
     """What a search found: how many in all, and the hits to show (at most `limit`)."""
 
     total: int
