@@ -52,6 +52,7 @@ CREATE INDEX IF NOT EXISTS articles_file ON articles(file);
 CREATE INDEX IF NOT EXISTS articles_paper ON articles(paper, date);
 CREATE VIRTUAL TABLE IF NOT EXISTS chars USING fts5(text, content='', tokenize="{_TOKENIZER}", detail=full);
 INSERT INTO chars(chars, rank) VALUES('pgsz', 16000);
+INSERT INTO chars(chars, rank) VALUES('automerge', 8);
 INSERT OR IGNORE INTO meta VALUES('version', '{VERSION}')"""
 
 
@@ -79,7 +80,11 @@ ArticleRow = tuple[str, str, str, str, "str | None", str, str]
 """What the index holds of one article: id, paper, date, page, section, title, searchable text."""
 
 
-def written(root: Path, path: Path, issue: Issue) -> tuple[str, list[ArticleRow], Stamp]:
+Written = tuple[str, list[ArticleRow], Stamp]
+"""An issue file just written: its path in the archive, its articles' rows, its stamp."""
+
+
+def written(root: Path, path: Path, issue: Issue) -> Written:
     """What `Index.write_rows` takes for an issue file just written from `issue`: its path in the archive, its
     articles' rows and its stamp, taken now (a later write of the file must not lend its stamp to these rows)."""
     stat = os.stat(path)
@@ -206,12 +211,15 @@ class Index:
 
     def update_file(self, path: Path, issue: Issue) -> None:
         """Index an issue file that was just written from `issue` (the writer knows its content: no re-read)."""
-        self.write_rows(*written(self.root, path, issue))
+        self.write_rows([written(self.root, path, issue)])
 
-    def write_rows(self, relpath: str, rows: list[ArticleRow], stamp: Stamp) -> None:
-        """Make one file's articles `rows` (`rows_of` the issue written), stamped as it was written."""
+    def write_rows(self, files: list[Written]) -> None:
+        """Make each file's articles its rows (`rows_of` the issue written), stamped as it was written: one write
+        transaction for them all (FTS5 stores a transaction's tokens in one go, so several files at once cost
+        less than each alone)."""
         with self._writing():
-            self._set_rows(relpath, rows, stamp)
+            for relpath, rows, stamp in files:
+                self._set_rows(relpath, rows, stamp)
 
     def _reindex(self, relpath: str) -> None:
         """Inside a write transaction: the file's rows as the file is now (read from one open file, so the
