@@ -17,9 +17,9 @@ from pathlib import Path
 from epaper_cli.errors import ArchiveError
 from epaper_cli.index import ArticleRow, Index, Stamp, Written, open_index
 
-QUEUED_FILES = 8
-"""Issue files whose rows may wait for the thread (the importer waits when it is this far ahead); those waiting
-are stored in one transaction, which costs FTS5 a third less than one each."""
+QUEUED_FILES = 2
+"""Issue files whose rows may wait for the thread (the importer waits when it is this far ahead), stored in one
+transaction when several wait; more made no difference to the time (the thread mostly keeps up) and held more."""
 
 _Update = tuple[str, "list[ArticleRow] | None", "Stamp | None"]
 
