@@ -94,7 +94,7 @@ def run_import(
     inputs = itertools.chain(first, names)
     large = len(first) == RECEIPTS_FROM and not dry_run
     with archive.indexing_aside() if large else contextlib.nullcontext():
-        for parsed in pool.ordered_map(parse, inputs, jobs, here=lambda name: name == STDIN):
+        for parsed in pool.ordered_map(parse, inputs, jobs, here=lambda name: name == STDIN, weight=_size):
             if progress is not None:
                 progress()
             if parsed.receipt is not None:
@@ -114,6 +114,14 @@ def run_import(
     if not dry_run and archive.root.is_dir():
         archive.clean_stale_temps()
     return report
+
+
+def _size(name: str) -> int:
+    """An input's size in bytes, as a worker's share of the work (0 when it cannot be told: read and see)."""
+    try:
+        return os.stat(name).st_size
+    except (OSError, ValueError):
+        return 0
 
 
 def _receipt_key(archive: Archive, options: ReadOptions) -> str:

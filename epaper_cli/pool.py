@@ -24,6 +24,10 @@ R = TypeVar("R")
 
 CHUNK = 16
 """Items sent to a worker at once: enough to make the traffic between processes negligible."""
+CHUNK_WEIGHT = 256 * 1024
+"""Weight of the items sent at once, at most (one item at least): for an import, bytes of input. Sixteen files
+of a whole issue each kept 1,600 articles in every chunk: the first results came late, the last were written
+with the workers idle, and the chunks in flight held 140 MB (see `ordered_map`'s `weight`)."""
 AHEAD = 2
 """Chunks per worker in flight: one to work on, one waiting, so no worker idles while this process reads."""
 
@@ -66,16 +70,22 @@ def running_processes(loadavg: str) -> int:
 
 
 def ordered_map(
-    function: Callable[[T], R], items: Iterable[T], jobs: int, *, here: Callable[[T], bool] | None = None
+    function: Callable[[T], R],
+    items: Iterable[T],
+    jobs: int,
+    *,
+    here: Callable[[T], bool] | None = None,
+    weight: Callable[[T], int] | None = None,
 ) -> Iterator[R]:
     """`function(item)` for each item, in order; computed in up to `jobs` worker processes.
 
     Items for which `here(item)` is true are always computed in this process (standard input, say). A pool
     starts only for at least two workers' worth of chunks, so a short run never starts one. `function`, the
-    items and the results must be picklable; only `AHEAD` chunks per worker are in flight, so memory does not
-    grow with the run.
+    items and the results must be picklable; only `AHEAD` chunks per worker are in flight, each of `CHUNK` items
+    at most and, with `weight` (an import: each input's size), of `CHUNK_WEIGHT` at most, so memory does not
+    grow with the run, nor with the size of the items.
     """
-    chunks = _chunks(iter(items), here or _nowhere)
+    chunks = _chunks(iter(items), here or _nowhere, weight or _weightless)
     first = list(itertools.islice(chunks, AHEAD * max(jobs, 1)))
     workers = min(jobs, len(first) // AHEAD)  # no more workers than the work keeps busy
     if workers < 2:
@@ -114,20 +124,29 @@ def _nowhere(_item: object) -> bool:
     return False
 
 
-def _chunks(items: Iterator[T], here: Callable[[T], bool]) -> Iterator[tuple[bool, list[T]]]:
-    """Chunks of up to `CHUNK` items, as (local, items); an item to compute here is a chunk of its own."""
+def _weightless(_item: object) -> int:
+    return 0
+
+
+def _chunks(
+    items: Iterator[T], here: Callable[[T], bool], weight: Callable[[T], int]
+) -> Iterator[tuple[bool, list[T]]]:
+    """Chunks of up to `CHUNK` items and `CHUNK_WEIGHT`, as (local, items); an item to compute here is a chunk of
+    its own."""
     chunk: list[T] = []
+    load = 0
     for item in items:
         if here(item):
             if chunk:
                 yield False, chunk
-                chunk = []
+                chunk, load = [], 0
             yield True, [item]
             continue
         chunk.append(item)
-        if len(chunk) == CHUNK:
+        load += weight(item)
+        if len(chunk) == CHUNK or load >= CHUNK_WEIGHT:
             yield False, chunk
-            chunk = []
+            chunk, load = [], 0
     if chunk:
         yield False, chunk
 
