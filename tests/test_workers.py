@@ -40,6 +40,25 @@ def test_a_short_run_or_one_job_starts_no_pool() -> None:
     assert [v for v, _pid in one_job] == [n * n for n in range(200)]
 
 
+def test_heavy_items_go_to_the_workers_a_few_at_a_time() -> None:
+    sizes = [pool.CHUNK_WEIGHT // 2] * 30 + [1] * 100  # whole issues, then single captures
+    chunks = list(pool._chunks(iter(range(len(sizes))), lambda _n: False, lambda n: sizes[n]))
+    assert [len(chunk) for _local, chunk in chunks[:15]] == [2] * 15, "two heavy items reach the weight"
+    assert all(len(chunk) == pool.CHUNK for _local, chunk in chunks[15:-1]), "light ones CHUNK at a time"
+    assert [n for _local, chunk in chunks for n in chunk] == list(range(len(sizes)))
+    results = list(pool.ordered_map(square_and_pid, range(len(sizes)), 2, weight=lambda n: sizes[n]))
+    assert [value for value, _pid in results] == [n * n for n in range(len(sizes))]
+    assert {pid for _value, pid in results} - {os.getpid()}, "computed by the workers"
+
+
+def test_an_import_weighs_its_inputs_by_size(tmp_path: Path) -> None:
+    from epaper_cli.importing import _size
+
+    (tmp_path / "a.txt").write_bytes(b"x" * 1234)
+    assert _size(str(tmp_path / "a.txt")) == 1234
+    assert _size(str(tmp_path / "missing.txt")) == 0, "read, and its error met, as any input's"
+
+
 def test_items_marked_here_run_in_this_process_in_their_place() -> None:
     items = [*range(100), -1, *range(100, 200)]
     results = list(pool.ordered_map(square_and_pid, items, 2, here=lambda n: n == -1))
