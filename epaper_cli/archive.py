@@ -280,18 +280,13 @@ class Archive(Layout):
         from epaper_cli import index
 
         try:
-            if self._indexer is not None:  # the file's rows and stamp as written now, stored by the thread
-                if issue is None:
-                    self._indexer.put(path.relative_to(self.root).as_posix(), None, None)
-                else:
-                    self._indexer.put(*index.written(self.root, path, issue))
+            change = index.update(self.root, path, issue)
+            if self._indexer is not None:  # stored by the thread, while this one goes on
+                self._indexer.put(change)
                 return
             if self._index is None:
                 self._index = index.open_index(self.root)
-            if issue is None:
-                self._index.refresh_file(path.relative_to(self.root).as_posix())
-            else:
-                self._index.update_file(path, issue)
+            self._index.apply([change])
         except (sqlite3.Error, ArchiveError, OSError):
             pass
 

@@ -37,10 +37,10 @@ stays within a few issues however long the run, and an issue that grows through 
 time it has doubled at most, so writing it costs time linear in its size, not quadratic."""
 MAX_OPEN_ISSUES = 8
 """Issues gathered at once, so captures of a few papers or days interleaved in one folder still batch well."""
-RECEIPTS_FROM = 16
-"""Inputs from which a run looks for and keeps receipts (`receipts`) and has the index updated by a thread beside
-it (`Archive.indexing_aside`): below that, parsing again is cheaper than loading sqlite3, and starting a thread
-gains nothing."""
+LARGE_RUN = 16
+"""Inputs from which a run is large: it looks for and keeps receipts (`receipts`) and has the index updated by a
+thread beside it (`Archive.indexing_aside`). Below that, parsing again is cheaper than loading sqlite3, and
+starting a thread gains nothing."""
 
 
 @dataclass
@@ -81,9 +81,10 @@ def run_import(
     """
     report = report if report is not None else ImportReport()
     names = iter(names)
-    first = list(itertools.islice(names, RECEIPTS_FROM))
+    first = list(itertools.islice(names, LARGE_RUN))
+    large = len(first) == LARGE_RUN  # (a one-file import, the commonest in shell loops, is not)
     receipts = None
-    if len(first) == RECEIPTS_FROM:  # (a one-file import, the commonest in shell loops, never loads them)
+    if large:
         from epaper_cli.receipts import Receipts
 
         receipts = Receipts(archive.root, _receipt_key(archive, options))
@@ -92,8 +93,7 @@ def run_import(
     parse = functools.partial(parse_input, options=options, receipts=receipts, keep_in=keep_in)
     jobs = jobs if jobs is not None else pool.default_jobs()
     inputs = itertools.chain(first, names)
-    large = len(first) == RECEIPTS_FROM and not dry_run
-    with archive.indexing_aside() if large else contextlib.nullcontext():
+    with archive.indexing_aside() if large and not dry_run else contextlib.nullcontext():
         for parsed in pool.ordered_map(parse, inputs, jobs, here=lambda name: name == STDIN, weight=_size):
             if progress is not None:
                 progress()

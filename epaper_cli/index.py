@@ -9,7 +9,7 @@ one- and two-character terms in SQLite before 3.43, and a word segmenter misses 
 
 Never stale: `refresh` compares each issue file's (size, mtime_ns) with what was indexed (a stat walk, no reads)
 and re-reads only the files that changed, appeared or went; the commands that write issue files update it as
-they write (`update_file`). A missing, corrupt or outdated index file is rebuilt with a note. Many processes may
+they write (`apply`). A missing, corrupt or outdated index file is rebuilt with a note. Many processes may
 use it at once: SQLite's WAL journal, writes in short transactions, a bounded busy wait.
 """
 
@@ -80,15 +80,19 @@ ArticleRow = tuple[str, str, str, str, "str | None", str, str]
 """What the index holds of one article: id, paper, date, page, section, title, searchable text."""
 
 
-Written = tuple[str, list[ArticleRow], Stamp]
-"""An issue file just written: its path in the archive, its articles' rows, its stamp."""
+Update = tuple[str, "list[ArticleRow] | None", "Stamp | None"]
+"""What `Index.apply` takes for one issue file: its path in the archive and the rows and stamp it was written
+with, or (path, None, None): read it from disk again (it was removed)."""
 
 
-def written(root: Path, path: Path, issue: Issue) -> Written:
-    """What `Index.write_rows` takes for an issue file just written from `issue`: its path in the archive, its
-    articles' rows and its stamp, taken now (a later write of the file must not lend its stamp to these rows)."""
+def update(root: Path, path: Path, issue: Issue | None) -> Update:
+    """The update for an issue file just written from `issue` (None: just removed). The stamp is taken now: a
+    later write of the file must not lend its stamp to these rows."""
+    relpath = path.relative_to(root).as_posix()
+    if issue is None:
+        return relpath, None, None
     stat = os.stat(path)
-    return path.relative_to(root).as_posix(), rows_of(issue), (stat.st_size, stat.st_mtime_ns)
+    return relpath, rows_of(issue), (stat.st_size, stat.st_mtime_ns)
 
 
 def rows_of(issue: Issue) -> list[ArticleRow]:
@@ -195,11 +199,6 @@ class Index:
                     self._reindex(path)
         return len(changed)
 
-    def refresh_file(self, relpath: str) -> None:
-        """Re-read one issue file (or drop it, when it is gone)."""
-        with self._writing():
-            self._reindex(relpath)
-
     def current(self, relpath: str) -> bool:
         """Whether one file is on disk as it was indexed."""
         known = self._db.execute("SELECT size, mtime_ns FROM files WHERE path=?", (relpath,)).fetchone()
@@ -209,17 +208,16 @@ class Index:
             return False
         return known is not None and tuple(known) == (stat.st_size, stat.st_mtime_ns)
 
-    def update_file(self, path: Path, issue: Issue) -> None:
-        """Index an issue file that was just written from `issue` (the writer knows its content: no re-read)."""
-        self.write_rows([written(self.root, path, issue)])
-
-    def write_rows(self, files: list[Written]) -> None:
-        """Make each file's articles its rows (`rows_of` the issue written), stamped as it was written: one write
-        transaction for them all (FTS5 stores a transaction's tokens in one go, so several files at once cost
-        less than each alone)."""
+    def apply(self, updates: list[Update]) -> None:
+        """Index issue files just written (`update`: the writer knows their content, no re-read) or removed (read
+        again: dropped when gone), in one write transaction (FTS5 stores a transaction's tokens in one go, so
+        several files at once cost less than each alone)."""
         with self._writing():
-            for relpath, rows, stamp in files:
-                self._set_rows(relpath, rows, stamp)
+            for relpath, rows, stamp in updates:
+                if rows is None or stamp is None:
+                    self._reindex(relpath)
+                else:
+                    self._set_rows(relpath, rows, stamp)
 
     def _reindex(self, relpath: str) -> None:
         """Inside a write transaction: the file's rows as the file is now (read from one open file, so the
@@ -267,7 +265,7 @@ class Index:
                 continue
             cursor = db.execute(
                 "INSERT INTO articles(id, file, paper, date, page, section, title, place) VALUES(?,?,?,?,?,?,?,?)",
-                (row[0], relpath, *row[1:-1], place),
+                (row[0], relpath, *row[1:-1], place),  # id, the file, paper … title (the text goes below)
             )
             db.execute("INSERT INTO texts VALUES(?, ?)", (cursor.lastrowid, row[-1]))
             db.execute("INSERT INTO chars(rowid, text) VALUES(?, ?)", (cursor.lastrowid, tokens(fold(row[-1]))))

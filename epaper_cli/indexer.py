@@ -15,13 +15,11 @@ import threading
 from pathlib import Path
 
 from epaper_cli.errors import ArchiveError
-from epaper_cli.index import ArticleRow, Index, Stamp, Written, open_index
+from epaper_cli.index import Index, Update, open_index
 
 QUEUED_FILES = 2
 """Issue files whose rows may wait for the thread (the importer waits when it is this far ahead), stored in one
 transaction when several wait; more made no difference to the time (the thread mostly keeps up) and held more."""
-
-_Update = tuple[str, "list[ArticleRow] | None", "Stamp | None"]
 
 
 class Indexer:
@@ -29,17 +27,16 @@ class Indexer:
 
     def __init__(self, root: Path) -> None:
         self.root = root
-        self._queue: queue.Queue[_Update | None] = queue.Queue(maxsize=QUEUED_FILES)
+        self._queue: queue.Queue[Update | None] = queue.Queue(maxsize=QUEUED_FILES)
         self._thread: threading.Thread | None = None
         self._failure: BaseException | None = None
 
-    def put(self, relpath: str, rows: list[ArticleRow] | None, stamp: Stamp | None) -> None:
-        """Have one file's rows stored as `Index.write_rows` does, or with `rows` None the file read again from
-        disk (`Index.refresh_file`: it was removed)."""
+    def put(self, change: Update) -> None:
+        """Have one file's update (`index.update`) applied as `Index.apply` does."""
         if self._thread is None:
             self._thread = threading.Thread(target=self._run, name="epaper-index", daemon=True)
             self._thread.start()
-        self._queue.put((relpath, rows, stamp))
+        self._queue.put(change)
 
     def close(self) -> None:
         """Wait until every update given is made. A failure other than the index's own (a bug) is raised here."""
@@ -66,25 +63,10 @@ class Indexer:
                 continue  # taken off the queue all the same, so the importer is never left waiting
             try:
                 index = index or open_index(self.root)
-                self._store(index, [update for update in updates if update is not None])
+                index.apply([change for change in updates if change is not None])
             except (sqlite3.Error, ArchiveError, OSError):
                 pass  # best effort, as when the importer updates the index itself: the next search reads the file
             except BaseException as exc:  # raised by close(), in the importer's thread
                 self._failure = exc
         if index is not None:
             index.close()
-
-    @staticmethod
-    def _store(index: Index, updates: list[_Update]) -> None:
-        """Files written in one transaction, in order; a removed file read again on its own."""
-        written: list[Written] = []
-        for relpath, rows, stamp in updates:
-            if rows is not None and stamp is not None:
-                written.append((relpath, rows, stamp))
-                continue
-            if written:
-                index.write_rows(written)
-                written = []
-            index.refresh_file(relpath)
-        if written:
-            index.write_rows(written)

@@ -6,7 +6,7 @@ A receipt is a hint, never the truth: it is trusted for an issue whose file stil
 written it since), else only when the issue, read, holds exactly those articles with this capture as their
 source; so a hand edit, a deleted issue or a replaced article sends the capture back to the reader. The file is
 derived: when it is missing, unreadable or cannot be written, captures are simply parsed, and a damaged file is
-replaced. `sqlite3` loads only when receipts are used (`importing.RECEIPTS_FROM` inputs or more): it costs a
+replaced. `sqlite3` loads only when receipts are used (`importing.LARGE_RUN` inputs or more): it costs a
 one-capture import more than parsing does.
 """
 

@@ -9,7 +9,7 @@ import pytest
 
 from epaper_cli import importing
 from epaper_cli.archive import Archive
-from epaper_cli.index import open_index, rows_of
+from epaper_cli.index import Update, open_index, rows_of
 from epaper_cli.indexer import Indexer
 from epaper_cli.model import Issue, Page
 from epaper_cli.searching import parse_terms, search
@@ -28,9 +28,9 @@ def test_a_large_import_leaves_the_index_current(tmp_path: Path, monkeypatch: py
     handed: list[str] = []
     real_put = Indexer.put
 
-    def put(self: Indexer, relpath: str, *rest: object) -> None:
-        handed.append(relpath)
-        real_put(self, relpath, *rest)  # type: ignore[arg-type]
+    def put(self: Indexer, change: Update) -> None:
+        handed.append(change[0])
+        real_put(self, change)
 
     monkeypatch.setattr(Indexer, "put", put)
     code, _out, err = run("import", "-q", "--archive", str(tmp_path / "a"), "--jobs", jobs, *map(str, paths))
@@ -48,7 +48,7 @@ def test_a_large_import_leaves_the_index_current(tmp_path: Path, monkeypatch: py
 
 
 def test_a_short_import_updates_the_index_itself(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    paths = write_captures(tmp_path / "in", importing.RECEIPTS_FROM - 1)
+    paths = write_captures(tmp_path / "in", importing.LARGE_RUN - 1)
     monkeypatch.setattr(Indexer, "put", lambda *args: pytest.fail("no thread for a short import"))
     code, _out, err = run("import", "-q", "--archive", str(tmp_path / "a"), *map(str, paths))
     assert code == 0, err
@@ -69,8 +69,8 @@ def test_updates_are_stored_in_order_and_close_waits_for_them(tmp_path: Path) ->
     second = Issue(PAPER, DATE, [Page("01", None, [make_article(PAPER, DATE, "01", "冬藏")])])
     indexer = Indexer(archive.root)
     relpath = path.relative_to(archive.root).as_posix()
-    indexer.put(relpath, rows_of(first), (1, 1))
-    indexer.put(relpath, rows_of(second), (2, 2))
+    indexer.put((relpath, rows_of(first), (1, 1)))
+    indexer.put((relpath, rows_of(second), (2, 2)))
     indexer.close()
     index = open_index(archive.root)
     assert index._db.execute("SELECT size, mtime_ns FROM files").fetchall() == [(2, 2)]
@@ -82,15 +82,15 @@ def test_a_bug_in_the_thread_is_raised_by_close_and_never_blocks_the_importer(tm
     archive, _issue, path = _issue_file(tmp_path, ["春耕"])
     indexer = Indexer(archive.root)
     relpath = path.relative_to(archive.root).as_posix()
-    indexer.put(relpath, [None], (1, 1))  # type: ignore[list-item]  # a bug: no row at all
+    indexer.put((relpath, [None], (1, 1)))  # type: ignore[list-item]  # a bug: no row at all
     for _ in range(20):  # more than the queue holds: taken off all the same
-        indexer.put(relpath, [], (1, 1))
+        indexer.put((relpath, [], (1, 1)))
     with pytest.raises(TypeError):
         indexer.close()
 
 
 def test_an_index_that_cannot_be_written_does_not_fail_the_import(tmp_path: Path) -> None:
-    paths = write_captures(tmp_path / "in", importing.RECEIPTS_FROM + 4)
+    paths = write_captures(tmp_path / "in", importing.LARGE_RUN + 4)
     (tmp_path / "a").mkdir()
     (tmp_path / "a" / ".index.sqlite").mkdir()  # a folder where the index file should be
     code, out, err = run("import", "--archive", str(tmp_path / "a"), *map(str, paths))

@@ -10,12 +10,12 @@ import pytest
 from epaper_cli import importing, inputs
 from epaper_cli.archive import Archive
 from epaper_cli.formats import ReadOptions
-from epaper_cli.importing import RECEIPTS_FROM, ImportReport, run_import
+from epaper_cli.importing import LARGE_RUN, ImportReport, run_import
 from epaper_cli.layout import RECEIPTS_FILE
 from tests.test_e2e import run
 from tests.test_robustness import write_captures
 
-COUNT = RECEIPTS_FROM + 8
+COUNT = LARGE_RUN + 8
 
 
 @pytest.fixture
@@ -110,7 +110,7 @@ def test_anything_that_may_change_what_a_capture_gives_makes_it_parsed_again(
 
 
 def test_a_short_run_keeps_no_receipts(tmp_path: Path) -> None:
-    write_captures(tmp_path / "in", RECEIPTS_FROM - 1)
+    write_captures(tmp_path / "in", LARGE_RUN - 1)
     _import(tmp_path / "a", tmp_path / "in")
     assert not (tmp_path / "a" / RECEIPTS_FILE).exists()
 
