@@ -81,8 +81,8 @@ def is_archive(root: Path) -> bool:
     except OSError:
         return False
     for paper in papers:
-        with contextlib.suppress(OSError):
-            for year in os.scandir(paper.path):
+        with contextlib.suppress(OSError), os.scandir(paper.path) as years:  # closed when found early, too
+            for year in years:
                 if (
                     year.name.isdigit()
                     and year.is_dir()
