@@ -2,10 +2,10 @@
 
 Read each file, parse the header with regular expressions (paper, date with year inference, page, title, byline,
 paragraphs and sub-headings), group the articles by issue, dump each issue as YAML with libyaml
-(`yaml.CSafeDumper`), and keep each raw capture under its sha256 as the archive does
-(`<archive>/.raw/<ab>/<sha256>`). No validation, no normalisation, no merging with what the archive already
-holds, no locking; one `os.sync()` at the end stands for the archive's promise that what it wrote is on disk
-(`--no-sync` drops it).
+(`yaml.CSafeDumper`), and keep each raw capture under its sha256 as the archive does, appended to one pack
+(`<archive>/.raw/packs/000001.pack`, records `<sha256> <size>\\n<bytes>\\n`, with no index). No validation, no
+normalisation, no merging with what the archive already holds, no locking; one `os.sync()` at the end stands for
+the archive's promise that what it wrote is on disk (`--no-sync` drops it).
 
     python bench/floor_import.py --archive DIR PATH ...     (files, or folders: every *.txt below, sorted)
 """
@@ -94,19 +94,22 @@ def main(argv: Sequence[str] | None = None) -> int:
     archive: Path = args.archive
     issues: dict[tuple[str, dt.date], dict[str, dict[str, Any]]] = {}
     count = 0
+    kept: set[str] = set()
+    (archive / ".raw" / "packs").mkdir(parents=True, exist_ok=True)
+    pack = (archive / ".raw" / "packs" / "000001.pack").open("ab")
     for path in expand(args.paths):
         data = path.read_bytes()
         digest = hashlib.sha256(data).hexdigest()
-        raw = archive / ".raw" / digest[:2] / digest
-        if not raw.exists():
-            raw.parent.mkdir(parents=True, exist_ok=True)
-            raw.write_bytes(data)
+        if digest not in kept:
+            kept.add(digest)
+            pack.write(b"%s %d\n%s\n" % (digest.encode(), len(data), data))
         paper, date, label, section, article = parse(data.decode("utf-8-sig"))
         article["source"] = {"sha256": digest}
         pages = issues.setdefault((paper, date), {})
         page = pages.setdefault(label, {"page": label, **({"section": section} if section else {}), "articles": []})
         page["articles"].append(article)
         count += 1
+    pack.close()
     for (paper, date), pages in issues.items():
         document = {
             "format": "epaper/1",

@@ -1,9 +1,8 @@
 """The YAML archive's files: issue files loaded, checked against the schema and saved whole; raw captures kept;
 incoming articles merged into their issue under the lock. The only code that writes into the archive.
 
-Where things live is `layout`, the lock is `locking`, every write goes through `atomic.write_atomic` (raw captures
-through its two halves, `write_temp` and a rename, as a worker process may write the first). Raw captures
-reach the disk before any issue file that refers to them is written.
+Where things live is `layout`, the lock is `locking`, every issue file is written by `atomic.write_atomic`, raw
+captures are kept by `rawstore`, and they reach the disk before any issue file that refers to them is written.
 """
 
 from __future__ import annotations
@@ -19,12 +18,13 @@ from pathlib import Path
 from typing import TYPE_CHECKING, BinaryIO
 
 from epaper_cli import fixity, schema
-from epaper_cli.atomic import can_defer_sync, clean_stale, fsync_dir, sync_files, write_atomic, write_temp
+from epaper_cli.atomic import clean_stale, write_atomic
 from epaper_cli.errors import ArchiveError
 from epaper_cli.layout import LOCK_FILE, RAW_DIR, Layout, paper_from_folder, safe_component
 from epaper_cli.locking import Lock
 from epaper_cli.model import Issue
 from epaper_cli.placing import Places
+from epaper_cli.rawstore import RawStore
 
 if TYPE_CHECKING:
     from epaper_cli.index import Index
@@ -64,11 +64,10 @@ class Archive(Layout):
     def __init__(self, root: Path) -> None:
         super().__init__(root)
         self._lock = Lock(self.lock_path())
-        self._unsynced: list[str] = []
+        self.raw = RawStore(root, self.lock)
         self._made: set[str] = set()
         self._index: Index | None = None
         self._indexer: Indexer | None = None
-        self._raw_dirs: set[str] = set()
         self._linkfree: set[str] = set()
         self.stamps: dict[Path, str | None] = {}
         """Each issue file's stamp as the last merge into it (under the lock) left it; the importer takes them."""
@@ -128,71 +127,22 @@ class Archive(Layout):
         with self._lock.held():
             yield
 
-    def store_raw(self, data: bytes, digest: str | None = None, *, prepared: str | None = None) -> str:
+    def store_raw(self, data: bytes, digest: str | None = None) -> str:
         """Keep a capture's bytes verbatim under their sha256 (pass it when known); storing twice is a no-op.
 
-        The bytes go to a temp file beside their place, renamed into it: `prepared` is one that `prepare_raw`
-        wrote already (in a worker process), removed instead when the capture is kept already. No lock is
-        needed: the name is the content, so writers racing on it write the same bytes. The file is synced, with
-        every other one stored since, before the next issue file is written.
+        The capture is queued in the raw store (`rawstore`), which keeps it, synced and indexed, before the next
+        issue file is written, or at `keep_raw`.
         """
         if digest is None:
             import hashlib
 
             digest = hashlib.sha256(data).hexdigest()
-        path = self.raw_file(digest)
-        self._refuse_links(os.path.dirname(path))
-        if self._kept(path):
-            self.discard_prepared(prepared)
-            return digest
-        try:
-            prepared = prepared or self._raw_temp(path, data)
-            os.replace(prepared, path)
-            if not can_defer_sync():  # the bytes were synced before their name (`_raw_temp`)
-                fsync_dir(os.path.dirname(path))
-        except OSError as exc:
-            self.discard_prepared(prepared)
-            raise ArchiveError(path, f"cannot write: {exc.strerror or exc}") from exc
-        self._raw_dirs.add(os.path.dirname(path))
-        if can_defer_sync():
-            self._unsynced.append(path)
+        self.raw.put(data, digest)
         return digest
 
-    def prepare_raw(self, data: bytes, digest: str) -> str | None:
-        """Write a capture's bytes to a temp file in the folder where `store_raw` keeps them, unless they are kept
-        already: the costly part of keeping a capture (a new file), done by the worker process that read it, so
-        that `store_raw` only renames. Nothing is kept until then; `discard_prepared` removes it."""
-        path = self.raw_file(digest)
-        self._refuse_links(os.path.dirname(path))
-        return None if self._kept(path) else self._raw_temp(path, data)
-
-    def _raw_temp(self, path: str, data: bytes) -> str:
-        """A temp file holding `data` in the folder of the raw capture `path`."""
-        folder = os.path.dirname(path)
-        self._mkdir(folder)
-        try:
-            return write_temp(folder, lambda handle: handle.write(data), durable=not can_defer_sync())
-        except OSError as exc:
-            raise ArchiveError(path, f"cannot write: {exc.strerror or exc}") from exc
-
-    @staticmethod
-    def discard_prepared(prepared: str | None) -> None:
-        """Remove a temp file `prepare_raw` wrote for a capture that is not kept after all."""
-        if prepared is not None:
-            with contextlib.suppress(OSError):
-                os.unlink(prepared)
-
-    @staticmethod
-    def _kept(path: str) -> bool:
-        """Whether a raw capture is kept at `path` (anything else there is refused)."""
-        try:
-            if stat.S_ISREG(os.lstat(path).st_mode):
-                return True
-            raise ArchiveError(path, "is not a regular file: epaper follows no link inside the archive")
-        except FileNotFoundError:
-            return False
-        except OSError as exc:
-            raise ArchiveError(path, f"cannot read: {exc.strerror or exc}") from exc
+    def keep_raw(self) -> None:
+        """Keep the captures still queued (those whose issue files needed no write)."""
+        self.raw.flush()
 
     def merge(self, incoming: Issue, *, base: Stored | None = None, write: bool = True) -> list[Outcome]:
         """Add or replace the incoming articles in their issue file, under the lock, writing only on change.
@@ -251,12 +201,7 @@ class Archive(Layout):
 
     def _save(self, path: Path, issue: Issue) -> None:
         """Write an issue file whole or not at all; called under the lock, so older temp files beside it are stale."""
-        if self._unsynced:  # raw captures reach the disk before any issue refers to them
-            try:
-                sync_files(self._unsynced)
-            except OSError as exc:
-                raise ArchiveError(str(self.root / RAW_DIR), f"cannot write: {exc.strerror or exc}") from exc
-            self._unsynced = []
+        self.raw.flush()  # raw captures reach the disk before any issue refers to them
         self._mkdir(path.parent)
 
         def fill(handle: BinaryIO) -> None:
@@ -323,17 +268,7 @@ class Archive(Layout):
 
     def read_raw(self, sha256: str) -> bytes:
         """The kept capture with this digest, byte for byte."""
-        path = self.raw_path(sha256)
-        data = self._read(path)
-        if data is None:
-            raise ArchiveError(str(path), "the kept capture is missing (`epaper check` tells more)")
-        return data
-
-    def clean_stale_temps(self) -> None:
-        """Remove the stale temp files that interrupted raw-capture writes left in the raw folders this archive
-        object wrote to: the cost is that of the import's own folders, never of the whole raw store."""
-        for folder in sorted(self._raw_dirs):
-            clean_stale(folder)
+        return self.raw.get(sha256)
 
     def _mkdir(self, path: str | Path) -> None:
         """Create a folder inside the archive, with a clear error when that is impossible, and refuse to go

@@ -20,39 +20,34 @@ STALE_AFTER = 3600.0
 """A temp file of ours this old is a leftover of an interrupted write: no write takes this long."""
 
 
-def write_atomic(
-    path: str | Path, fill: Callable[[BinaryIO], object], *, durable: bool = True, clean: bool = True
-) -> None:
+def write_atomic(path: str | Path, fill: Callable[[BinaryIO], object], *, clean: bool = True) -> None:
     """Let `fill` write the file's content; the file appears complete or not at all, even if `fill` fails.
 
-    With `durable=False` nothing is synced: the caller makes the file durable later (`sync_files`), when one
-    sync for many files is cheaper than one per file. With `clean` (the default), stale temp files of ours that
-    interrupted writes left in the same folder are removed first (`clean_stale`).
+    With `clean` (the default), stale temp files of ours that interrupted writes left in the same folder are
+    removed first (`clean_stale`).
     """
     folder = os.path.dirname(path) or "."
     if clean:
         clean_stale(folder)
-    temp = write_temp(folder, fill, durable=durable)
+    temp = write_temp(folder, fill)
     try:
         os.replace(temp, path)
     except BaseException:
         with contextlib.suppress(OSError):
             os.unlink(temp)
         raise
-    if durable:
-        fsync_dir(folder)
+    fsync_dir(folder)
 
 
-def write_temp(folder: str, fill: Callable[[BinaryIO], object], *, durable: bool = False) -> str:
-    """The first half of `write_atomic`: a complete temp file in `folder`, with the permissions a plain open()
-    would give; renaming it over the target is the second. Removed again if `fill` fails."""
+def write_temp(folder: str, fill: Callable[[BinaryIO], object]) -> str:
+    """The first half of `write_atomic`: a complete temp file in `folder`, synced, with the permissions a plain
+    open() would give; renaming it over the target is the second. Removed again if `fill` fails."""
     fd, temp = _create_temp(folder)
     try:
         with os.fdopen(fd, "wb") as handle:
             fill(handle)
-            if durable:
-                handle.flush()
-                os.fsync(handle.fileno())
+            handle.flush()
+            os.fsync(handle.fileno())
         os.chmod(temp, 0o644 & ~_umask())
     except BaseException:
         with contextlib.suppress(OSError):
@@ -122,32 +117,6 @@ def clean_stale(folder: str | Path, older_than: float = STALE_AFTER) -> None:
     for path in stale_temps(folder, older_than):
         with contextlib.suppress(OSError):
             os.unlink(path)
-
-
-def can_defer_sync() -> bool:
-    """Whether one system-wide sync can stand in for many per-file fsyncs on this platform."""
-    return hasattr(os, "sync")
-
-
-def sync_files(paths: list[str]) -> None:
-    """Make files written with `durable=False` durable: one by one when few, else one system-wide sync.
-
-    Thousands of fsyncs cost far more than one sync; for a handful, a sync of every filesystem costs more.
-    """
-    if len(paths) > _FSYNC_ONE_BY_ONE:
-        os.sync()
-        return
-    for path in paths:
-        fd = os.open(path, os.O_RDONLY)
-        try:
-            os.fsync(fd)
-        finally:
-            os.close(fd)
-    for folder in {os.path.dirname(path) for path in paths}:
-        fsync_dir(folder)
-
-
-_FSYNC_ONE_BY_ONE = 16
 
 
 def fsync_dir(path: str | Path) -> None:

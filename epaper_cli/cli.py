@@ -312,7 +312,8 @@ def check_command(
         typer.Option(
             "--fix",
             help="First write the digest line of issue files that lack one (written by an earlier epaper) or that "
-            "were changed by hand, when they pass every other check.",
+            "were changed by hand, when they pass every other check; move captures an earlier epaper kept one "
+            "file each into packs, and build the raw store's index again from the packs.",
         ),
     ] = False,
     json_output: JsonOption = False,
@@ -322,13 +323,15 @@ def check_command(
 
     Example: epaper check --archive ~/papers || echo "archive needs attention"
     """
-    from epaper_cli.checking import check_archive, seal, summary
+    from epaper_cli.checking import check_archive, repair_raw, seal, summary
 
     with errors_to_exit(json_output):
         store = open_archive(archive)
         if fix:
             for path in seal(store):
                 say(f"epaper: {path}: digest line written")
+            for path, done in repair_raw(store):
+                say(f"epaper: {path}: {done}")
         problems = check_archive(store)
     if not problems:
         say(f"epaper: {store.root}: {summary(store)}")

@@ -89,8 +89,7 @@ def run_import(
 
         receipts = Receipts(archive.root, _receipt_key(archive, options))
     gathering = _Gathering(archive, report, dry_run, receipts)
-    keep_in = None if dry_run else archive.root
-    parse = functools.partial(parse_input, options=options, receipts=receipts, keep_in=keep_in)
+    parse = functools.partial(parse_input, options=options, receipts=receipts)
     jobs = jobs if jobs is not None else pool.default_jobs()
     inputs = itertools.chain(first, names)
     with archive.indexing_aside() if large and not dry_run else contextlib.nullcontext():
@@ -111,8 +110,6 @@ def run_import(
             except EpaperError as error:
                 report.failures.append(error)
         gathering.write_all()
-    if not dry_run and archive.root.is_dir():
-        archive.clean_stale_temps()
     return report
 
 
@@ -223,11 +220,9 @@ class _Gathering:
         """Take one input whole, or nothing of it: every issue file it touches is read and checked first, then
         its raw bytes are kept, then its articles gathered."""
         opened: dict[tuple[str, dt.date], _Open] = {}
-        try:  # an alias in papers.yaml files the issue under the paper's name: 衢州日報 → 衢州日报
-            parsed.issues = [under_registered_name(self.archive, issue) for issue in parsed.issues]
-        except EpaperError:  # a broken papers.yaml: named as itself, not as this input's fault
-            self.archive.discard_prepared(parsed.prepared)
-            raise
+        # An alias in papers.yaml files the issue under the paper's name: 衢州日報 → 衢州日报 (a broken papers.yaml
+        # is named as itself, not as this input's fault).
+        parsed.issues = [under_registered_name(self.archive, issue) for issue in parsed.issues]
         try:
             for issue in parsed.issues:
                 key = (issue.paper, issue.date)
@@ -235,9 +230,8 @@ class _Gathering:
                     stored = self.archive.read_issue(*key)
                     opened[key] = _Open(stored, Issue(issue.paper, issue.date, []), len(stored.issue.articles()))
             if parsed.issues and not self.dry_run:
-                self.archive.store_raw(parsed.raw, parsed.digest, prepared=parsed.prepared)
+                self.archive.store_raw(parsed.raw, parsed.digest)
         except EpaperError as error:
-            self.archive.discard_prepared(parsed.prepared)  # refused: nothing of it is kept
             raise InputError(parsed.name, f"{error.what}: {error.why}") from error
         self.inputs += 1
         token = self.inputs
@@ -272,6 +266,11 @@ class _Gathering:
         """Write every issue still gathered, then keep the receipts of the captures written."""
         while self.open:
             self._write(next(iter(self.open)))
+        if not self.dry_run:
+            try:
+                self.archive.keep_raw()
+            except EpaperError as error:
+                self.report.failures.append(error)
         self._keep_receipts(0)
 
     def _write(self, key: tuple[str, dt.date]) -> None:

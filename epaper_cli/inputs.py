@@ -1,13 +1,11 @@
 """An import's inputs: the names the command line's paths stand for, each input's bytes, and its parse.
 
 `parse_input` is what an import's worker processes run (`pool`): it reads one input and parses it into the
-model, and, for an input that gave articles, writes its raw bytes to a temp file in the archive's raw store for
-the importer to rename into place (`Archive.prepare_raw`); it touches nothing else.
+model (or finds its receipt); it writes nothing.
 """
 
 from __future__ import annotations
 
-import contextlib
 import functools
 import os
 import stat
@@ -15,15 +13,13 @@ import sys
 import warnings
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field, replace
-from pathlib import Path
 from typing import TYPE_CHECKING, BinaryIO
 
-from epaper_cli.archive import Archive
 from epaper_cli.errors import EpaperError, InputError
 from epaper_cli.formats import ReadOptions, read_bytes
-from epaper_cli.layout import Layout
 from epaper_cli.model import Issue
 from epaper_cli.options import as_text
+from epaper_cli.rawstore import RawStore
 
 if TYPE_CHECKING:
     from epaper_cli.receipts import Receipt, Receipts
@@ -67,7 +63,7 @@ def _walk_sorted(folder: str) -> Iterator[str]:
 class Parsed:
     """One input read and parsed: its raw bytes, issues and notes, or the error that stopped it.
 
-    All that a worker process sends back (`parse_input` says what else it does: one temp file at most).
+    All that a worker process sends back.
     """
 
     name: str
@@ -77,8 +73,6 @@ class Parsed:
     error: EpaperError | None = None
     receipt: tuple[str, Receipt] | None = None
     """(digest, receipt) when the archive keeps this capture and its receipt: then it was not parsed."""
-    prepared: str | None = None
-    """The temp file the raw bytes were written to for the archive to keep (`Archive.prepare_raw`), if any."""
 
     @property
     def digest(self) -> str | None:
@@ -87,14 +81,8 @@ class Parsed:
         return next((source.sha256 for source in sources if source is not None), None)
 
 
-def parse_input(
-    name: str, options: ReadOptions, receipts: Receipts | None = None, keep_in: Path | None = None
-) -> Parsed:
-    """Read one input and parse it, unless `receipts` say what it gave; any failure is kept in the result.
-
-    With `keep_in` (the archive's folder), the raw bytes of an input that gave articles are also written to a
-    temp file there (`Archive.prepare_raw`), which the importer renames into place once it accepts the input,
-    so that a worker process, not the importer, pays for making the file."""
+def parse_input(name: str, options: ReadOptions, receipts: Receipts | None = None) -> Parsed:
+    """Read one input and parse it, unless `receipts` say what it gave; any failure is kept in the result."""
     try:
         standard_input = name == STDIN
         name, raw = read_input(name)
@@ -102,11 +90,17 @@ def parse_input(
             import hashlib
 
             digest = hashlib.sha256(raw).hexdigest()
-            # A capture the archive does not keep has no receipt worth looking for: a new one costs one stat.
-            if os.path.exists(Layout(Path(receipts.root)).raw_file(digest)):
-                receipt = receipts.find(digest)
-                if receipt is not None:
-                    return Parsed(name, notes=list(receipt.notes), receipt=(digest, receipt))
+            receipt = receipts.find(digest)
+            if receipt is not None and _worker_store(receipts.root).has(digest):
+                return Parsed(name, notes=list(receipt.notes), receipt=(digest, receipt))
+    except EpaperError as error:
+        return Parsed(name, error=error)
+    return parse_bytes(name, raw, options)
+
+
+def parse_bytes(name: str, raw: bytes, options: ReadOptions) -> Parsed:
+    """Parse one input's bytes; any failure is kept in the result."""
+    try:
         with warnings.catch_warnings(record=True) as caught:
             warnings.simplefilter("always")
             issues = read_bytes(raw, name, options)
@@ -123,17 +117,13 @@ def parse_input(
                     article.source = replace(article.source, options=recorded)
     if not issues and not notes:
         notes.append(f"{name}: no article in it: skipped")
-    parsed = Parsed(name, raw, issues, notes)
-    if keep_in is not None and parsed.digest:
-        with contextlib.suppress(EpaperError):  # the importer meets the error again where it keeps the capture
-            parsed.prepared = _worker_archive(keep_in).prepare_raw(raw, parsed.digest)
-    return parsed
+    return Parsed(name, raw, issues, notes)
 
 
 @functools.cache
-def _worker_archive(root: Path) -> Archive:
-    """The archive as a process parsing inputs sees it (one per process, so its folder checks are made once)."""
-    return Archive(root)
+def _worker_store(root: str) -> RawStore:
+    """The archive's raw store as a process parsing inputs sees it (opened once per process)."""
+    return RawStore(root)
 
 
 def read_input(name: str) -> tuple[str, bytes]:

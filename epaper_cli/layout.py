@@ -1,7 +1,7 @@
 """Where the archive keeps things, found by name alone, without reading a file.
 
 `<root>/<paper>/<YYYY>/<YYYY-MM-DD>.yaml`, one file per issue; the raw bytes of every imported capture under
-`<root>/.raw/<ab>/<sha256>`, where no paper's folder can clash with them (paper folders never start with a dot);
+`<root>/.raw/` (`rawstore`), where no paper's folder can clash with them (paper folders never start with a dot);
 the lock file `<root>/.lock`.
 """
 
@@ -122,15 +122,6 @@ class Layout:
     def issue_path_in(self, paper_dir: Path, date: dt.date) -> Path:
         """Where one issue lives inside a paper's folder."""
         return paper_dir / f"{date.year:04d}" / f"{date.isoformat()}.yaml"
-
-    def raw_path(self, sha256: str) -> Path:
-        """Where the raw capture with this digest is kept."""
-        return Path(self.raw_file(sha256))
-
-    def raw_file(self, sha256: str) -> str:
-        """`raw_path` as a plain string: it is asked for every capture, and pathlib (before Python 3.12) interns
-        every name it parses, which would grow with the run."""
-        return os.path.join(self.root, RAW_DIR, sha256[:2], sha256)
 
     def lock_path(self) -> Path:
         """The file whose lock is the archive's write lock."""

@@ -55,6 +55,8 @@ def merge_archive(archive: Archive, folder: str, report: ImportReport, *, dry_ru
         incoming = under_registered_name(archive, source.load(path))
         for outcome in archive.merge(incoming, write=not dry_run):
             report.record(str(path), outcome)
+    if not dry_run:
+        archive.keep_raw()
 
 
 def _checked(folder: str, source: Archive, path: Path) -> Issue:
@@ -67,11 +69,10 @@ def _checked(folder: str, source: Archive, path: Path) -> Issue:
 
 def _capture(folder: str, source: Archive, digest: str) -> bytes:
     """A capture the other archive keeps, checked against its name."""
-    path = source.raw_path(digest)
     try:
-        data = path.read_bytes()
-    except OSError as exc:
-        raise InputError(folder, f"not a sound epaper archive: {path}: the kept capture is missing") from exc
+        data = source.read_raw(digest)
+    except ArchiveError as error:
+        raise InputError(folder, f"not a sound epaper archive: {error.what}: {error.why}") from error
     if hashlib.sha256(data).hexdigest() != digest:
-        raise InputError(folder, f"not a sound epaper archive: {path}: the kept capture is altered")
+        raise InputError(folder, f"not a sound epaper archive: capture {digest} is altered")
     return data

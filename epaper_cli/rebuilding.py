@@ -12,6 +12,8 @@ from __future__ import annotations
 
 import datetime as dt
 import difflib
+import functools
+import os
 import re
 from collections import defaultdict
 from collections.abc import Callable, Iterator
@@ -23,10 +25,12 @@ from epaper_cli.archive import Archive
 from epaper_cli.atomic import clean_stale, stale_temps
 from epaper_cli.dates import DateSpan
 from epaper_cli.errors import ArchiveError, EpaperError, InputError
-from epaper_cli.inputs import Parsed, parse_input
+from epaper_cli.inputs import Parsed, parse_bytes
+from epaper_cli.layout import RAW_DIR
 from epaper_cli.model import Article, Issue, Page, block_kind
 from epaper_cli.options import from_text
 from epaper_cli.placing import merge_article
+from epaper_cli.rawstore import RawStore
 from epaper_cli.registry import under_registered_name
 from epaper_cli.removing import removed_ids
 
@@ -89,7 +93,7 @@ def rebuild(
     keys = list(first_seen)
     report.captures = len(keys)
     state = _State(archive, removed_ids(archive), dry_run, report, emit)
-    tasks = [(archive.raw_file(sha), options) for sha, options in keys]
+    tasks = [(os.fspath(archive.root), sha, options) for sha, options in keys]
     for key, parsed in zip(keys, pool.ordered_map(read_again, tasks, jobs or pool.available_cpus()), strict=True):
         state.take(key, parsed)
         for path in users[key]:
@@ -100,14 +104,25 @@ def rebuild(
     return report
 
 
-def read_again(task: tuple[str, str | None]) -> Parsed:
-    """One kept capture read with the options it was imported with (a worker's job)."""
-    path, options = task
+def read_again(task: tuple[str, str, str | None]) -> Parsed:
+    """One kept capture (archive folder, digest, import options) read with the options it was imported with
+    (a worker's job); it is named `<archive>/.raw/<sha256>` in messages."""
+    root, digest, options = task
+    name = os.path.join(root, RAW_DIR, digest)
     try:
         read_options = from_text(options)
+        data = _store(root).get(digest)
     except ValueError as exc:
-        return Parsed(path, error=ArchiveError(path, f"cannot replay its import options {options!r}: {exc}"))
-    return parse_input(path, read_options)
+        return Parsed(name, error=ArchiveError(name, f"cannot replay its import options {options!r}: {exc}"))
+    except EpaperError as error:
+        return Parsed(name, error=error)
+    return parse_bytes(name, data, read_options)
+
+
+@functools.cache
+def _store(root: str) -> RawStore:
+    """The archive's raw store as a worker process reads it (opened once per process)."""
+    return RawStore(root)
 
 
 def _selected(archive: Archive, paper: str | None, span: DateSpan | None) -> list[Path]:

@@ -8,7 +8,6 @@ from it are noted in `<archive>/.raw/removed`, so that `epaper rebuild` does not
 from __future__ import annotations
 
 import contextlib
-import os
 from collections import defaultdict
 from pathlib import Path
 
@@ -42,10 +41,10 @@ def remove(archive: Archive, found: list[Found]) -> list[Found]:
             for page in issue.pages:
                 page.articles = [article for article in page.articles if article.id not in ids]
             archive.replace_issue(path, issue)
-        for digest in digests - cited_digests(archive, digests):
+        unused = digests - cited_digests(archive, digests)
+        for digest in unused:
             notes.pop(digest, None)
-            with contextlib.suppress(FileNotFoundError):
-                os.unlink(archive.raw_path(digest))
+        archive.raw.remove(sorted(unused))
         save_removed(archive, notes)
     return list(chosen.values())
 

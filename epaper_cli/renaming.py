@@ -11,6 +11,7 @@ is merged into it) and OLD becomes an alias of NEW, so that captures still namin
 from __future__ import annotations
 
 import contextlib
+import os
 import unicodedata
 from dataclasses import dataclass, replace
 
@@ -91,7 +92,7 @@ def _rename_removed(archive: Archive, sources: dict[str, str | None], new: str) 
     for digest, options in sources.items():
         if not notes.get(digest):
             continue
-        parsed = read_again((archive.raw_file(digest), options))
+        parsed = read_again((os.fspath(archive.root), digest, options))
         for issue in parsed.issues:
             for page, article in issue.articles():
                 if article.id in notes[digest]:

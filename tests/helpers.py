@@ -79,3 +79,23 @@ def make_article(paper: str, date: dt.date, page: str, title: str, paragraphs: i
         editors=[Person("责任编辑", "钱多")],
         source=Source("0" * 64, "电子报阅读机", dt.date(2025, 3, 15)),
     )
+
+
+def kept_captures(archive: Path) -> dict[str, bytes]:
+    """Every capture the archive's raw store keeps, by digest, read from its packs front to back."""
+    from epaper_cli.rawstore import RawStore, records
+
+    store = RawStore(archive)
+    return {
+        record.digest: record.data
+        for number in store.pack_numbers()
+        for record in records(store.pack_path(number))
+        if not record.removed and store.place(record.digest) is not None
+    }
+
+
+def is_derived(relative: str) -> bool:
+    """Whether an archive file (its path inside the archive) is the lock or derived data: the search index, the
+    receipts or the raw store's index, which change with every use."""
+    name = os.path.basename(relative)
+    return name == ".lock" or name.startswith((".index.sqlite", ".receipts.sqlite", "index.sqlite"))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import io
 import multiprocessing
 import os
@@ -18,7 +19,8 @@ from epaper_cli import schema, yamltext
 from epaper_cli.archive import Archive, safe_component
 from epaper_cli.errors import ArchiveError
 from epaper_cli.model import Article, Heading, Issue, Page, Person, Source, Text, article_id, page_sort_key
-from tests.helpers import SAMPLES, make_article
+from epaper_cli.rawstore import RawStore
+from tests.helpers import SAMPLES, kept_captures, make_article
 
 
 def test_dump_then_load_gives_the_same_issue(issue: Issue) -> None:
@@ -156,9 +158,11 @@ def test_page_order_is_the_papers_order() -> None:
 def test_raw_captures_are_content_addressed(tmp_path: Path) -> None:
     archive = Archive(tmp_path)
     digest = archive.store_raw(b"\xef\xbb\xbfraw bytes\r\n")
-    assert archive.raw_path(digest).read_bytes() == b"\xef\xbb\xbfraw bytes\r\n"
-    assert archive.raw_path(digest).parent.parent == tmp_path / ".raw"
+    assert digest == hashlib.sha256(b"\xef\xbb\xbfraw bytes\r\n").hexdigest()
     assert archive.store_raw(b"\xef\xbb\xbfraw bytes\r\n") == digest
+    archive.keep_raw()
+    assert Archive(tmp_path).read_raw(digest) == b"\xef\xbb\xbfraw bytes\r\n"
+    assert kept_captures(tmp_path) == {digest: b"\xef\xbb\xbfraw bytes\r\n"}  # kept once
 
 
 def test_a_failed_write_leaves_the_old_file_and_no_temp_file(
@@ -379,42 +383,48 @@ def test_raw_captures_reach_the_disk_before_an_issue_file_refers_to_them(
     from tests.test_robustness import write_captures
 
     events: list[tuple[str, str]] = []
-    real_write, real_sync, real_store = archive_module.write_atomic, archive_module.sync_files, Archive.store_raw
+    real_write, real_fsync = archive_module.write_atomic, os.fsync
 
-    def write(path: Any, fill: Any, *, durable: bool = True, clean: bool = True) -> None:
-        events.append(("write" if durable else "raw", os.fspath(path)))
-        real_write(path, fill, durable=durable, clean=clean)
+    def write(path: Any, fill: Any, *, clean: bool = True) -> None:
+        issue = schema.load_file(_filled(fill), str(path))
+        digests = {article.source.sha256 for _page, article in issue.articles() if article.source is not None}
+        fresh = RawStore(tmp_path / "a")  # what a reader finds at this moment: indexed, so appended and synced
+        assert all(fresh.get(digest) for digest in digests)
+        events.extend(("needs", digest) for digest in digests)
+        events.append(("write", os.fspath(path)))
+        real_write(path, fill, clean=clean)
 
-    def store(archive: Archive, data: bytes, digest: str | None = None, **kept: Any) -> str:
-        digest = real_store(archive, data, digest, **kept)
-        events.append(("raw", archive.raw_file(digest)))  # written here, or renamed from a worker's temp file
-        return digest
-
-    def sync(paths: list[str]) -> None:
-        events.extend(("sync", path) for path in paths)
-        real_sync(paths)
+    def fsync(fd: int) -> None:
+        events.append(("fsync", os.readlink(f"/proc/self/fd/{fd}")))
+        real_fsync(fd)
 
     monkeypatch.setattr(archive_module, "write_atomic", write)
-    monkeypatch.setattr(archive_module, "sync_files", sync)
-    monkeypatch.setattr(Archive, "store_raw", store)
+    monkeypatch.setattr(os, "fsync", fsync)
     paths = write_captures(tmp_path / "in", 30)  # three issues
     report = run_import(Archive(tmp_path / "a"), map(str, paths), ReadOptions(), jobs=1)
     assert report.counts["added"] == 30 and not report.failures
     writes = [index for index, (kind, _path) in enumerate(events) if kind == "write"]
     assert len(writes) == 3
-    for index in writes:
-        stored = {path for kind, path in events[:index] if kind == "raw"}
-        synced = {path for kind, path in events[:index] if kind == "sync"}
-        assert stored and stored <= synced
-    assert len({path for kind, path in events if kind == "raw"}) == 30
+    pack = os.fspath(tmp_path / "a" / ".raw" / "packs" / "000001.pack")
+    for index in writes:  # the pack was synced after the last capture was appended, before the issue file
+        assert ("fsync", pack) in events[:index]
+    assert len({digest for kind, digest in events if kind == "needs"}) == 30
 
 
-def test_a_raw_capture_is_written_whole_through_the_one_atomic_routine(tmp_path: Path) -> None:
+def _filled(fill: Any) -> bytes:
+    buffer = io.BytesIO()
+    fill(buffer)
+    return buffer.getvalue()
+
+
+def test_a_raw_capture_is_written_to_a_pack_readable_by_all(tmp_path: Path) -> None:
     archive = Archive(tmp_path)
     digest = archive.store_raw(b"bytes")
-    assert archive.raw_path(digest).read_bytes() == b"bytes"
-    assert [p.name for p in archive.raw_path(digest).parent.iterdir()] == [digest], "no temp file left"
-    assert oct(archive.raw_path(digest).stat().st_mode & 0o777) == oct(0o644 & ~_umask())
+    archive.keep_raw()
+    pack = tmp_path / ".raw" / "packs" / "000001.pack"
+    assert pack.read_bytes() == f"{digest} 5\n".encode() + b"bytes\n"
+    assert sorted(p.name for p in pack.parent.iterdir()) == ["000001.pack"], "no temp file left"
+    assert oct(pack.stat().st_mode & 0o777) == oct(0o644 & ~_umask())
 
 
 def _umask() -> int:

@@ -9,7 +9,8 @@ import pytest
 
 from epaper_cli.archive import Archive
 from epaper_cli.model import article_id
-from tests.helpers import SAMPLES, sample_encoding
+from epaper_cli.rawstore import RawStore
+from tests.helpers import SAMPLES, is_derived, kept_captures, sample_encoding
 from tests.test_cli import CAPTURE, SECOND, run
 
 THREE = SAMPLES / "xiling-daily-2025-08-26-p05-opinion-three-captures.txt"
@@ -38,7 +39,7 @@ def snapshot(archive: Path) -> dict[str, bytes]:
     return {
         str(p.relative_to(archive)): p.read_bytes()
         for p in sorted(archive.rglob("*"))
-        if p.is_file() and p.name != ".lock" and not p.name.startswith(".index.sqlite")
+        if p.is_file() and not is_derived(p.name)
     }
 
 
@@ -122,11 +123,13 @@ def test_rm_removes_the_article_its_emptied_issue_and_its_capture(tmp_path: Path
     assert code == 0, err
     assert out.split("\t")[0] == "removed" and ids[0] in out
     assert titles(archive) == ["小巷书店的新主人"]
-    assert len(list((archive / ".raw").glob("*/*"))) == 1
+    assert len(kept_captures(archive)) == 1
     assert_clean(archive)
     assert run("rm", "--archive", str(archive), ids[1][:6])[0] == 0
     assert list(Archive(archive).all_issue_files()) == []
-    assert list((archive / ".raw").glob("*/*")) == []
+    assert kept_captures(archive) == {}
+    pack = (archive / ".raw" / "packs" / "000001.pack").read_bytes()
+    assert "小巷书店".encode() not in pack and "江畔".encode() not in pack  # the bytes are gone, not just unlisted
     assert_clean(archive)
 
 
@@ -386,13 +389,15 @@ def test_a_corrupt_archive_is_not_merged(tmp_path: Path, damage: str) -> None:
     ours, _ids = imported(tmp_path, CAPTURE)
     theirs = tmp_path / "theirs"
     assert run("import", "--archive", str(theirs), str(THREE))[0] == 0
-    raw = next((theirs / ".raw").glob("*/*"))
+    pack = theirs / ".raw" / "packs" / "000001.pack"
     if damage == "issue":
         next(Archive(theirs).all_issue_files()).write_text("format: epaper/1\npaper: x\n", encoding="utf-8")
     elif damage == "capture":
-        raw.write_bytes(raw.read_bytes() + b"!")
+        data = pack.read_bytes()
+        at = data.index(b"\n") + 10  # a byte of the first capture
+        pack.write_bytes(data[:at] + bytes([data[at] ^ 1]) + data[at + 1 :])
     else:
-        raw.unlink()
+        RawStore(theirs).remove([next(iter(kept_captures(theirs)))])
     before = snapshot(ours)
     code, out, err = run("import", "--archive", str(ours), str(theirs))
     assert (code, out) == (1, "")
@@ -428,13 +433,12 @@ def test_an_article_changed_while_it_was_edited_is_not_overwritten(
 
 def test_a_missing_capture_is_a_clear_error_for_raw_and_rebuild(tmp_path: Path) -> None:
     archive, ids = imported(tmp_path, CAPTURE, SECOND)
-    raw = sorted((archive / ".raw").glob("*/*"))
-    for path in raw[:1]:
-        path.unlink()
-    missing = raw[0].name
+    missing = sorted(kept_captures(archive))[0]
+    RawStore(archive).remove([missing])
     lost = next(i for i in ids if run("raw", "--archive", str(archive), i)[0] == 1)
     code, out, err = run("raw", "--archive", str(archive), lost)
-    assert (code, out) == (1, "") and err.startswith(f"epaper: {raw[0]}: the kept capture is missing")
+    assert (code, out) == (1, "")
+    assert err.startswith(f"epaper: {archive / '.raw'}: capture {missing} is missing (`epaper check` tells more)")
     before = snapshot(archive)
     code, out, err = run("rebuild", "--archive", str(archive))
     assert (code, out) == (1, "")

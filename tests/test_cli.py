@@ -10,6 +10,7 @@ import yaml
 from typer.testing import CliRunner
 
 from epaper_cli.cli import app
+from tests.helpers import is_derived, kept_captures
 
 CAPTURE = """电子报阅读机
 2025-03-15
@@ -62,12 +63,11 @@ def test_import_writes_one_issue_file_and_reports_on_stdout(tmp_path: Path, capt
 def test_importing_twice_leaves_the_archive_byte_identical(tmp_path: Path, capture: Path) -> None:
     archive = tmp_path / "a"
     assert run("import", "--archive", str(archive), str(capture))[0] == 0
-    derived = (".lock", ".index.sqlite", ".index.sqlite-wal", ".index.sqlite-shm")  # the lock and the index
-    before = {p: p.read_bytes() for p in archive.rglob("*") if p.is_file() and p.name not in derived}
+    before = {p: p.read_bytes() for p in archive.rglob("*") if p.is_file() and not is_derived(p.name)}
     code, out, _err = run("import", "--archive", str(archive), str(capture))
     assert code == 0
     assert out.startswith("unchanged\t")
-    after = {p: p.read_bytes() for p in archive.rglob("*") if p.is_file() and p.name not in derived}
+    after = {p: p.read_bytes() for p in archive.rglob("*") if p.is_file() and not is_derived(p.name)}
     assert after == before
 
 
@@ -127,7 +127,7 @@ def test_bad_inputs_fail_alone_with_one_line_and_exit_1(
     assert errors[0].startswith(f"epaper: {bad}: ")
     assert "Traceback" not in err
     assert out.count("\n") == 1 and "江畔春耕正当时" in out  # the good file still went in
-    assert len(list((tmp_path / "a" / ".raw").rglob("*"))) == 2  # one folder, one raw capture: the good one
+    assert list(kept_captures(tmp_path / "a").values()) == [capture.read_bytes()]  # the good one alone
 
 
 def test_missing_file_and_usage_errors(tmp_path: Path) -> None:
@@ -169,14 +169,16 @@ def test_check_reports_each_problem_as_file_and_reason(tmp_path: Path, capture: 
     archive = tmp_path / "a"
     run("import", "--archive", str(archive), str(capture))
     issue_file = archive / "清溪晚报" / "2025" / "2025-03-14.yaml"
-    raw = next(p for p in (archive / ".raw").rglob("*") if p.is_file())
-    raw.write_bytes(b"tampered")
+    raw = archive / ".raw" / "packs" / "000001.pack"
+    raw.write_bytes(raw.read_bytes().replace("江畔".encode(), "河畔".encode()))
     broken = archive / "清溪晚报" / "2025" / "2025-03-15.yaml"
     broken.write_text("format: epaper/9\n", encoding="utf-8")
     code, out, _ = run("check", "--archive", str(archive))
     assert code == 1
     lines = out.splitlines()
-    assert f"{raw}: raw capture altered: its sha256 no longer matches its name" in lines
+    assert any(
+        line.startswith(f"{raw}: capture ") and line.endswith("altered: its sha256 no longer matches") for line in lines
+    )
     assert not any(line.startswith(f"{issue_file}: ") for line in lines)  # the altered capture is the problem
     assert any(line.startswith(f"{broken}: unknown format version 'epaper/9'") for line in lines)
 
@@ -210,8 +212,7 @@ def test_an_input_whose_second_issue_file_is_corrupt_adds_nothing(tmp_path: Path
     assert out.count("\n") == 1 and "\t2025-03-12\t" in out  # the other input still went in
     assert sorted(p.name for p in corrupt.parent.iterdir()) == ["2025-03-12.yaml", "2025-03-14.yaml"]
     assert corrupt.read_text(encoding="utf-8") == "format: epaper/1\npaper: [oops\n"
-    raw = [p for p in (archive / ".raw").rglob("*") if p.is_file()]
-    assert [p.read_bytes() for p in raw] == [other.read_bytes()]  # nothing of the failed input is kept
+    assert list(kept_captures(archive).values()) == [other.read_bytes()]  # nothing of the failed input is kept
 
 
 def test_version_and_help() -> None:

@@ -26,10 +26,11 @@ def test_check_says_what_it_checked_when_all_is_well(one_capture_archive: Path) 
 
 
 def test_check_prints_no_summary_when_something_is_wrong(one_capture_archive: Path) -> None:
-    for raw in (one_capture_archive / ".raw").glob("*/*"):
-        raw.write_bytes(b"altered")
+    pack = one_capture_archive / ".raw" / "packs" / "000001.pack"
+    data = pack.read_bytes()
+    pack.write_bytes(data[:-2] + bytes([data[-2] ^ 1]) + data[-1:])  # the capture's last byte
     code, out, err = run("check", "--archive", str(one_capture_archive))
-    assert code == 1 and "raw capture altered" in out and "no problem found" not in err
+    assert code == 1 and "altered: its sha256 no longer matches" in out and "no problem found" not in err
 
 
 DATE_OPTIONS = [

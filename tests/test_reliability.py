@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import subprocess
@@ -20,16 +21,23 @@ from epaper_cli.formats.controls import strip_controls
 from epaper_cli.formats.spacing import clean_line
 from epaper_cli.importing import run_import
 from epaper_cli.visible import visible
+from tests.helpers import kept_captures
 from tests.test_cli import CAPTURE, run
 from tests.test_e2e import epaper
 from tests.test_robustness import capture
 
 
 def backdate(folder: Path) -> None:
-    """Make every file below a folder two hours old, as if written long before the check."""
+    """Make every file below a folder two hours old, as if written long before the check (and, for the raw
+    store's folder, every capture its index holds)."""
     past = time.time() - 7200
     for path in folder.rglob("*"):
         os.utime(path, (past, past), follow_symlinks=False)
+    if (folder / "index.sqlite").is_file():
+        import sqlite3
+
+        with contextlib.closing(sqlite3.connect(folder / "index.sqlite")) as db, db:
+            db.execute("UPDATE kept SET stored = stored - 7200")
 
 
 FRONT = "---\npaper: 清溪晚报\ndate: 2025-04-02\npage: 7\ntitle: {title}\n---\n正文第一段。\n"
@@ -60,7 +68,7 @@ def test_one_bad_front_matter_fails_only_itself(tmp_path: Path, head: str, reaso
     # No orphan raw capture: every kept one is referred to by an article (check judges captures an hour old).
     backdate(tmp_path / "a" / ".raw")
     assert run("check", "--archive", str(tmp_path / "a"))[:2] == (0, "")
-    assert len(list((tmp_path / "a" / ".raw").rglob("*"))) - len(list((tmp_path / "a" / ".raw").glob("*"))) == 5
+    assert len(kept_captures(tmp_path / "a")) == 5
 
 
 HAND_EDITS = [
@@ -124,16 +132,25 @@ def test_check_skips_what_cannot_be_a_capture_without_hanging(tmp_path: Path) ->
     archive = tmp_path / "a"
     (tmp_path / "c.txt").write_text(CAPTURE, encoding="utf-8")
     assert run("import", "--archive", str(archive), str(tmp_path / "c.txt"))[0] == 0
-    shard = next((archive / ".raw").iterdir())
+    shard = archive / ".raw" / "ab"  # a folder of the layout of earlier versions, one file per capture
+    shard.mkdir()
     (shard / ("ab" * 32)).mkdir()
     (shard / ("cd" * 32)).symlink_to(tmp_path / "nowhere")
     os.mkfifo(shard / ("ef" * 32))
+    packs = archive / ".raw" / "packs"
+    (packs / "000007.pack").mkdir()
+    (packs / "000008.pack").symlink_to(tmp_path / "nowhere")
+    os.mkfifo(packs / "000009.pack")
     result = subprocess.run([epaper(), "check", "--json", "--archive", str(archive)], capture_output=True, timeout=60)
     assert result.returncode == 1
     problems = {Path(p["file"]).name: p["problem"] for p in json.loads(result.stdout)}
     assert problems["ab" * 32] == "not a regular file: the raw store holds only captures"
     assert problems["cd" * 32].startswith("a symlink inside the archive")
     assert problems["ef" * 32] == "not a regular file: the raw store holds only captures"
+    assert (
+        problems["000007.pack"] == problems["000009.pack"] == "not a pack: this folder holds only the raw store's packs"
+    )
+    assert problems["000008.pack"].startswith("a symlink inside the archive")
     assert b"Traceback" not in result.stderr and b"internal error" not in result.stderr
 
 
@@ -340,11 +357,11 @@ def test_stale_temp_files_of_ours_are_cleaned_where_epaper_writes_and_only_there
             f"{theirs}: not a raw capture: its name is not a sha256 digest",
         ]
     )
-    # Only the raw folders an import writes to are looked at, never every shard of the archive; only our own
-    # temp files there, only stale ones.
+    # Folders of the layout of earlier versions: the next write moves their captures into the packs, and removes
+    # only our own temp files there, only stale ones, then the folders left empty.
     assert run("import", "--archive", str(archive), str(tmp_path / "d.txt"))[0] == 0
-    assert not old_here.exists()
-    assert old_there.exists() and theirs.exists() and fresh_here.exists()
+    assert not old_here.exists() and not other.exists()
+    assert theirs.exists() and fresh_here.exists()
 
 
 def test_a_killed_export_leaves_nothing_the_next_export_keeps(tmp_path: Path) -> None:

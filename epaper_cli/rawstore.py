@@ -1,0 +1,514 @@
+"""The raw store: the bytes of every imported capture, kept verbatim under their sha256, in a few large files.
+
+`<archive>/.raw/packs/000001.pack`, `000002.pack`, ... are only ever written at their end (and where `rm`
+blanks a capture): each record is `<sha256> <size>\\n<bytes>\\n`, so a pack describes itself; a capture `rm`
+took out is left as `<sha256>-<size>\\n` and as many zero bytes. A pack grows to
+`PACK_LIMIT`, then the next is started: 146 million captures of 4 KB take about 2,300 files, where one file per
+capture took 146 million inodes. `<archive>/.raw/index.sqlite` says where each digest's bytes start; it is
+derived: missing or unreadable, it is built again from the packs.
+
+Captures are queued (`put`) and kept by `flush`, which the archive calls under its lock before it writes any
+issue file: the bytes are appended and synced, then their index rows committed, so an issue never names a
+capture that is not on disk. A crash leaves at most bytes past a pack's last indexed record, which the next
+`flush` cuts. Captures kept by earlier versions, one file each at `.raw/<ab>/<sha256>`, are read where they are
+until the next write moves them into the packs (`migrate`).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import errno
+import os
+import re
+import stat
+import time
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import AbstractContextManager
+from typing import TYPE_CHECKING, NamedTuple
+
+from epaper_cli.atomic import clean_stale
+from epaper_cli.errors import ArchiveError
+from epaper_cli.layout import RAW_DIR
+
+if TYPE_CHECKING:
+    import sqlite3
+
+PACKS_DIR = "packs"
+INDEX_FILE = "index.sqlite"
+PACK_LIMIT = 256 << 20
+"""A pack is closed once it holds this many bytes; the next capture starts a new one."""
+MIGRATE_BATCH = 1000
+"""Captures of the old layout moved per flush by `migrate`: its memory is bounded by this many captures."""
+PACK_NAME = re.compile(r"(\d{6})\.pack")
+SHARD_NAME = re.compile(r"[0-9a-f]{2}")
+DIGEST_NAME = re.compile(r"[0-9a-f]{64}")
+REMOVED = b"-"
+"""What separates a removed capture's digest from its size in its record (its bytes are zeros)."""
+_READ_FLAGS = os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0)
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS kept (
+    digest BLOB PRIMARY KEY, pack INTEGER NOT NULL, start INTEGER NOT NULL, size INTEGER NOT NULL,
+    stored INTEGER NOT NULL
+) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS packs (pack INTEGER PRIMARY KEY, end INTEGER NOT NULL);
+"""
+
+
+class Place(NamedTuple):
+    """Where a kept capture's bytes are: pack number, offset of its first byte, size; when it was stored."""
+
+    pack: int
+    start: int
+    size: int
+    stored: int
+
+
+class Record(NamedTuple):
+    """One record of a pack as read front to back: its digest, where its bytes start, the bytes, and whether
+    `rm` removed it (then the bytes are zeros)."""
+
+    digest: str
+    start: int
+    data: bytes
+    removed: bool = False
+
+
+def header(digest: str, size: int, separator: bytes = b" ") -> bytes:
+    """The line before a capture's bytes in its pack."""
+    return digest.encode("ascii") + separator + b"%d\n" % size
+
+
+class RawStore:
+    """One archive's kept captures. `lock` is the archive's write lock: `flush`, `remove` and `migrate` take it
+    (it is re-entrant); reading needs none."""
+
+    def __init__(
+        self, root: str | os.PathLike[str], lock: Callable[[], AbstractContextManager[None]] | None = None
+    ) -> None:
+        self.folder = os.path.join(os.fspath(root), RAW_DIR)
+        self.packs = os.path.join(self.folder, PACKS_DIR)
+        self._lock = lock or contextlib.nullcontext
+        self._queued: dict[str, bytes] = {}
+        self._db: sqlite3.Connection | None = None
+        self._pid = 0
+        self._readers: dict[int, int] = {}
+        self._legacy: bool | None = None
+
+    # -- reading -----------------------------------------------------------------------------------------
+
+    def place(self, digest: str) -> Place | None:
+        """Where the packs hold a capture, None when they do not."""
+        db = self._index()
+        if db is None or not DIGEST_NAME.fullmatch(digest):
+            return None
+        row = db.execute("SELECT pack, start, size, stored FROM kept WHERE digest = ?", (bytes.fromhex(digest),))
+        found = row.fetchone()
+        return None if found is None else Place(*found)
+
+    def has(self, digest: str) -> bool:
+        """Whether the capture with this digest is kept (or queued to be)."""
+        if digest in self._queued or self.place(digest) is not None:
+            return True
+        return self.has_legacy() and os.path.exists(self.legacy_file(digest))
+
+    def get(self, digest: str) -> bytes:
+        """The kept capture with this digest, byte for byte."""
+        place = self.place(digest)
+        if place is None:
+            data = _read_file(self.legacy_file(digest)) if self.has_legacy() else None
+            if data is None:
+                raise ArchiveError(self.folder, f"capture {digest} is missing (`epaper check` tells more)")
+            return data
+        data = self._read_at(digest, place)
+        if data is None:
+            where = self.pack_path(place.pack)
+            raise ArchiveError(where, f"capture {digest} is not where the index says (`epaper check` tells more)")
+        return data
+
+    def _intact(self, digest: str) -> bool:
+        """Whether the index's row of a capture points at its record."""
+        place = self.place(digest)
+        return place is not None and self._read_at(digest, place, 0) is not None
+
+    def _read_at(self, digest: str, place: Place, size: int | None = None) -> bytes | None:
+        """The capture's bytes at its place (only the first `size` of them if given), None when its record is not
+        there (`rm` took it out, or the pack was damaged)."""
+        path = self.pack_path(place.pack)
+        line = header(digest, place.size)
+        wanted = len(line) + (place.size if size is None else size)
+        try:
+            fd = self._readers.get(place.pack)
+            if fd is None:
+                fd = self._readers[place.pack] = os.open(path, _READ_FLAGS)
+            data = os.pread(fd, wanted, place.start - len(line))
+        except OSError as exc:
+            raise ArchiveError(path, f"cannot read: {exc.strerror or exc}") from exc
+        return data[len(line) :] if data.startswith(line) and len(data) == wanted else None
+
+    def count(self) -> int:
+        """How many captures are kept."""
+        db = self._index()
+        packed = 0 if db is None else db.execute("SELECT COUNT(*) FROM kept").fetchone()[0]
+        return packed + sum(1 for _digest, _path in self.legacy_files())
+
+    def pack_numbers(self) -> list[int]:
+        """The packs there are, by number (regular files only: `check` reports anything else)."""
+        with contextlib.suppress(OSError), os.scandir(self.packs) as entries:
+            return sorted(
+                int(m[1])
+                for entry in entries
+                if (m := PACK_NAME.fullmatch(entry.name)) and entry.is_file(follow_symlinks=False)
+            )
+        return []
+
+    def pack_path(self, number: int) -> str:
+        return os.path.join(self.packs, f"{number:06d}.pack")
+
+    def indexed_end(self, number: int) -> int:
+        """Where the last indexed record of a pack ends: bytes after it were never committed."""
+        db = self._index()
+        row = None if db is None else db.execute("SELECT end FROM packs WHERE pack = ?", (number,)).fetchone()
+        return 0 if row is None else row[0]
+
+    # -- the layout of earlier versions: one file per capture ---------------------------------------------
+
+    def legacy_file(self, digest: str) -> str:
+        return os.path.join(self.folder, digest[:2], digest)
+
+    def has_legacy(self) -> bool:
+        """Whether captures are kept in the layout of earlier versions (one listing of `.raw`, once)."""
+        if self._legacy is None:
+            self._legacy = any(True for _shard in self._shards())
+        return self._legacy
+
+    def _shards(self) -> Iterator[str]:
+        with contextlib.suppress(OSError), os.scandir(self.folder) as entries:
+            for entry in entries:
+                if SHARD_NAME.fullmatch(entry.name) and entry.is_dir(follow_symlinks=False):
+                    yield entry.path
+
+    def legacy_files(self) -> Iterator[tuple[str, str]]:
+        """(digest, path) of every capture kept in a file of its own."""
+        if not self.has_legacy():
+            return
+        for shard in sorted(self._shards()):
+            with contextlib.suppress(OSError), os.scandir(shard) as entries:
+                yield from sorted((e.name, e.path) for e in entries if DIGEST_NAME.fullmatch(e.name))
+
+    # -- writing -----------------------------------------------------------------------------------------
+
+    def put(self, data: bytes, digest: str) -> None:
+        """Queue a capture to be kept by the next `flush` (a capture kept already is skipped then)."""
+        self._queued[digest] = data
+
+    def flush(self) -> None:
+        """Keep every queued capture: appended to the newest pack and synced, then indexed. Under the lock."""
+        if not self._queued and not self.has_legacy():
+            return
+        with self._lock():
+            queued, self._queued = self._queued, {}  # kept, or failed (the issue files that need them are not written)
+            if queued:
+                self._append(queued)
+            if self.has_legacy():
+                self.migrate()
+
+    def _append(self, captures: dict[str, bytes]) -> None:
+        db = self._writable()
+        kept = set()
+        digests = [bytes.fromhex(digest) for digest in captures]
+        for at in range(0, len(digests), 500):
+            batch = digests[at : at + 500]
+            query = f"SELECT digest FROM kept WHERE digest IN ({','.join('?' * len(batch))})"
+            kept |= {row[0].hex() for row in db.execute(query, batch)}
+        # (an index row of a capture `rm` was taking out when it was stopped does not count)
+        kept = {digest for digest in kept if self._intact(digest)}
+        new = [(digest, data) for digest, data in captures.items() if digest not in kept]
+        if not new:
+            return
+        row = db.execute("SELECT pack, end FROM packs ORDER BY pack DESC LIMIT 1").fetchone()
+        number, end = row if row is not None else (1, 0)
+        rows: list[tuple[bytes, int, int, int, int]] = []
+        ends: dict[int, int] = {}
+        now = int(time.time())
+        self._mkdir(self.folder)
+        self._mkdir(self.packs)
+        taken = 0
+        while taken < len(new):
+            if end >= PACK_LIMIT:
+                number, end = number + 1, 0
+            at, parts = end, list[bytes]()
+            while taken < len(new) and end < PACK_LIMIT:
+                digest, data = new[taken]
+                taken += 1
+                line = header(digest, len(data))
+                parts += (line, data, b"\n")
+                rows.append((bytes.fromhex(digest), number, end + len(line), len(data), now))
+                end += len(line) + len(data) + 1
+            self._write_pack(number, at, parts)
+            ends[number] = end
+        try:
+            with db:
+                db.executemany("INSERT OR REPLACE INTO kept VALUES (?, ?, ?, ?, ?)", rows)
+                db.executemany("INSERT OR REPLACE INTO packs VALUES (?, ?)", ends.items())
+        except Exception as exc:  # sqlite3.Error: the module is loaded lazily
+            raise ArchiveError(self.index_path, f"cannot write: {exc}") from exc
+
+    def _write_pack(self, number: int, at: int, parts: list[bytes]) -> None:
+        """Write records at `at` in a pack (cutting what an interrupted write left past it), and sync them."""
+        path = self.pack_path(number)
+        flags = os.O_RDWR | os.O_CREAT | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_BINARY", 0)
+        try:
+            fd = os.open(path, flags, 0o644)
+            with os.fdopen(fd, "r+b") as handle:
+                if not stat.S_ISREG(os.fstat(fd).st_mode):
+                    raise ArchiveError(path, "is not a regular file")
+                created = os.fstat(fd).st_size == 0
+                handle.truncate(at)
+                handle.seek(at)
+                handle.write(b"".join(parts))
+                handle.flush()
+                os.fsync(fd)
+            if created:
+                _fsync_dir(self.packs)
+        except OSError as exc:
+            if exc.errno == errno.ELOOP:
+                raise ArchiveError(path, "is a symlink: epaper follows no link inside the archive") from exc
+            raise ArchiveError(path, f"cannot write: {exc.strerror or exc}") from exc
+        self._close_reader(number)
+
+    def remove(self, digests: Iterable[str]) -> None:
+        """Forget captures: their bytes in the pack are overwritten (digest with dashes, content with zeros)
+        and synced before their index rows go; a capture in a file of its own is deleted."""
+        with self._lock():
+            gone: list[bytes] = []
+            for digest in digests:
+                place = self.place(digest)
+                if place is None:
+                    with contextlib.suppress(FileNotFoundError):
+                        os.unlink(self.legacy_file(digest))
+                    continue
+                line = header(digest, place.size)
+                blank = header(digest, place.size, REMOVED) + bytes(place.size)
+                path = self.pack_path(place.pack)
+                try:
+                    fd = os.open(path, os.O_RDWR | getattr(os, "O_NOFOLLOW", 0))
+                    try:
+                        if os.pread(fd, len(line), place.start - len(line)) == line:
+                            os.pwrite(fd, blank, place.start - len(line))
+                            os.fsync(fd)
+                    finally:
+                        os.close(fd)
+                except OSError as exc:
+                    raise ArchiveError(path, f"cannot write: {exc.strerror or exc}") from exc
+                gone.append(bytes.fromhex(digest))
+            if gone:
+                db = self._writable()
+                with db:
+                    db.executemany("DELETE FROM kept WHERE digest = ?", [(digest,) for digest in gone])
+
+    def migrate(self) -> int:
+        """Move the captures kept one file each (earlier versions) into the packs; the number moved. A file
+        whose bytes no longer match its name, or that is not a regular file, is left where it is, for `check` to
+        report."""
+        import hashlib
+
+        moved = 0
+        with self._lock():
+            batch: dict[str, bytes] = {}
+            paths: list[str] = []
+            for digest, path in self.legacy_files():
+                try:
+                    data = _read_file(path)
+                except ArchiveError:
+                    continue  # a link, a FIFO, unreadable: left for `check` to report
+                if data is None or hashlib.sha256(data).hexdigest() != digest:
+                    continue
+                batch[digest] = data
+                paths.append(path)
+                if len(batch) >= MIGRATE_BATCH:
+                    moved += self._move(batch, paths)
+                    batch, paths = {}, []
+            moved += self._move(batch, paths)
+            for shard in list(self._shards()):
+                clean_stale(shard)  # what interrupted writes of earlier versions left, once an hour old
+                with contextlib.suppress(OSError):
+                    os.rmdir(shard)  # empty now, unless something `check` reports is left in it
+            self._legacy = None
+        return moved
+
+    def _move(self, batch: dict[str, bytes], paths: list[str]) -> int:
+        if batch:
+            self._append(batch)
+            for path in paths:
+                with contextlib.suppress(FileNotFoundError):
+                    os.unlink(path)
+        return len(batch)
+
+    # -- the index ---------------------------------------------------------------------------------------
+
+    @property
+    def index_path(self) -> str:
+        return os.path.join(self.folder, INDEX_FILE)
+
+    def _index(self) -> sqlite3.Connection | None:
+        """The index, opened once per process; None when there is no raw store. One that is missing or damaged
+        while packs exist is built again from them (in memory when the archive cannot be written)."""
+        if self._db is not None and self._pid == os.getpid():
+            return self._db
+        import sqlite3
+
+        self._db, self._pid, self._readers = None, os.getpid(), {}
+        self._refuse_links()
+        if not os.path.exists(self.index_path):
+            return self._rebuilt() if self.pack_numbers() else None
+        try:
+            self._db = _connect(self.index_path)
+        except sqlite3.DatabaseError:
+            try:  # a read-only archive: read as it is
+                self._db = sqlite3.connect(f"file:{self.index_path}?immutable=1", uri=True, check_same_thread=False)
+                self._db.execute("SELECT pack FROM packs LIMIT 1").fetchall()
+            except sqlite3.Error:
+                return self._rebuilt()
+        return self._db
+
+    def _writable(self) -> sqlite3.Connection:
+        """The index, to write to (created when there is none)."""
+        import sqlite3
+
+        db = self._index()
+        if db is None:
+            self._mkdir(self.folder)
+            try:
+                db = self._db = _connect(self.index_path)
+            except sqlite3.Error as exc:
+                raise ArchiveError(self.index_path, f"cannot write: {exc}") from exc
+        return db
+
+    def _rebuilt(self) -> sqlite3.Connection:
+        """A new index made from the packs, read front to back, replacing a missing or damaged one (or, when
+        the archive cannot be written, held in memory for this command)."""
+        import sqlite3
+
+        temp = f"{self.index_path}.rebuilding"
+        try:
+            with self._lock():
+                with contextlib.suppress(FileNotFoundError):
+                    os.unlink(temp)
+                db = sqlite3.connect(temp)
+                self._fill(db)
+                db.close()
+                for stale in (f"{self.index_path}-wal", f"{self.index_path}-shm"):
+                    with contextlib.suppress(FileNotFoundError):
+                        os.unlink(stale)
+                os.replace(temp, self.index_path)
+                self._db = _connect(self.index_path)
+        except (ArchiveError, OSError, sqlite3.Error):
+            self._db = sqlite3.connect(":memory:", check_same_thread=False)
+            self._fill(self._db)
+        return self._db
+
+    def _fill(self, db: sqlite3.Connection) -> None:
+        db.executescript(_SCHEMA)
+        with db:
+            for number in self.pack_numbers():
+                try:
+                    stored = int(os.lstat(self.pack_path(number)).st_mtime)
+                except OSError:
+                    continue  # gone since it was listed
+                end = 0
+                for record in records(self.pack_path(number)):
+                    end = record.start + len(record.data) + 1
+                    if not record.removed:
+                        row = (bytes.fromhex(record.digest), number, record.start, len(record.data), stored)
+                        db.execute("INSERT OR IGNORE INTO kept VALUES (?, ?, ?, ?, ?)", row)
+                db.execute("INSERT OR REPLACE INTO packs VALUES (?, ?)", (number, end))
+
+    def rebuild_index(self) -> None:
+        """Build the index again from the packs (`check --fix`, when `check` found it wrong)."""
+        with self._lock():
+            if self._db is not None:
+                self._db.close()
+            self._db, self._pid = None, 0
+            with contextlib.suppress(FileNotFoundError):
+                os.unlink(self.index_path)
+            self._index()
+
+    # -- helpers -----------------------------------------------------------------------------------------
+
+    def _refuse_links(self) -> None:
+        """Refuse a raw store reached through a symlink: SQLite and the packs would read and write elsewhere."""
+        index = self.index_path
+        for path in (self.folder, self.packs, index, f"{index}-wal", f"{index}-shm"):
+            if os.path.islink(path):
+                raise ArchiveError(path, "is a symlink: epaper follows no link inside the archive; remove it")
+
+    def _close_reader(self, number: int) -> None:
+        fd = self._readers.pop(number, None)
+        if fd is not None:
+            os.close(fd)
+
+    def _mkdir(self, path: str) -> None:
+        try:
+            os.mkdir(path)
+        except FileExistsError:
+            if os.path.islink(path):
+                raise ArchiveError(path, "is a symlink: epaper follows no link inside the archive; remove it") from None
+            if not os.path.isdir(path):
+                raise ArchiveError(path, "is not a folder") from None
+        except OSError as exc:
+            raise ArchiveError(path, f"cannot create folder: {exc.strerror or exc}") from exc
+
+
+def records(path: str) -> Iterator[Record]:
+    """The complete records of a pack, front to back; it stops where the bytes are not a record (the part an
+    interrupted write left, or damage: `check` compares where it stopped with the pack's indexed end)."""
+    try:
+        handle = os.fdopen(os.open(path, _READ_FLAGS), "rb")
+    except OSError:
+        return
+    with handle:
+        at = 0
+        while True:
+            line = handle.readline(80)
+            match = re.fullmatch(rb"([0-9a-f]{64})([ -])(\d{1,12})\n", line)
+            if match is None:
+                return
+            size = int(match[3])
+            data = handle.read(size)
+            if len(data) != size or handle.read(1) != b"\n":
+                return
+            yield Record(match[1].decode("ascii"), at + len(line), data, match[2] == REMOVED)
+            at += len(line) + size + 1
+
+
+def _connect(path: str) -> sqlite3.Connection:
+    import sqlite3
+
+    db = sqlite3.connect(path, timeout=60, check_same_thread=False)
+    db.execute("PRAGMA journal_mode = WAL")
+    db.execute("PRAGMA synchronous = FULL")
+    db.executescript(_SCHEMA)
+    return db
+
+
+def _read_file(path: str) -> bytes | None:
+    """A file's bytes, None when there is none (never through a link, never blocking on a FIFO)."""
+    try:
+        fd = os.open(path, _READ_FLAGS)
+    except FileNotFoundError:
+        return None
+    except OSError as exc:
+        raise ArchiveError(path, f"cannot read: {exc.strerror or exc}") from exc
+    with os.fdopen(fd, "rb") as handle:
+        if not stat.S_ISREG(os.fstat(fd).st_mode):
+            raise ArchiveError(path, "is not a regular file")
+        return handle.read()
+
+
+def _fsync_dir(path: str) -> None:
+    with contextlib.suppress(OSError):
+        fd = os.open(path, os.O_RDONLY)
+        try:
+            os.fsync(fd)
+        finally:
+            os.close(fd)
