@@ -3,7 +3,8 @@
     python bench/compare.py [--before SRC] [--issues N] [--runs N]
 
 Each round imports the benchmark corpus (`--issues` × 72 captures, default 40: 2,880) into fresh archives with
-`bench/floor_import.py` (read, parse, C-YAML dump, sync), `epaper import` (default jobs) and `epaper import -j 1`;
+`bench/floor_import.py` (read, parse, C-YAML dump, sync; once with the raw captures in a pack as the archive keeps
+them, once in a file each as the archive kept them before), `epaper import` (default jobs) and `epaper import -j 1`;
 with `--before SRC` (a source tree of an earlier epaper, e.g. from `git archive`) the same two imports run with
 that tree first on PYTHONPATH. The order rotates from round to round. Each ratio is the median over the rounds of
 the run's time over the floor's time in the same round.
@@ -42,6 +43,18 @@ def main(argv: Sequence[str] | None = None) -> int:
         archive = str(work / "archive")
         commands: dict[str, tuple[list[str], str | None]] = {
             "floor": ([sys.executable, str(HERE / "floor_import.py"), "--archive", archive, str(captures)], None),
+            "floor, files": (
+                [
+                    sys.executable,
+                    str(HERE / "floor_import.py"),
+                    "--layout",
+                    "files",
+                    "--archive",
+                    archive,
+                    str(captures),
+                ],
+                None,
+            ),
             "epaper": ([epaper, "import", "-q", "--archive", archive, str(captures)], None),
             "epaper -j 1": ([epaper, "import", "-q", "-j", "1", "--archive", archive, str(captures)], None),
         }
@@ -70,7 +83,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"{count} captures, {args.runs} rounds, load average {load[0]:.1f} → {load[1]:.1f}")
         for key in keys:
             ratio = statistics.median(t / f for t, f in zip(times[key], times["floor"], strict=True))
-            print(f"{key:12} {statistics.median(times[key]):6.2f} s   {ratio:.2f}× the floor")
+            files = statistics.median(t / f for t, f in zip(times[key], times["floor, files"], strict=True))
+            seconds = statistics.median(times[key])
+            print(f"{key:12} {seconds:6.2f} s   {ratio:.2f}× the floor   {files:.2f}× the floor, files")
         if args.before is not None:
             for new, old in (("epaper", "before"), ("epaper -j 1", "before -j 1")):
                 ratio = statistics.median(n / o for n, o in zip(times[new], times[old], strict=True))

@@ -5,7 +5,9 @@ paragraphs and sub-headings), group the articles by issue, dump each issue as YA
 (`yaml.CSafeDumper`), and keep each raw capture under its sha256 as the archive does, appended to one pack
 (`<archive>/.raw/packs/000001.pack`, records `<sha256> <size>\\n<bytes>\\n`, with no index). No validation, no
 normalisation, no merging with what the archive already holds, no locking; one `os.sync()` at the end stands for
-the archive's promise that what it wrote is on disk (`--no-sync` drops it).
+the archive's promise that what it wrote is on disk (`--no-sync` drops it). `--layout files` keeps each capture
+in a file of its own instead (`<archive>/.raw/<ab>/<sha256>`), the archive's layout before the packs: the floor
+the import's earlier figures were measured against.
 
     python bench/floor_import.py --archive DIR PATH ...     (files, or folders: every *.txt below, sorted)
 """
@@ -90,6 +92,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("paths", nargs="+")
     parser.add_argument("--archive", type=Path, default=Path("archive"))
     parser.add_argument("--no-sync", action="store_true", help="leave flushing to the kernel")
+    parser.add_argument("--layout", choices=("packs", "files"), default="packs", help="how raw captures are kept")
     args = parser.parse_args(argv)
     archive: Path = args.archive
     issues: dict[tuple[str, dt.date], dict[str, dict[str, Any]]] = {}
@@ -102,7 +105,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         digest = hashlib.sha256(data).hexdigest()
         if digest not in kept:
             kept.add(digest)
-            pack.write(b"%s %d\n%s\n" % (digest.encode(), len(data), data))
+            if args.layout == "packs":
+                pack.write(b"%s %d\n%s\n" % (digest.encode(), len(data), data))
+            else:
+                raw = archive / ".raw" / digest[:2] / digest
+                raw.parent.mkdir(parents=True, exist_ok=True)
+                raw.write_bytes(data)
         paper, date, label, section, article = parse(data.decode("utf-8-sig"))
         article["source"] = {"sha256": digest}
         pages = issues.setdefault((paper, date), {})

@@ -1,14 +1,13 @@
-"""A prototype for keeping 150M raw captures: packs per paper and year with one index, against today's layout.
+"""The raw store: epaper's packs (`epaper_cli.rawstore`) against one file per capture, the layout before them.
 
-    python bench/rawstore.py [--captures N] [--workdir DIR]
+    python bench/rawstore.py [--captures N] [--batch 400] [--workdir DIR]
 
-Today (`files`): one file per capture, `.raw/<ab>/<sha256>`, each written through a temp file and a rename, one
-`os.sync()` at the end (as an import does). The prototype (`packs`): `.raw/<paper>/<year>.pack`, append-only,
-each record `<sha256> <length>\\n<bytes>\\n` (self-describing: the index can be rebuilt by reading the packs), and
-one index, `.raw/index.sqlite` (digest → pack, offset, length), written in the same batches; one `os.sync()` at
-the end too. For each: the time to store N captures, the inodes used, the time of N/10 lookups of kept digests
-(read back and compared) and of N/10 lookups of absent ones. The captures are the benchmark corpus's (10 papers
-of 40-capture issues). Nothing here is used by epaper: it is the measurement behind the README's proposal.
+`files`: one file per capture, `.raw/<ab>/<sha256>`, each written through a temp file and a rename, one
+`os.sync()` at the end, as epaper kept captures before the packs. `packs`: `RawStore.put` for each capture and
+`RawStore.flush` every `--batch` captures (as an import does before each batch of issue files: the pack appended
+and fsynced, then the index rows committed). For each: the time to store N captures, the files and folders used,
+the time of N/10 reads of kept captures (compared with what was stored) and of N/10 lookups of absent ones. The
+captures are the benchmark corpus's (10 papers of 40-capture issues).
 """
 
 from __future__ import annotations
@@ -19,7 +18,6 @@ import hashlib
 import os
 import random
 import shutil
-import sqlite3
 import sys
 import tempfile
 import time
@@ -31,6 +29,8 @@ sys.path.insert(0, str(HERE))
 
 import corpus  # noqa: E402
 from scale import PAGES, PAPERS, PER_PAGE  # noqa: E402
+
+from epaper_cli.rawstore import RawStore  # noqa: E402
 
 
 def captures(count: int) -> list[tuple[str, int, bytes]]:
@@ -78,52 +78,20 @@ def read_files(root: Path, digest: str) -> bytes | None:
         return None
 
 
-def store_packs(root: Path, items: list[tuple[str, int, bytes]]) -> None:
-    root.mkdir(parents=True, exist_ok=True)
-    index = sqlite3.connect(root / "index.sqlite")
-    index.execute("PRAGMA synchronous=NORMAL")
-    index.execute("CREATE TABLE IF NOT EXISTS raw (digest BLOB PRIMARY KEY, pack TEXT, at INTEGER, size INTEGER)")
-    handles: dict[str, object] = {}
-    rows: list[tuple[bytes, str, int, int]] = []
-    for paper, year, data in items:
-        digest = hashlib.sha256(data).digest()
-        if index.execute("SELECT 1 FROM raw WHERE digest = ?", (digest,)).fetchone():
-            continue
-        pack = f"{paper}/{year}.pack"
-        handle = handles.get(pack)
-        if handle is None:
-            (root / paper).mkdir(exist_ok=True)
-            handle = handles[pack] = open(root / pack, "ab")  # noqa: SIM115
-        head = f"{digest.hex()} {len(data)}\n".encode()
-        at = handle.tell() + len(head)  # type: ignore[attr-defined]
-        handle.write(head + data + b"\n")  # type: ignore[attr-defined]
-        rows.append((digest, pack, at, len(data)))
-        if len(rows) >= 400:  # an import's batch: the packs reach the disk before their index rows
-            for open_handle in handles.values():
-                open_handle.flush()  # type: ignore[attr-defined]
-            with index:
-                index.executemany("INSERT INTO raw VALUES (?, ?, ?, ?)", rows)
-            rows = []
-    for handle in handles.values():
-        handle.close()  # type: ignore[attr-defined]
-    with index:
-        index.executemany("INSERT INTO raw VALUES (?, ?, ?, ?)", rows)
-    index.close()
-    os.sync()
-
-
-def read_packs(root: Path, index: sqlite3.Connection, digest: str) -> bytes | None:
-    row = index.execute("SELECT pack, at, size FROM raw WHERE digest = ?", (bytes.fromhex(digest),)).fetchone()
-    if row is None:
-        return None
-    with open(root / row[0], "rb") as handle:
-        handle.seek(row[1])
-        return handle.read(row[2])
+def store_packs(root: Path, items: list[tuple[str, int, bytes]], batch: int) -> None:
+    root.parent.mkdir(parents=True)
+    store = RawStore(root.parent)
+    for count, (_paper, _year, data) in enumerate(items, 1):
+        store.put(data, hashlib.sha256(data).hexdigest())
+        if count % batch == 0:
+            store.flush()
+    store.flush()
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--captures", type=int, default=10000)
+    parser.add_argument("--batch", type=int, default=400)
     parser.add_argument("--workdir", type=Path)
     args = parser.parse_args(argv)
     items = captures(args.captures)
@@ -136,21 +104,24 @@ def main(argv: Sequence[str] | None = None) -> int:
             f"{len(items)} captures, {sum(len(d) for _p, _y, d in items) / 1e6:.1f} MB; load {os.getloadavg()[0]:.1f}"
         )
         for name in ("files", "packs"):
-            root = work / name
+            root = work / name / ".raw"
             os.sync()
             start = time.perf_counter()
-            (store_files if name == "files" else store_packs)(root, items)
+            if name == "files":
+                store_files(root, items)
+            else:
+                store_packs(root, items, args.batch)
             stored = time.perf_counter() - start
             count = inodes(root)
-            index = sqlite3.connect(root / "index.sqlite") if name == "packs" else None
+            store = RawStore(root.parent)
             start = time.perf_counter()
             for i in sample:
-                data = read_files(root, digests[i]) if index is None else read_packs(root, index, digests[i])
+                data = read_files(root, digests[i]) if name == "files" else store.get(digests[i])
                 assert data == items[i][2]
             kept = time.perf_counter() - start
             start = time.perf_counter()
             for digest in absent:
-                assert (read_files(root, digest) if index is None else read_packs(root, index, digest)) is None
+                assert (read_files(root, digest) is None) if name == "files" else not store.has(digest)
             missing = time.perf_counter() - start
             print(
                 f"{name:5}: store {stored:6.2f} s ({stored / len(items) * 1e6:5.0f} µs each), "

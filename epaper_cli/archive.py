@@ -9,16 +9,14 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
-import errno
 import os
-import stat
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, BinaryIO
 
 from epaper_cli import fixity, schema
-from epaper_cli.atomic import clean_stale, write_atomic
+from epaper_cli.atomic import clean_stale, read_regular, write_atomic
 from epaper_cli.errors import ArchiveError
 from epaper_cli.layout import LOCK_FILE, RAW_DIR, Layout, paper_from_folder, safe_component
 from epaper_cli.locking import Lock
@@ -151,6 +149,8 @@ class Archive(Layout):
         With `write=False` nothing is written: the outcomes say what an import would do (`--dry-run`).
         """
         path = self.issue_path(incoming.paper, incoming.date)
+        if write:  # `.raw` first: a folder holding an issue folder and no `.raw` (when killed now) is no archive
+            self._mkdir(self.raw.folder)
         with self.lock() if write else contextlib.nullcontext():
             if write:
                 self._mkdir(path.parent)
@@ -290,23 +290,3 @@ class Archive(Layout):
         except OSError as exc:
             raise ArchiveError(step if steps else key, f"cannot create folder: {exc.strerror or exc}") from exc
         self._made.add(key)
-
-
-def read_regular(path: str | Path) -> bytes | None:
-    """A file's bytes, None when it does not exist; never through a symlink, never blocking on a FIFO or device."""
-    flags = os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0)
-    try:
-        fd = os.open(path, flags)
-    except FileNotFoundError:
-        return None
-    except OSError as exc:
-        if exc.errno == errno.ELOOP:
-            raise ArchiveError(str(path), "is a symlink: epaper follows no link inside the archive") from exc
-        raise ArchiveError(str(path), f"cannot read: {exc.strerror or exc}") from exc
-    with os.fdopen(fd, "rb") as handle:
-        if not stat.S_ISREG(os.fstat(fd).st_mode):
-            raise ArchiveError(str(path), "is not a regular file")
-        try:
-            return handle.read()
-        except OSError as exc:
-            raise ArchiveError(str(path), f"cannot read: {exc.strerror or exc}") from exc

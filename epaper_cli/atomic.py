@@ -1,5 +1,6 @@
 """Whole-or-nothing file writes, the one routine every file epaper writes goes through: a temp file in the
-target's folder, fsync, rename, fsync the folder."""
+target's folder, fsync, rename, fsync the folder; and the one way to read a file inside the archive
+(`read_regular`)."""
 
 from __future__ import annotations
 
@@ -13,9 +14,13 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import BinaryIO
 
+from epaper_cli.errors import ArchiveError
+
 TEMP_PREFIX = ".tmp-"
 TEMP_NAME = re.compile(r"\.tmp-[0-9A-Za-z_-]{1,64}\.part")
 """The names `write_atomic` gives its temp files (and earlier versions gave theirs): only these are ever cleaned."""
+READ_FLAGS = os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0)
+"""How a file inside the archive is opened for reading: never through a link, never blocking on a FIFO."""
 STALE_AFTER = 3600.0
 """A temp file of ours this old is a leftover of an interrupted write: no write takes this long."""
 
@@ -138,3 +143,22 @@ def _umask() -> int:
     mask = os.umask(0)
     os.umask(mask)
     return mask
+
+
+def read_regular(path: str | Path) -> bytes | None:
+    """A file's bytes, None when it does not exist; never through a symlink, never blocking on a FIFO or device."""
+    try:
+        fd = os.open(path, READ_FLAGS)
+    except FileNotFoundError:
+        return None
+    except OSError as exc:
+        if exc.errno == errno.ELOOP:
+            raise ArchiveError(str(path), "is a symlink: epaper follows no link inside the archive") from exc
+        raise ArchiveError(str(path), f"cannot read: {exc.strerror or exc}") from exc
+    with os.fdopen(fd, "rb") as handle:
+        if not stat.S_ISREG(os.fstat(fd).st_mode):
+            raise ArchiveError(str(path), "is not a regular file")
+        try:
+            return handle.read()
+        except OSError as exc:
+            raise ArchiveError(str(path), f"cannot read: {exc.strerror or exc}") from exc

@@ -18,13 +18,14 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, BinaryIO
 
-from epaper_cli import fixity
-from epaper_cli.archive import Archive, read_regular
-from epaper_cli.atomic import STALE_AFTER, is_temp_name
+from epaper_cli import fixity, rawfiles
+from epaper_cli.archive import Archive
+from epaper_cli.atomic import STALE_AFTER, is_temp_name, read_regular
 from epaper_cli.errors import ArchiveError
 from epaper_cli.layout import LOCK_FILE, RAW_DIR, safe_component
 from epaper_cli.model import Issue, article_id, page_sort_key
-from epaper_cli.rawstore import PACK_NAME, PACKS_DIR, SHARD_NAME, records
+from epaper_cli.rawfiles import SHARD_NAME
+from epaper_cli.rawstore import PACK_NAME, PACKS_DIR, records
 from epaper_cli.registry import archive_problems
 from epaper_cli.visible import visible
 
@@ -245,12 +246,12 @@ def _check_raw(archive: Archive, referenced: _Referenced, started: float) -> Ite
         indexed = store.indexed_end(number)
         if end < indexed:
             yield path, f"damaged at byte {end}: what follows is not a capture, though the index counts on it"
-        elif size > end:
+        elif size > end and os.path.getmtime(path) <= started - STALE_AFTER:  # (as a killed write's temp file)
             yield (
                 path,
                 f"{size - end} bytes after its last capture, left by an interrupted import (the next one cuts them)",
             )
-    indexed_count = store.count() - sum(1 for _capture in store.legacy_files())
+    indexed_count = store.count() - sum(1 for _file in rawfiles.files(store.folder))
     if indexed_count > live:
         missing = indexed_count - live
         yield (
@@ -325,6 +326,7 @@ class _Referenced:
         self._db = sqlite3.connect(os.path.join(folder, "referenced.db"))
         self._db.execute("PRAGMA journal_mode = OFF")
         self._db.execute("PRAGMA synchronous = OFF")
+        self._db.execute("PRAGMA cache_size = -256")  # KiB: the file's pages stay in the OS's cache anyway
         self._db.execute("CREATE TABLE referenced (digest TEXT PRIMARY KEY) WITHOUT ROWID")
         return self
 

@@ -11,7 +11,7 @@ Captures are queued (`put`) and kept by `flush`, which the archive calls under i
 issue file: the bytes are appended and synced, then their index rows committed, so an issue never names a
 capture that is not on disk. A crash leaves at most bytes past a pack's last indexed record, which the next
 `flush` cuts. Captures kept by earlier versions, one file each at `.raw/<ab>/<sha256>`, are read where they are
-until the next write moves them into the packs (`migrate`).
+until the next write moves them into the packs (`rawfiles`).
 """
 
 from __future__ import annotations
@@ -26,7 +26,8 @@ from collections.abc import Callable, Iterable, Iterator
 from contextlib import AbstractContextManager
 from typing import TYPE_CHECKING, NamedTuple
 
-from epaper_cli.atomic import clean_stale
+from epaper_cli import rawfiles
+from epaper_cli.atomic import READ_FLAGS, fsync_dir, read_regular
 from epaper_cli.errors import ArchiveError
 from epaper_cli.layout import RAW_DIR
 
@@ -37,14 +38,10 @@ PACKS_DIR = "packs"
 INDEX_FILE = "index.sqlite"
 PACK_LIMIT = 256 << 20
 """A pack is closed once it holds this many bytes; the next capture starts a new one."""
-MIGRATE_BATCH = 1000
-"""Captures of the old layout moved per flush by `migrate`: its memory is bounded by this many captures."""
 PACK_NAME = re.compile(r"(\d{6})\.pack")
-SHARD_NAME = re.compile(r"[0-9a-f]{2}")
 DIGEST_NAME = re.compile(r"[0-9a-f]{64}")
 REMOVED = b"-"
 """What separates a removed capture's digest from its size in its record (its bytes are zeros)."""
-_READ_FLAGS = os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0)
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS kept (
     digest BLOB PRIMARY KEY, pack INTEGER NOT NULL, start INTEGER NOT NULL, size INTEGER NOT NULL,
@@ -109,13 +106,13 @@ class RawStore:
         """Whether the capture with this digest is kept (or queued to be)."""
         if digest in self._queued or self.place(digest) is not None:
             return True
-        return self.has_legacy() and os.path.exists(self.legacy_file(digest))
+        return self.has_legacy() and os.path.exists(rawfiles.file_of(self.folder, digest))
 
     def get(self, digest: str) -> bytes:
         """The kept capture with this digest, byte for byte."""
         place = self.place(digest)
         if place is None:
-            data = _read_file(self.legacy_file(digest)) if self.has_legacy() else None
+            data = read_regular(rawfiles.file_of(self.folder, digest)) if self.has_legacy() else None
             if data is None:
                 raise ArchiveError(self.folder, f"capture {digest} is missing (`epaper check` tells more)")
             return data
@@ -139,7 +136,7 @@ class RawStore:
         try:
             fd = self._readers.get(place.pack)
             if fd is None:
-                fd = self._readers[place.pack] = os.open(path, _READ_FLAGS)
+                fd = self._readers[place.pack] = os.open(path, READ_FLAGS)
             data = os.pread(fd, wanted, place.start - len(line))
         except OSError as exc:
             raise ArchiveError(path, f"cannot read: {exc.strerror or exc}") from exc
@@ -149,7 +146,7 @@ class RawStore:
         """How many captures are kept."""
         db = self._index()
         packed = 0 if db is None else db.execute("SELECT COUNT(*) FROM kept").fetchone()[0]
-        return packed + sum(1 for _digest, _path in self.legacy_files())
+        return packed + (sum(1 for _file in rawfiles.files(self.folder)) if self.has_legacy() else 0)
 
     def pack_numbers(self) -> list[int]:
         """The packs there are, by number (regular files only: `check` reports anything else)."""
@@ -170,30 +167,11 @@ class RawStore:
         row = None if db is None else db.execute("SELECT end FROM packs WHERE pack = ?", (number,)).fetchone()
         return 0 if row is None else row[0]
 
-    # -- the layout of earlier versions: one file per capture ---------------------------------------------
-
-    def legacy_file(self, digest: str) -> str:
-        return os.path.join(self.folder, digest[:2], digest)
-
     def has_legacy(self) -> bool:
-        """Whether captures are kept in the layout of earlier versions (one listing of `.raw`, once)."""
+        """Whether captures are kept in the layout before the packs (`rawfiles`; one listing of `.raw`, once)."""
         if self._legacy is None:
-            self._legacy = any(True for _shard in self._shards())
+            self._legacy = any(True for _shard in rawfiles.shards(self.folder))
         return self._legacy
-
-    def _shards(self) -> Iterator[str]:
-        with contextlib.suppress(OSError), os.scandir(self.folder) as entries:
-            for entry in entries:
-                if SHARD_NAME.fullmatch(entry.name) and entry.is_dir(follow_symlinks=False):
-                    yield entry.path
-
-    def legacy_files(self) -> Iterator[tuple[str, str]]:
-        """(digest, path) of every capture kept in a file of its own."""
-        if not self.has_legacy():
-            return
-        for shard in sorted(self._shards()):
-            with contextlib.suppress(OSError), os.scandir(shard) as entries:
-                yield from sorted((e.name, e.path) for e in entries if DIGEST_NAME.fullmatch(e.name))
 
     # -- writing -----------------------------------------------------------------------------------------
 
@@ -214,15 +192,8 @@ class RawStore:
 
     def _append(self, captures: dict[str, bytes]) -> None:
         db = self._writable()
-        kept = set()
-        digests = [bytes.fromhex(digest) for digest in captures]
-        for at in range(0, len(digests), 500):
-            batch = digests[at : at + 500]
-            query = f"SELECT digest FROM kept WHERE digest IN ({','.join('?' * len(batch))})"
-            kept |= {row[0].hex() for row in db.execute(query, batch)}
-        # (an index row of a capture `rm` was taking out when it was stopped does not count)
-        kept = {digest for digest in kept if self._intact(digest)}
-        new = [(digest, data) for digest, data in captures.items() if digest not in kept]
+        # (an index row of a capture `rm` was taking out when it was stopped does not count as kept)
+        new = [(digest, data) for digest, data in captures.items() if not self._intact(digest)]
         if not new:
             return
         row = db.execute("SELECT pack, end FROM packs ORDER BY pack DESC LIMIT 1").fetchone()
@@ -269,7 +240,7 @@ class RawStore:
                 handle.flush()
                 os.fsync(fd)
             if created:
-                _fsync_dir(self.packs)
+                fsync_dir(self.packs)
         except OSError as exc:
             if exc.errno == errno.ELOOP:
                 raise ArchiveError(path, "is a symlink: epaper follows no link inside the archive") from exc
@@ -285,7 +256,7 @@ class RawStore:
                 place = self.place(digest)
                 if place is None:
                     with contextlib.suppress(FileNotFoundError):
-                        os.unlink(self.legacy_file(digest))
+                        os.unlink(rawfiles.file_of(self.folder, digest))
                     continue
                 line = header(digest, place.size)
                 blank = header(digest, place.size, REMOVED) + bytes(place.size)
@@ -307,42 +278,11 @@ class RawStore:
                     db.executemany("DELETE FROM kept WHERE digest = ?", [(digest,) for digest in gone])
 
     def migrate(self) -> int:
-        """Move the captures kept one file each (earlier versions) into the packs; the number moved. A file
-        whose bytes no longer match its name, or that is not a regular file, is left where it is, for `check` to
-        report."""
-        import hashlib
-
-        moved = 0
+        """Move the captures kept one file each (the layout before the packs) into the packs; the number moved."""
         with self._lock():
-            batch: dict[str, bytes] = {}
-            paths: list[str] = []
-            for digest, path in self.legacy_files():
-                try:
-                    data = _read_file(path)
-                except ArchiveError:
-                    continue  # a link, a FIFO, unreadable: left for `check` to report
-                if data is None or hashlib.sha256(data).hexdigest() != digest:
-                    continue
-                batch[digest] = data
-                paths.append(path)
-                if len(batch) >= MIGRATE_BATCH:
-                    moved += self._move(batch, paths)
-                    batch, paths = {}, []
-            moved += self._move(batch, paths)
-            for shard in list(self._shards()):
-                clean_stale(shard)  # what interrupted writes of earlier versions left, once an hour old
-                with contextlib.suppress(OSError):
-                    os.rmdir(shard)  # empty now, unless something `check` reports is left in it
+            moved = rawfiles.move_into_packs(self.folder, self._append)
             self._legacy = None
         return moved
-
-    def _move(self, batch: dict[str, bytes], paths: list[str]) -> int:
-        if batch:
-            self._append(batch)
-            for path in paths:
-                with contextlib.suppress(FileNotFoundError):
-                    os.unlink(path)
-        return len(batch)
 
     # -- the index ---------------------------------------------------------------------------------------
 
@@ -363,7 +303,7 @@ class RawStore:
             return self._rebuilt() if self.pack_numbers() else None
         try:
             self._db = _connect(self.index_path)
-        except sqlite3.DatabaseError:
+        except ArchiveError:
             try:  # a read-only archive: read as it is
                 self._db = sqlite3.connect(f"file:{self.index_path}?immutable=1", uri=True, check_same_thread=False)
                 self._db.execute("SELECT pack FROM packs LIMIT 1").fetchall()
@@ -373,15 +313,10 @@ class RawStore:
 
     def _writable(self) -> sqlite3.Connection:
         """The index, to write to (created when there is none)."""
-        import sqlite3
-
         db = self._index()
         if db is None:
             self._mkdir(self.folder)
-            try:
-                db = self._db = _connect(self.index_path)
-            except sqlite3.Error as exc:
-                raise ArchiveError(self.index_path, f"cannot write: {exc}") from exc
+            db = self._db = _connect(self.index_path)
         return db
 
     def _rebuilt(self) -> sqlite3.Connection:
@@ -463,7 +398,7 @@ def records(path: str) -> Iterator[Record]:
     """The complete records of a pack, front to back; it stops where the bytes are not a record (the part an
     interrupted write left, or damage: `check` compares where it stopped with the pack's indexed end)."""
     try:
-        handle = os.fdopen(os.open(path, _READ_FLAGS), "rb")
+        handle = os.fdopen(os.open(path, READ_FLAGS), "rb")
     except OSError:
         return
     with handle:
@@ -482,33 +417,15 @@ def records(path: str) -> Iterator[Record]:
 
 
 def _connect(path: str) -> sqlite3.Connection:
+    """The index at `path`, opened (made if need be) to read and write."""
     import sqlite3
 
-    db = sqlite3.connect(path, timeout=60, check_same_thread=False)
-    db.execute("PRAGMA journal_mode = WAL")
-    db.execute("PRAGMA synchronous = FULL")
-    db.executescript(_SCHEMA)
-    return db
-
-
-def _read_file(path: str) -> bytes | None:
-    """A file's bytes, None when there is none (never through a link, never blocking on a FIFO)."""
     try:
-        fd = os.open(path, _READ_FLAGS)
-    except FileNotFoundError:
-        return None
-    except OSError as exc:
-        raise ArchiveError(path, f"cannot read: {exc.strerror or exc}") from exc
-    with os.fdopen(fd, "rb") as handle:
-        if not stat.S_ISREG(os.fstat(fd).st_mode):
-            raise ArchiveError(path, "is not a regular file")
-        return handle.read()
-
-
-def _fsync_dir(path: str) -> None:
-    with contextlib.suppress(OSError):
-        fd = os.open(path, os.O_RDONLY)
-        try:
-            os.fsync(fd)
-        finally:
-            os.close(fd)
+        db = sqlite3.connect(path, timeout=60, check_same_thread=False)
+        db.execute("PRAGMA journal_mode = WAL")
+        db.execute("PRAGMA synchronous = FULL")
+        db.execute("PRAGMA cache_size = -256")  # KiB: lookups by digest are scattered, a cache saves little
+        db.executescript(_SCHEMA)
+    except sqlite3.Error as exc:
+        raise ArchiveError(path, f"cannot open: {exc}") from exc
+    return db
