@@ -222,7 +222,9 @@ def test_two_imports_at_once_keep_every_capture_once(tmp_path: Path) -> None:
     command = [epaper(), "import", "-q", "--archive", str(tmp_path / "a")]
     first = subprocess.Popen([*command, str(tmp_path / "one")], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     second = subprocess.Popen([*command, str(two)], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-    assert first.wait(120) == 0 and second.wait(120) == 0
+    for process in (first, second):
+        _out, err = process.communicate(timeout=120)
+        assert process.returncode == 0, err
     assert len(kept_captures(tmp_path / "a")) == 120
     store = RawStore(tmp_path / "a")
     digests = [record.digest for number in store.pack_numbers() for record in records(store.pack_path(number))]
