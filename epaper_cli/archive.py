@@ -1,5 +1,6 @@
-"""The YAML archive's files: issue files loaded, checked against the schema and saved whole; raw captures kept;
-incoming articles merged into their issue under the lock. The only code that writes into the archive.
+"""The YAML archive's files: issue files loaded, checked against the schema and saved whole; raw captures kept
+(through its `raw` store); incoming articles merged into their issue under the lock. The only code that writes
+issue files.
 
 Where things live is `layout`, the lock is `locking`, every issue file is written by `atomic.write_atomic`, raw
 captures are kept by `rawstore`, and they reach the disk before any issue file that refers to them is written.

@@ -14,7 +14,7 @@ import os
 import re
 import stat
 import time
-from collections.abc import Iterator
+from collections.abc import Generator, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, BinaryIO
 
@@ -25,7 +25,7 @@ from epaper_cli.errors import ArchiveError
 from epaper_cli.layout import LOCK_FILE, RAW_DIR, safe_component
 from epaper_cli.model import Issue, article_id, page_sort_key
 from epaper_cli.rawfiles import SHARD_NAME
-from epaper_cli.rawstore import PACK_NAME, PACKS_DIR, records
+from epaper_cli.rawstore import PACK_NAME, PACKS_DIR, RawStore, records
 from epaper_cli.registry import archive_problems
 from epaper_cli.visible import visible
 
@@ -60,7 +60,7 @@ def check_archive(archive: Archive) -> list[Problem]:
 
 def repair_raw(archive: Archive) -> list[Problem]:
     """Move the captures an earlier epaper kept one file each into the packs, and build the raw store's index
-    again from the packs when it names what they do not hold; what was done, as (file, what)."""
+    again from the packs; what was done, as (file, what) (the index named when that changed what it holds)."""
     done: list[Problem] = []
     with archive.lock():
         moved = archive.raw.migrate()
@@ -217,47 +217,41 @@ def _check_raw(archive: Archive, referenced: _Referenced, started: float) -> Ite
                 yield from _check_capture(capture, referenced, started)
         elif is_temp_name(entry.name):
             yield entry.path, _LEFTOVER
-    live = 0  # index rows found pointing at their capture (or at what `rm` left of it, when it was stopped)
+    found = 0
     for number in store.pack_numbers():
-        path = store.pack_path(number)
-        if not _is_regular(path):
-            continue
-        end = 0
-        for record in records(path):
-            end = record.start + len(record.data) + 1
-            where = f"capture {record.digest} (byte {record.start})"
-            place = store.place(record.digest)
-            if record.removed:
-                live += place is not None and (place.pack, place.start) == (number, record.start)
-                continue
-            if hashlib.sha256(record.data).hexdigest() != record.digest:
-                yield path, f"{where} altered: its sha256 no longer matches"
-            elif place is None:
-                yield path, f"{where} is missing from the raw store's index: `epaper check --fix` rebuilds the index"
-            elif (place.pack, place.start) == (number, record.start):
-                live += 1
-                if referenced.complete and place.stored <= started - STALE_AFTER and record.digest not in referenced:
-                    # (a capture kept within the hour may be one a running import has kept and not yet filed)
-                    yield (
-                        path,
-                        f"{where}: no article refers to this raw capture: its issue file was deleted or cut short",
-                    )
-        size = os.path.getsize(path)
-        indexed = store.indexed_end(number)
-        if end < indexed:
-            yield path, f"damaged at byte {end}: what follows is not a capture, though the index counts on it"
-        elif size > end and os.path.getmtime(path) <= started - STALE_AFTER:  # (as a killed write's temp file)
-            yield (
-                path,
-                f"{size - end} bytes after its last capture, left by an interrupted import (the next one cuts them)",
-            )
-    indexed_count = store.count() - sum(1 for _file in rawfiles.files(store.folder))
-    if indexed_count > live:
-        missing = indexed_count - live
-        yield (
-            store.index_path,
-            f"names {missing} capture(s) the packs do not hold intact: `epaper check --fix` rebuilds it",
-        )
+        found += yield from _check_pack(store, number, referenced, started)
+    indexed = store.count() - sum(1 for _file in rawfiles.files(store.folder))
+    if indexed > found:
+        why = f"names {indexed - found} capture(s) the packs do not hold intact: `epaper check --fix` rebuilds it"
+        yield store.index_path, why
+
+
+def _check_pack(store: RawStore, number: int, referenced: _Referenced, started: float) -> Generator[Problem, None, int]:
+    """One pack's problems; returns how many of the index's rows point at one of its records."""
+    path = store.pack_path(number)
+    found = end = 0
+    for record in records(path):
+        end = record.start + len(record.data) + 1
+        where = f"capture {record.digest} (byte {record.start})"
+        place = store.place(record.digest)
+        at_record = place is not None and (place.pack, place.start) == (number, record.start)
+        if record.removed:  # (a row still pointing here: `rm` was stopped before dropping it; harmless)
+            found += at_record
+        elif hashlib.sha256(record.data).hexdigest() != record.digest:
+            yield path, f"{where} altered: its sha256 no longer matches"
+        elif place is None:
+            yield path, f"{where} is missing from the raw store's index: `epaper check --fix` rebuilds the index"
+        elif at_record:  # (else a second copy, which the index does not use)
+            found += 1
+            if referenced.complete and place.stored <= started - STALE_AFTER and record.digest not in referenced:
+                # (a capture kept within the hour may be one a running import has kept and not yet filed)
+                yield path, f"{where}: no article refers to this raw capture: its issue file was deleted or cut short"
+    if end < store.indexed_end(number):
+        yield path, f"damaged at byte {end}: what follows is not a capture, though the index counts on it"
+    elif os.path.getsize(path) > end and os.path.getmtime(path) <= started - STALE_AFTER:  # (as a temp file)
+        tail = os.path.getsize(path) - end
+        yield path, f"{tail} bytes after its last capture, left by an interrupted import (the next one cuts them)"
+    return found
 
 
 def _check_capture(entry: os.DirEntry[str], referenced: _Referenced, started: float) -> Iterator[Problem]:
