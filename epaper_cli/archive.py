@@ -126,6 +126,11 @@ class Archive(Layout):
         with self._lock.held():
             yield
 
+    def create(self) -> None:
+        """Make the archive's folder and its `.raw`, which makes a folder an archive (`layout.is_archive`), before
+        anything else is written into it."""
+        self._mkdir(self.raw.folder)
+
     def store_raw(self, data: bytes, digest: str | None = None) -> str:
         """Keep a capture's bytes verbatim under their sha256 (pass it when known); storing twice is a no-op.
 
@@ -151,7 +156,7 @@ class Archive(Layout):
         """
         path = self.issue_path(incoming.paper, incoming.date)
         if write:  # `.raw` first: a folder holding an issue folder and no `.raw` (when killed now) is no archive
-            self._mkdir(self.raw.folder)
+            self.create()
         with self.lock() if write else contextlib.nullcontext():
             if write:
                 self._mkdir(path.parent)

@@ -224,6 +224,8 @@ class _Gathering:
         # is named as itself, not as this input's fault).
         parsed.issues = [under_registered_name(self.archive, issue) for issue in parsed.issues]
         try:
+            if parsed.issues and not self.dry_run:
+                self.archive.create()  # (so that `check` can name what refuses this input: a planted link)
             for issue in parsed.issues:
                 key = (issue.paper, issue.date)
                 if key not in self.open and key not in opened:
