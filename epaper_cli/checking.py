@@ -24,8 +24,9 @@ from epaper_cli.atomic import STALE_AFTER, is_temp_name, read_regular
 from epaper_cli.errors import ArchiveError
 from epaper_cli.layout import LOCK_FILE, RAW_DIR, safe_component
 from epaper_cli.model import Issue, article_id, page_sort_key
+from epaper_cli.packs import PACK_NAME, records
 from epaper_cli.rawfiles import SHARD_NAME
-from epaper_cli.rawstore import PACK_NAME, PACKS_DIR, RawStore, records
+from epaper_cli.rawstore import PACKS_DIR, RawStore
 from epaper_cli.registry import archive_problems
 from epaper_cli.visible import visible
 

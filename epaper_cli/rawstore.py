@@ -1,8 +1,7 @@
 """The raw store: the bytes of every imported capture, kept verbatim under their sha256, in a few large files.
 
 `<archive>/.raw/packs/000001.pack`, `000002.pack`, ... are only ever written at their end (and where `rm`
-blanks a capture): each record is `<sha256> <size>\\n<bytes>\\n`, so a pack describes itself; a capture `rm`
-took out is left as `<sha256>-<size>\\n` and as many zero bytes. A pack grows to
+blanks a capture), records that describe themselves (`packs`: the format, and the index's). A pack grows to
 `PACK_LIMIT`, then the next is started: 146 million captures of 4 KB take about 2,300 files, where one file per
 capture took 146 million inodes. `<archive>/.raw/index.sqlite` says where each digest's bytes start; it is
 derived: missing or unreadable, it is built again from the packs.
@@ -24,12 +23,13 @@ import stat
 import time
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import AbstractContextManager
-from typing import TYPE_CHECKING, NamedTuple
+from typing import TYPE_CHECKING, BinaryIO, NamedTuple
 
 from epaper_cli import rawfiles
 from epaper_cli.atomic import READ_FLAGS, fsync_dir, read_regular
 from epaper_cli.errors import ArchiveError
 from epaper_cli.layout import RAW_DIR
+from epaper_cli.packs import PACK_NAME, REMOVED, connect_index, fill_index, header
 
 if TYPE_CHECKING:
     import sqlite3
@@ -38,17 +38,7 @@ PACKS_DIR = "packs"
 INDEX_FILE = "index.sqlite"
 PACK_LIMIT = 256 << 20
 """A pack is closed once it holds this many bytes; the next capture starts a new one."""
-PACK_NAME = re.compile(r"(\d{6})\.pack")
 DIGEST_NAME = re.compile(r"[0-9a-f]{64}")
-REMOVED = b"-"
-"""What separates a removed capture's digest from its size in its record (its bytes are zeros)."""
-_SCHEMA = """
-CREATE TABLE IF NOT EXISTS kept (
-    digest BLOB PRIMARY KEY, pack INTEGER NOT NULL, start INTEGER NOT NULL, size INTEGER NOT NULL,
-    stored INTEGER NOT NULL
-) WITHOUT ROWID;
-CREATE TABLE IF NOT EXISTS packs (pack INTEGER PRIMARY KEY, end INTEGER NOT NULL);
-"""
 
 
 class Place(NamedTuple):
@@ -58,21 +48,6 @@ class Place(NamedTuple):
     start: int
     size: int
     stored: int
-
-
-class Record(NamedTuple):
-    """One record of a pack as read front to back: its digest, where its bytes start, the bytes, and whether
-    `rm` removed it (then the bytes are zeros)."""
-
-    digest: str
-    start: int
-    data: bytes
-    removed: bool = False
-
-
-def header(digest: str, size: int, separator: bytes = b" ") -> bytes:
-    """The line before a capture's bytes in its pack."""
-    return digest.encode("ascii") + separator + b"%d\n" % size
 
 
 class RawStore:
@@ -198,7 +173,7 @@ class RawStore:
             return
         row = db.execute("SELECT pack, end FROM packs ORDER BY pack DESC LIMIT 1").fetchone()
         number, end = row if row is not None else (1, 0)
-        rows: list[tuple[bytes, int, int, int, int]] = []
+        rows: list[tuple[object, ...]] = []
         ends: dict[int, int] = {}
         now = int(time.time())
         self._mkdir(self.folder)
@@ -217,41 +192,54 @@ class RawStore:
                 end += len(line) + len(data) + 1
             self._write_pack(number, at, parts)
             ends[number] = end
-        try:
-            with db:
-                db.executemany("INSERT OR REPLACE INTO kept VALUES (?, ?, ?, ?, ?)", rows)
-                db.executemany("INSERT OR REPLACE INTO packs VALUES (?, ?)", ends.items())
-        except Exception as exc:  # sqlite3.Error: the module is loaded lazily
-            raise ArchiveError(self.index_path, f"cannot write: {exc}") from exc
+        self._commit(
+            ("INSERT OR REPLACE INTO kept VALUES (?, ?, ?, ?, ?)", rows),
+            ("INSERT OR REPLACE INTO packs VALUES (?, ?)", list(ends.items())),
+        )
 
     def _write_pack(self, number: int, at: int, parts: list[bytes]) -> None:
         """Write records at `at` in a pack (cutting what an interrupted write left past it), and sync them."""
+        with self._open_pack(number, os.O_CREAT) as handle:
+            created = os.fstat(handle.fileno()).st_size == 0
+            handle.truncate(at)
+            handle.seek(at)
+            handle.write(b"".join(parts))
+            handle.flush()
+            os.fsync(handle.fileno())
+        if created:
+            fsync_dir(self.packs)
+        self._close_reader(number)
+
+    @contextlib.contextmanager
+    def _open_pack(self, number: int, flags: int = 0) -> Iterator[BinaryIO]:
+        """A pack opened to write in place (never through a link), OS errors told as the pack's."""
         path = self.pack_path(number)
-        flags = os.O_RDWR | os.O_CREAT | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_BINARY", 0)
+        flags |= os.O_RDWR | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_BINARY", 0)
         try:
-            fd = os.open(path, flags, 0o644)
-            with os.fdopen(fd, "r+b") as handle:
-                if not stat.S_ISREG(os.fstat(fd).st_mode):
+            with os.fdopen(os.open(path, flags, 0o644), "r+b") as handle:
+                if not stat.S_ISREG(os.fstat(handle.fileno()).st_mode):
                     raise ArchiveError(path, "is not a regular file")
-                created = os.fstat(fd).st_size == 0
-                handle.truncate(at)
-                handle.seek(at)
-                handle.write(b"".join(parts))
-                handle.flush()
-                os.fsync(fd)
-            if created:
-                fsync_dir(self.packs)
+                yield handle
         except OSError as exc:
             if exc.errno == errno.ELOOP:
                 raise ArchiveError(path, "is a symlink: epaper follows no link inside the archive") from exc
             raise ArchiveError(path, f"cannot write: {exc.strerror or exc}") from exc
-        self._close_reader(number)
+
+    def _commit(self, *changes: tuple[str, list[tuple[object, ...]]]) -> None:
+        """Statements run on the index, each over its rows, in one transaction."""
+        db = self._writable()
+        try:
+            with db:
+                for statement, rows in changes:
+                    db.executemany(statement, rows)
+        except Exception as exc:  # sqlite3.Error: the module is loaded lazily
+            raise ArchiveError(self.index_path, f"cannot write: {exc}") from exc
 
     def remove(self, digests: Iterable[str]) -> None:
         """Forget captures: their bytes in the pack are overwritten (digest with dashes, content with zeros)
         and synced before their index rows go; a capture in a file of its own is deleted."""
         with self._lock():
-            gone: list[bytes] = []
+            gone: list[tuple[object, ...]] = []
             for digest in digests:
                 place = self.place(digest)
                 if place is None:
@@ -259,23 +247,14 @@ class RawStore:
                         os.unlink(rawfiles.file_of(self.folder, digest))
                     continue
                 line = header(digest, place.size)
-                blank = header(digest, place.size, REMOVED) + bytes(place.size)
-                path = self.pack_path(place.pack)
-                try:
-                    fd = os.open(path, os.O_RDWR | getattr(os, "O_NOFOLLOW", 0))
-                    try:
-                        if os.pread(fd, len(line), place.start - len(line)) == line:
-                            os.pwrite(fd, blank, place.start - len(line))
-                            os.fsync(fd)
-                    finally:
-                        os.close(fd)
-                except OSError as exc:
-                    raise ArchiveError(path, f"cannot write: {exc.strerror or exc}") from exc
-                gone.append(bytes.fromhex(digest))
+                with self._open_pack(place.pack) as handle:
+                    if os.pread(handle.fileno(), len(line), place.start - len(line)) == line:
+                        blank = header(digest, place.size, REMOVED) + bytes(place.size)
+                        os.pwrite(handle.fileno(), blank, place.start - len(line))
+                        os.fsync(handle.fileno())
+                gone.append((bytes.fromhex(digest),))
             if gone:
-                db = self._writable()
-                with db:
-                    db.executemany("DELETE FROM kept WHERE digest = ?", [(digest,) for digest in gone])
+                self._commit(("DELETE FROM kept WHERE digest = ?", gone))
 
     def migrate(self) -> int:
         """Move the captures kept one file each (the layout before the packs) into the packs; the number moved."""
@@ -302,7 +281,7 @@ class RawStore:
         if not os.path.exists(self.index_path):
             return self._rebuilt() if self.pack_numbers() else None
         try:
-            self._db = _connect(self.index_path)
+            self._db = connect_index(self.index_path)
         except ArchiveError:
             try:  # a read-only archive: read as it is
                 self._db = sqlite3.connect(f"file:{self.index_path}?immutable=1", uri=True, check_same_thread=False)
@@ -316,7 +295,7 @@ class RawStore:
         db = self._index()
         if db is None:
             self._mkdir(self.folder)
-            db = self._db = _connect(self.index_path)
+            db = self._db = connect_index(self.index_path)
         return db
 
     def _rebuilt(self) -> sqlite3.Connection:
@@ -330,33 +309,17 @@ class RawStore:
                 with contextlib.suppress(FileNotFoundError):
                     os.unlink(temp)
                 db = sqlite3.connect(temp)
-                self._fill(db)
+                fill_index(db, [(n, self.pack_path(n)) for n in self.pack_numbers()])
                 db.close()
                 for stale in (f"{self.index_path}-wal", f"{self.index_path}-shm"):
                     with contextlib.suppress(FileNotFoundError):
                         os.unlink(stale)
                 os.replace(temp, self.index_path)
-                self._db = _connect(self.index_path)
+                self._db = connect_index(self.index_path)
         except (ArchiveError, OSError, sqlite3.Error):
             self._db = sqlite3.connect(":memory:", check_same_thread=False)
-            self._fill(self._db)
+            fill_index(self._db, [(n, self.pack_path(n)) for n in self.pack_numbers()])
         return self._db
-
-    def _fill(self, db: sqlite3.Connection) -> None:
-        db.executescript(_SCHEMA)
-        with db:
-            for number in self.pack_numbers():
-                try:
-                    stored = int(os.lstat(self.pack_path(number)).st_mtime)
-                except OSError:
-                    continue  # gone since it was listed
-                end = 0
-                for record in records(self.pack_path(number)):
-                    end = record.start + len(record.data) + 1
-                    if not record.removed:
-                        row = (bytes.fromhex(record.digest), number, record.start, len(record.data), stored)
-                        db.execute("INSERT OR IGNORE INTO kept VALUES (?, ?, ?, ?, ?)", row)
-                db.execute("INSERT OR REPLACE INTO packs VALUES (?, ?)", (number, end))
 
     def rebuild_index(self) -> None:
         """Build the index again from the packs (`check --fix`, when `check` found it wrong)."""
@@ -392,40 +355,3 @@ class RawStore:
                 raise ArchiveError(path, "is not a folder") from None
         except OSError as exc:
             raise ArchiveError(path, f"cannot create folder: {exc.strerror or exc}") from exc
-
-
-def records(path: str) -> Iterator[Record]:
-    """The complete records of a pack, front to back; it stops where the bytes are not a record (the part an
-    interrupted write left, or damage: `check` compares where it stopped with the pack's indexed end)."""
-    try:
-        handle = os.fdopen(os.open(path, READ_FLAGS), "rb")
-    except OSError:
-        return
-    with handle:
-        at = 0
-        while True:
-            line = handle.readline(80)
-            match = re.fullmatch(rb"([0-9a-f]{64})([ -])(\d{1,12})\n", line)
-            if match is None:
-                return
-            size = int(match[3])
-            data = handle.read(size)
-            if len(data) != size or handle.read(1) != b"\n":
-                return
-            yield Record(match[1].decode("ascii"), at + len(line), data, match[2] == REMOVED)
-            at += len(line) + size + 1
-
-
-def _connect(path: str) -> sqlite3.Connection:
-    """The index at `path`, opened (made if need be) to read and write."""
-    import sqlite3
-
-    try:
-        db = sqlite3.connect(path, timeout=60, check_same_thread=False)
-        db.execute("PRAGMA journal_mode = WAL")
-        db.execute("PRAGMA synchronous = FULL")
-        db.execute("PRAGMA cache_size = -256")  # KiB: lookups by digest are scattered, a cache saves little
-        db.executescript(_SCHEMA)
-    except sqlite3.Error as exc:
-        raise ArchiveError(path, f"cannot open: {exc}") from exc
-    return db

@@ -83,7 +83,8 @@ def make_article(paper: str, date: dt.date, page: str, title: str, paragraphs: i
 
 def kept_captures(archive: Path) -> dict[str, bytes]:
     """Every capture the archive's raw store keeps, by digest, read from its packs front to back."""
-    from epaper_cli.rawstore import RawStore, records
+    from epaper_cli.packs import records
+    from epaper_cli.rawstore import RawStore
 
     store = RawStore(archive)
     return {

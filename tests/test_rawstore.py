@@ -12,7 +12,8 @@ import pytest
 from epaper_cli import rawstore
 from epaper_cli.archive import Archive
 from epaper_cli.errors import ArchiveError
-from epaper_cli.rawstore import RawStore, records
+from epaper_cli.packs import records
+from epaper_cli.rawstore import RawStore
 from tests.helpers import kept_captures
 from tests.test_cli import run
 from tests.test_e2e import epaper
