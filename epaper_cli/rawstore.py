@@ -65,6 +65,8 @@ class RawStore:
         self._pid = 0
         self._readers: dict[int, int] = {}
         self._legacy: bool | None = None
+        self._opened: tuple[int, int] | None = None
+        """The index file's (device, inode) when this process opened it."""
 
     # -- reading -----------------------------------------------------------------------------------------
 
@@ -278,6 +280,7 @@ class RawStore:
 
         self._db, self._pid, self._readers = None, os.getpid(), {}
         self._refuse_links()
+        self._opened = _identity(self.index_path)
         if not os.path.exists(self.index_path):
             return self._rebuilt() if self.pack_numbers() else None
         try:
@@ -291,11 +294,16 @@ class RawStore:
         return self._db
 
     def _writable(self) -> sqlite3.Connection:
-        """The index, to write to (created when there is none)."""
+        """The index, to write to (created when there is none); called under the lock, so an index that another
+        process built again since this one opened it (`check --fix`) is opened anew, never written while unlinked."""
+        if self._db is not None and self._opened != _identity(self.index_path):
+            self._db.close()
+            self._db = None
         db = self._index()
         if db is None:
             self._mkdir(self.folder)
             db = self._db = connect_index(self.index_path)
+            self._opened = _identity(self.index_path)
         return db
 
     def _rebuilt(self) -> sqlite3.Connection:
@@ -316,6 +324,7 @@ class RawStore:
                         os.unlink(stale)
                 os.replace(temp, self.index_path)
                 self._db = connect_index(self.index_path)
+                self._opened = _identity(self.index_path)
         except (ArchiveError, OSError, sqlite3.Error):
             self._db = sqlite3.connect(":memory:", check_same_thread=False)
             fill_index(self._db, [(n, self.pack_path(n)) for n in self.pack_numbers()])
@@ -355,3 +364,11 @@ class RawStore:
                 raise ArchiveError(path, "is not a folder") from None
         except OSError as exc:
             raise ArchiveError(path, f"cannot create folder: {exc.strerror or exc}") from exc
+
+
+def _identity(path: str) -> tuple[int, int] | None:
+    try:
+        info = os.stat(path)
+    except OSError:
+        return None
+    return info.st_dev, info.st_ino

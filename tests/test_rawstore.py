@@ -231,3 +231,14 @@ def test_two_imports_at_once_keep_every_capture_once(tmp_path: Path) -> None:
     digests = [record.digest for number in store.pack_numbers() for record in records(store.pack_path(number))]
     assert len(digests) == len(set(digests)) == 120
     assert_clean(tmp_path / "a")
+
+
+def test_an_index_built_again_by_another_process_is_not_written_while_unlinked(tmp_path: Path) -> None:
+    archive = Archive(tmp_path)
+    archive.store_raw(b"first")
+    archive.keep_raw()
+    RawStore(tmp_path, Archive(tmp_path).lock).rebuild_index()  # `check --fix` elsewhere, between two batches
+    archive.store_raw(b"second")
+    archive.keep_raw()
+    assert kept_captures(tmp_path) == {digest_of(b"first"): b"first", digest_of(b"second"): b"second"}
+    assert RawStore(tmp_path).get(digest_of(b"second")) == b"second"
