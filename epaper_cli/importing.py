@@ -271,8 +271,9 @@ class _Gathering:
         if not self.dry_run:
             try:
                 self.archive.keep_raw()
-            except EpaperError as error:
-                self.report.failures.append(error)
+            except EpaperError as error:  # (told once: the issue files that needed these failed the same way)
+                if all(str(failure) != str(error) for failure in self.report.failures):
+                    self.report.failures.append(error)
         self._keep_receipts(0)
 
     def _write(self, key: tuple[str, dt.date]) -> None:

@@ -161,9 +161,9 @@ class RawStore:
         if not self._queued and not self.has_legacy():
             return
         with self._lock():
-            queued, self._queued = self._queued, {}  # kept, or failed (the issue files that need them are not written)
-            if queued:
-                self._append(queued)
+            if self._queued:  # (failing, they stay queued: every issue file that names them fails the same way)
+                self._append(self._queued)
+                self._queued = {}
             if self.has_legacy():
                 self.migrate()
 

@@ -242,3 +242,28 @@ def test_an_index_built_again_by_another_process_is_not_written_while_unlinked(t
     archive.keep_raw()
     assert kept_captures(tmp_path) == {digest_of(b"first"): b"first", digest_of(b"second"): b"second"}
     assert RawStore(tmp_path).get(digest_of(b"second")) == b"second"
+
+
+def test_a_pack_that_cannot_be_synced_fails_its_issues_alone_and_the_next_import_completes(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from epaper_cli.formats import ReadOptions
+    from epaper_cli.importing import run_import
+
+    paths = write_captures(tmp_path / "in", 30)
+    real_fsync = os.fsync
+
+    def full_disk(fd: int) -> None:
+        if os.readlink(f"/proc/self/fd/{fd}").endswith(".pack"):
+            raise OSError(28, "No space left on device")
+        real_fsync(fd)
+
+    monkeypatch.setattr(os, "fsync", full_disk)
+    report = run_import(Archive(tmp_path / "a"), map(str, paths), ReadOptions(), jobs=1)
+    assert report.failures and all("No space left on device" in str(error) for error in report.failures)
+    assert list(Archive(tmp_path / "a").all_issue_files()) == []  # no issue names a capture not on disk
+    monkeypatch.setattr(os, "fsync", real_fsync)
+    report = run_import(Archive(tmp_path / "a"), map(str, paths), ReadOptions(), jobs=1)
+    assert report.counts["added"] == 30 and not report.failures
+    assert len(kept_captures(tmp_path / "a")) == 30
+    assert_clean(tmp_path / "a")
