@@ -22,12 +22,15 @@ PACK_NAME = re.compile(r"(\d{6})\.pack")
 REMOVED = b"-"
 """What separates a removed capture's digest from its size in its record (its bytes are zeros)."""
 _SCHEMA = """
+BEGIN;
 CREATE TABLE IF NOT EXISTS kept (
     digest BLOB PRIMARY KEY, pack INTEGER NOT NULL, start INTEGER NOT NULL, size INTEGER NOT NULL,
     stored INTEGER NOT NULL
 ) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS packs (pack INTEGER PRIMARY KEY, end INTEGER NOT NULL);
+COMMIT;
 """
+"""(in one transaction: one sync where a new archive's index is made)"""
 
 
 class Record(NamedTuple):
