@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import functools
 import os
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -23,11 +24,11 @@ from epaper_cli.layout import LOCK_FILE, RAW_DIR, Layout, paper_from_folder, saf
 from epaper_cli.locking import Lock
 from epaper_cli.model import Issue
 from epaper_cli.placing import Places
-from epaper_cli.rawstore import RawStore
 
 if TYPE_CHECKING:
     from epaper_cli.index import Index
     from epaper_cli.indexer import Indexer
+    from epaper_cli.rawstore import RawStore
 
 __all__ = ["LOCK_FILE", "RAW_DIR", "Archive", "Outcome", "Stored", "safe_component"]
 
@@ -63,7 +64,6 @@ class Archive(Layout):
     def __init__(self, root: Path) -> None:
         super().__init__(root)
         self._lock = Lock(self.lock_path())
-        self.raw = RawStore(root, self.lock)
         self._made: set[str] = set()
         self._index: Index | None = None
         self._indexer: Indexer | None = None
@@ -121,21 +121,29 @@ class Archive(Layout):
 
     @contextlib.contextmanager
     def lock(self) -> Iterator[None]:
-        """Hold the archive's write lock (creating the archive folder if need be)."""
-        self._mkdir(self.root)
+        """Hold the archive's write lock (creating the archive if need be: `create`)."""
+        self.create()
         with self._lock.held():
             yield
 
     def create(self) -> None:
         """Make the archive's folder and its `.raw`, which makes a folder an archive (`layout.is_archive`), before
-        anything else is written into it."""
-        self._mkdir(self.raw.folder)
+        anything else is written into it: killed at any moment, a command leaves a folder that is an archive."""
+        self._mkdir(self.root / RAW_DIR)
+
+    @functools.cached_property
+    def raw(self) -> RawStore:
+        """The archive's kept captures (loaded when first asked: listing and exporting never need them)."""
+
+        from epaper_cli import rawstore  # (as a module: the name above is for the type checker alone)
+
+        return rawstore.RawStore(self.root, self.lock, self._mkdir)
 
     def store_raw(self, data: bytes, digest: str | None = None) -> str:
         """Keep a capture's bytes verbatim under their sha256 (pass it when known); storing twice is a no-op.
 
         The capture is queued in the raw store (`rawstore`), which keeps it, synced and indexed, before the next
-        issue file is written, or at `keep_raw`.
+        issue file is written, or when its `flush` is called.
         """
         if digest is None:
             import hashlib
@@ -144,10 +152,6 @@ class Archive(Layout):
         self.raw.put(data, digest)
         return digest
 
-    def keep_raw(self) -> None:
-        """Keep the captures still queued (those whose issue files needed no write)."""
-        self.raw.flush()
-
     def merge(self, incoming: Issue, *, base: Stored | None = None, write: bool = True) -> list[Outcome]:
         """Add or replace the incoming articles in their issue file, under the lock, writing only on change.
 
@@ -155,8 +159,6 @@ class Archive(Layout):
         With `write=False` nothing is written: the outcomes say what an import would do (`--dry-run`).
         """
         path = self.issue_path(incoming.paper, incoming.date)
-        if write:  # `.raw` first: a folder holding an issue folder and no `.raw` (when killed now) is no archive
-            self.create()
         with self.lock() if write else contextlib.nullcontext():
             if write:
                 self._mkdir(path.parent)

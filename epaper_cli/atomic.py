@@ -34,7 +34,7 @@ def write_atomic(path: str | Path, fill: Callable[[BinaryIO], object], *, clean:
     folder = os.path.dirname(path) or "."
     if clean:
         clean_stale(folder)
-    temp = write_temp(folder, fill)
+    temp = _write_temp(folder, fill)
     try:
         os.replace(temp, path)
     except BaseException:
@@ -44,7 +44,7 @@ def write_atomic(path: str | Path, fill: Callable[[BinaryIO], object], *, clean:
     fsync_dir(folder)
 
 
-def write_temp(folder: str, fill: Callable[[BinaryIO], object]) -> str:
+def _write_temp(folder: str, fill: Callable[[BinaryIO], object]) -> str:
     """The first half of `write_atomic`: a complete temp file in `folder`, synced, with the permissions a plain
     open() would give; renaming it over the target is the second. Removed again if `fill` fails."""
     fd, temp = _create_temp(folder)

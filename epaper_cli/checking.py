@@ -18,7 +18,7 @@ from collections.abc import Generator, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, BinaryIO
 
-from epaper_cli import fixity, rawfiles
+from epaper_cli import fixity
 from epaper_cli.archive import Archive
 from epaper_cli.atomic import STALE_AFTER, is_temp_name, read_regular
 from epaper_cli.errors import ArchiveError
@@ -221,7 +221,7 @@ def _check_raw(archive: Archive, referenced: _Referenced, started: float) -> Ite
     found = 0
     for number in store.pack_numbers():
         found += yield from _check_pack(store, number, referenced, started)
-    indexed = store.count() - sum(1 for _file in rawfiles.files(store.folder))
+    indexed = store.packed()
     if indexed > found:
         why = f"names {indexed - found} capture(s) the packs do not hold intact: `epaper check --fix` rebuilds it"
         yield store.index_path, why

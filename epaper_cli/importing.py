@@ -225,7 +225,7 @@ class _Gathering:
         parsed.issues = [under_registered_name(self.archive, issue) for issue in parsed.issues]
         try:
             if parsed.issues and not self.dry_run:
-                self.archive.create()  # (so that `check` can name what refuses this input: a planted link)
+                self.archive.create()  # (before reading: so that `check` can name a planted link that refuses it)
             for issue in parsed.issues:
                 key = (issue.paper, issue.date)
                 if key not in self.open and key not in opened:
@@ -270,7 +270,7 @@ class _Gathering:
             self._write(next(iter(self.open)))
         if not self.dry_run:
             try:
-                self.archive.keep_raw()
+                self.archive.raw.flush()  # the captures whose issue files needed no write
             except EpaperError as error:  # (told once: the issue files that needed these failed the same way)
                 if all(str(failure) != str(error) for failure in self.report.failures):
                     self.report.failures.append(error)

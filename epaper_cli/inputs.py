@@ -6,7 +6,6 @@ model (or finds its receipt); it writes nothing.
 
 from __future__ import annotations
 
-import functools
 import os
 import stat
 import sys
@@ -15,11 +14,11 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, BinaryIO
 
+from epaper_cli import rawstore
 from epaper_cli.errors import EpaperError, InputError
 from epaper_cli.formats import ReadOptions, read_bytes
 from epaper_cli.model import Issue
 from epaper_cli.options import as_text
-from epaper_cli.rawstore import RawStore
 
 if TYPE_CHECKING:
     from epaper_cli.receipts import Receipt, Receipts
@@ -91,7 +90,7 @@ def parse_input(name: str, options: ReadOptions, receipts: Receipts | None = Non
 
             digest = hashlib.sha256(raw).hexdigest()
             receipt = receipts.find(digest)
-            if receipt is not None and _worker_store(receipts.root).has(digest):
+            if receipt is not None and rawstore.opened(receipts.root).has(digest):
                 return Parsed(name, notes=list(receipt.notes), receipt=(digest, receipt))
     except EpaperError as error:
         return Parsed(name, error=error)
@@ -118,12 +117,6 @@ def parse_bytes(name: str, raw: bytes, options: ReadOptions) -> Parsed:
     if not issues and not notes:
         notes.append(f"{name}: no article in it: skipped")
     return Parsed(name, raw, issues, notes)
-
-
-@functools.cache
-def _worker_store(root: str) -> RawStore:
-    """The archive's raw store as a process parsing inputs sees it (opened once per process)."""
-    return RawStore(root)
 
 
 def read_input(name: str) -> tuple[str, bytes]:

@@ -56,7 +56,7 @@ def merge_archive(archive: Archive, folder: str, report: ImportReport, *, dry_ru
         for outcome in archive.merge(incoming, write=not dry_run):
             report.record(str(path), outcome)
     if not dry_run:
-        archive.keep_raw()
+        archive.raw.flush()
 
 
 def _checked(folder: str, source: Archive, path: Path) -> Issue:

@@ -19,6 +19,7 @@ if TYPE_CHECKING:
     import sqlite3
 
 PACK_NAME = re.compile(r"(\d{6})\.pack")
+_HEADER = re.compile(rb"([0-9a-f]{64})([ -])(\d{1,12})\n")
 REMOVED = b"-"
 """What separates a removed capture's digest from its size in its record (its bytes are zeros)."""
 _SCHEMA = """
@@ -59,7 +60,7 @@ def records(path: str) -> Iterator[Record]:
         at = 0
         while True:
             line = handle.readline(80)
-            match = re.fullmatch(rb"([0-9a-f]{64})([ -])(\d{1,12})\n", line)
+            match = _HEADER.fullmatch(line)
             if match is None:
                 return
             size = int(match[3])

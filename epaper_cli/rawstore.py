@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import contextlib
 import errno
+import functools
 import os
 import re
 import stat
@@ -55,11 +56,15 @@ class RawStore:
     (it is re-entrant); reading needs none."""
 
     def __init__(
-        self, root: str | os.PathLike[str], lock: Callable[[], AbstractContextManager[None]] | None = None
+        self,
+        root: str | os.PathLike[str],
+        lock: Callable[[], AbstractContextManager[None]] | None = None,
+        mkdir: Callable[[str], None] | None = None,
     ) -> None:
         self.folder = os.path.join(os.fspath(root), RAW_DIR)
         self.packs = os.path.join(self.folder, PACKS_DIR)
         self._lock = lock or contextlib.nullcontext
+        self._mkdir = mkdir or _mkdir
         self._queued: dict[str, bytes] = {}
         self._db: sqlite3.Connection | None = None
         self._pid = 0
@@ -120,10 +125,13 @@ class RawStore:
         return data[len(line) :] if data.startswith(line) and len(data) == wanted else None
 
     def count(self) -> int:
-        """How many captures are kept."""
+        """How many captures are kept (in the packs, and in files of their own)."""
+        return self.packed() + (sum(1 for _file in rawfiles.files(self.folder)) if self.has_legacy() else 0)
+
+    def packed(self) -> int:
+        """How many captures the index says the packs hold."""
         db = self._index()
-        packed = 0 if db is None else db.execute("SELECT COUNT(*) FROM kept").fetchone()[0]
-        return packed + (sum(1 for _file in rawfiles.files(self.folder)) if self.has_legacy() else 0)
+        return 0 if db is None else int(db.execute("SELECT COUNT(*) FROM kept").fetchone()[0])
 
     def pack_numbers(self) -> list[int]:
         """The packs there are, by number (regular files only: `check` reports anything else)."""
@@ -178,7 +186,6 @@ class RawStore:
         rows: list[tuple[object, ...]] = []
         ends: dict[int, int] = {}
         now = int(time.time())
-        self._mkdir(self.folder)
         self._mkdir(self.packs)
         taken = 0
         while taken < len(new):
@@ -354,17 +361,6 @@ class RawStore:
         if fd is not None:
             os.close(fd)
 
-    def _mkdir(self, path: str) -> None:
-        try:
-            os.mkdir(path)
-        except FileExistsError:
-            if os.path.islink(path):
-                raise ArchiveError(path, "is a symlink: epaper follows no link inside the archive; remove it") from None
-            if not os.path.isdir(path):
-                raise ArchiveError(path, "is not a folder") from None
-        except OSError as exc:
-            raise ArchiveError(path, f"cannot create folder: {exc.strerror or exc}") from exc
-
 
 def _identity(path: str) -> tuple[int, int] | None:
     try:
@@ -372,3 +368,14 @@ def _identity(path: str) -> tuple[int, int] | None:
     except OSError:
         return None
     return info.st_dev, info.st_ino
+
+
+@functools.cache
+def opened(root: str) -> RawStore:
+    """An archive's raw store as a worker process reads it (one per process and archive)."""
+    return RawStore(root)
+
+
+def _mkdir(path: str) -> None:
+    """How a store used on its own (benchmarks, tests) makes its folders; an archive passes its own."""
+    os.makedirs(path, exist_ok=True)

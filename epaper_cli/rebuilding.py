@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import datetime as dt
 import difflib
-import functools
 import os
 import re
 from collections import defaultdict
@@ -20,7 +19,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from epaper_cli import pool
+from epaper_cli import pool, rawstore
 from epaper_cli.archive import Archive
 from epaper_cli.atomic import clean_stale, stale_temps
 from epaper_cli.dates import DateSpan
@@ -30,7 +29,6 @@ from epaper_cli.layout import RAW_DIR
 from epaper_cli.model import Article, Issue, Page, block_kind
 from epaper_cli.options import from_text
 from epaper_cli.placing import merge_article
-from epaper_cli.rawstore import RawStore
 from epaper_cli.registry import under_registered_name
 from epaper_cli.removing import removed_ids
 
@@ -111,18 +109,12 @@ def read_again(task: tuple[str, str, str | None]) -> Parsed:
     name = os.path.join(root, RAW_DIR, digest)
     try:
         read_options = from_text(options)
-        data = _store(root).get(digest)
+        data = rawstore.opened(root).get(digest)
     except ValueError as exc:
         return Parsed(name, error=ArchiveError(name, f"cannot replay its import options {options!r}: {exc}"))
     except EpaperError as error:
         return Parsed(name, error=error)
     return parse_bytes(name, data, read_options)
-
-
-@functools.cache
-def _store(root: str) -> RawStore:
-    """The archive's raw store as a worker process reads it (opened once per process)."""
-    return RawStore(root)
 
 
 def _selected(archive: Archive, paper: str | None, span: DateSpan | None) -> list[Path]:

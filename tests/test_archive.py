@@ -160,7 +160,7 @@ def test_raw_captures_are_content_addressed(tmp_path: Path) -> None:
     digest = archive.store_raw(b"\xef\xbb\xbfraw bytes\r\n")
     assert digest == hashlib.sha256(b"\xef\xbb\xbfraw bytes\r\n").hexdigest()
     assert archive.store_raw(b"\xef\xbb\xbfraw bytes\r\n") == digest
-    archive.keep_raw()
+    archive.raw.flush()
     assert Archive(tmp_path).read_raw(digest) == b"\xef\xbb\xbfraw bytes\r\n"
     assert kept_captures(tmp_path) == {digest: b"\xef\xbb\xbfraw bytes\r\n"}  # kept once
 
@@ -420,7 +420,7 @@ def _filled(fill: Any) -> bytes:
 def test_a_raw_capture_is_written_to_a_pack_readable_by_all(tmp_path: Path) -> None:
     archive = Archive(tmp_path)
     digest = archive.store_raw(b"bytes")
-    archive.keep_raw()
+    archive.raw.flush()
     pack = tmp_path / ".raw" / "packs" / "000001.pack"
     assert pack.read_bytes() == f"{digest} 5\n".encode() + b"bytes\n"
     assert sorted(p.name for p in pack.parent.iterdir()) == ["000001.pack"], "no temp file left"

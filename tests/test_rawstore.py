@@ -29,7 +29,7 @@ def stored(root: Path, *captures: bytes) -> RawStore:
     archive = Archive(root)
     for data in captures:
         archive.store_raw(data)
-    archive.keep_raw()
+    archive.raw.flush()
     return RawStore(root)
 
 
@@ -236,10 +236,10 @@ def test_two_imports_at_once_keep_every_capture_once(tmp_path: Path) -> None:
 def test_an_index_built_again_by_another_process_is_not_written_while_unlinked(tmp_path: Path) -> None:
     archive = Archive(tmp_path)
     archive.store_raw(b"first")
-    archive.keep_raw()
+    archive.raw.flush()
     RawStore(tmp_path, Archive(tmp_path).lock).rebuild_index()  # `check --fix` elsewhere, between two batches
     archive.store_raw(b"second")
-    archive.keep_raw()
+    archive.raw.flush()
     assert kept_captures(tmp_path) == {digest_of(b"first"): b"first", digest_of(b"second"): b"second"}
     assert RawStore(tmp_path).get(digest_of(b"second")) == b"second"
 
